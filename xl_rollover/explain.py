@@ -1,0 +1,130 @@
+"""Explanations: every result carries the ordered steps that produced it.
+
+A :class:`Step` states one rule in words, cites its authority (IRC section, regulation, notice,
+form line) and records the numbers that went in and came out, so an advisor can show a client
+why. Results derive from :class:`Result`, which gives them ``.explain()``, ``.as_dict()`` and a
+readable ``str()``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from .money import fmt
+
+
+def frozen_map(values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy of a mapping, for fields of frozen results."""
+    return MappingProxyType(dict(values))
+
+
+def show(value: Any) -> str:
+    """Render one value for people: money with separators, ratios as given, None as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        if value.as_tuple().exponent == -2:
+            return fmt(value)
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rule applied: what it says, its authority, and the numbers in and out."""
+
+    title: str
+    rule: str
+    citation: str
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    form_line: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inputs", frozen_map(self.inputs))
+        object.__setattr__(self, "outputs", frozen_map(self.outputs))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "rule": self.rule,
+            "citation": self.citation,
+            "form_line": self.form_line,
+            "inputs": {k: _plain(v) for k, v in self.inputs.items()},
+            "outputs": {k: _plain(v) for k, v in self.outputs.items()},
+        }
+
+    def __str__(self) -> str:
+        ins = ", ".join(f"{k} {show(v)}" for k, v in self.inputs.items())
+        outs = ", ".join(f"{k} {show(v)}" for k, v in self.outputs.items())
+        line = f" [{self.form_line}]" if self.form_line else ""
+        text = f"{self.title}{line}: {self.rule} ({self.citation})"
+        if ins:
+            text += f"\n    in:  {ins}"
+        if outs:
+            text += f"\n    out: {outs}"
+        return text
+
+
+def _plain(value: Any) -> Any:
+    """Convert a value to JSON-friendly data (Decimal stays exact as a string)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Result):
+        return value.as_dict()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Result:
+    """Base of every rule's result: frozen fields plus the steps that explain them."""
+
+    steps: tuple[Step, ...] = field(default=(), repr=False, compare=False)
+
+    def explain(self) -> tuple[Step, ...]:
+        """The ordered steps: rule in words, citation, numbers in and out."""
+        return self.steps
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        """The result's public fields, in order (``steps`` excluded)."""
+        return tuple(f.name for f in dataclasses.fields(cls) if f.name != "steps")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field as plain data (Decimal as exact strings), plus the explanation."""
+        data = {name: _plain(getattr(self, name)) for name in self.field_names()}
+        data["explanation"] = [step.as_dict() for step in self.steps]
+        return data
+
+    def __str__(self) -> str:
+        rows: list[tuple[str, str]] = []
+        for name in self.field_names():
+            value = getattr(self, name)
+            if isinstance(value, Mapping):
+                for key, item in value.items():
+                    rows.append((f"{name} {key}", show(item)))
+            elif isinstance(value, tuple) and value and not isinstance(value[0], (str, Decimal)):
+                for i, item in enumerate(value, 1):
+                    rows.append((f"{name} #{i}", str(item)))
+            else:
+                rows.append((name, show(value)))
+        width = max(len(label) for label, _ in rows)
+        title = type(self).__name__
+        lines = [title, "-" * len(title)]
+        lines += [f"{label.ljust(width)}  {text}" for label, text in rows]
+        return "\n".join(lines)

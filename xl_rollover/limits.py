@@ -1,0 +1,175 @@
+"""Annual limits as data: one row per value, each with its source; a missing year is an error.
+
+The tables live in ``xl_rollover/data/*.csv`` (columns ``year, parameter, filing_status, value,
+source``). A row with no year is a statutory constant that is not indexed (a rate, a cap fixed in
+the Code) and answers for every year. Adding a tax year is adding rows; nothing here changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+
+from .errors import InputError, UnknownYear
+from .explain import Result, Step
+from .money import to_decimal
+
+_TABLES = ("irs_limits.csv", "penalty_exception_limits.csv")
+
+#: Filing statuses accepted by the API, and the column of the limits table each one reads.
+FILING_STATUSES: dict[str, str] = {
+    "SINGLE": "single_or_hoh",
+    "HOH": "single_or_hoh",
+    "MFJ": "mfj",
+    "QSS": "mfj",  # qualifying surviving spouse uses the joint ranges (Pub. 590-A tables)
+    "MFS": "mfs",
+    # married filing separately, lived apart all year: treated as not married (IRC 219(g)(4),
+    # applied to Roth IRAs by 408A(c)(3)); files as single for these limits (Pub. 590-A)
+    "MFS_APART": "single_or_hoh",
+}
+
+
+@dataclass(frozen=True)
+class LimitRow:
+    year: int | None
+    parameter: str
+    filing_status: str
+    value: Decimal
+    source: str
+
+
+@cache
+def _rows() -> tuple[LimitRow, ...]:
+    rows: list[LimitRow] = []
+    folder = resources.files("xl_rollover") / "data"
+    for table in _TABLES:
+        text = (folder / table).read_text(encoding="utf-8")
+        for record in csv.DictReader(io.StringIO(text)):
+            year = record["year"].strip()
+            rows.append(
+                LimitRow(
+                    year=int(year) if year else None,
+                    parameter=record["parameter"].strip(),
+                    filing_status=record["filing_status"].strip(),
+                    value=Decimal(record["value"].strip()),
+                    source=record["source"].strip(),
+                )
+            )
+    return tuple(rows)
+
+
+@cache
+def _index() -> dict[tuple[str, int | None, str], LimitRow]:
+    return {(r.parameter.lower(), r.year, r.filing_status): r for r in _rows()}
+
+
+def limit_names() -> tuple[str, ...]:
+    """Every parameter name the tables hold, sorted."""
+    return tuple(sorted({r.parameter for r in _rows()}))
+
+
+def years_for(name: str) -> tuple[int, ...]:
+    """The tax years for which ``name`` has a value (empty for constants)."""
+    key = name.lower()
+    return tuple(sorted({r.year for r in _rows() if r.parameter.lower() == key and r.year is not None}))
+
+
+def parse_year(value: object, name: str = "year") -> int:
+    """A tax year as an int (Excel passes floats such as 2025.0)."""
+    number = to_decimal(value, name)
+    if number != number.to_integral_value():
+        raise InputError(f"{name} {value} is not a whole year")
+    year = int(number)
+    if not 1900 <= year <= 2200:
+        raise InputError(f"{name} {year} is not a plausible tax year")
+    return year
+
+
+def parse_filing_status(value: object) -> str:
+    """Normalise a filing status (SINGLE, HOH, MFJ, MFS, MFS_APART, QSS) to its upper-case key."""
+    if not isinstance(value, str) or value.strip().upper().replace(" ", "_") not in FILING_STATUSES:
+        raise InputError(f"filing_status {value!r} is not one of {', '.join(FILING_STATUSES)}")
+    return value.strip().upper().replace(" ", "_")
+
+
+@dataclass(frozen=True, kw_only=True)
+class IrsLimit(Result):
+    """One value from the limits table, with the year it is for and its source."""
+
+    name: str
+    year: int
+    filing_status: str | None
+    value: Decimal
+    source: str
+
+
+def lookup(name: str, year: int | None, filing_status: str | None = None) -> LimitRow:
+    """Find one row: exact year first, then a year-less statutory constant; else UnknownYear."""
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("name must be the name of a limit, e.g. annual_additions_limit_415c1A")
+    key = name.strip().lower()
+    names = {n.lower(): n for n in limit_names()}
+    if key not in names:
+        close = [n for n in limit_names() if key in n.lower() or n.lower() in key]
+        hint = f"; did you mean {', '.join(close[:5])}?" if close else f"; known names: {', '.join(limit_names())}"
+        raise UnknownYear(f"name {name!r} is not in the limits table{hint}")
+    statuses = {r.filing_status for r in _rows() if r.parameter.lower() == key}
+    column = ""
+    if statuses != {""}:
+        if filing_status is None:
+            raise InputError(f"{names[key]} depends on filing_status; give one of {', '.join(FILING_STATUSES)}")
+        column = FILING_STATUSES[parse_filing_status(filing_status)]
+        if column not in statuses:
+            raise UnsupportedFilingStatus(
+                f"{names[key]} has no value for filing_status {filing_status} "
+                f"(the table holds {', '.join(sorted(s for s in statuses if s))})"
+            )
+    index = _index()
+    row = index.get((key, year, column)) or index.get((key, None, column))
+    if row is None and year is None:
+        raise InputError(f"{names[key]} changes by year; a tax year is required")
+    if row is None:
+        have = years_for(name)
+        raise UnknownYear(
+            f"year {year} is not in the limits table for {names[key]} "
+            f"(it holds {have[0]}-{have[-1]}); a year is never defaulted to another"
+            if have
+            else f"year {year} is not in the limits table for {names[key]}"
+        )
+    return row
+
+
+class UnsupportedFilingStatus(InputError):
+    """A filing status the parameter has no column for (e.g. spouse-covered range for single)."""
+
+
+def irs_limit(name: str, year: object, filing_status: str | None = None) -> IrsLimit:
+    """Return one annual limit from the shipped table, with its source; unknown names or years are errors."""
+    tax_year = parse_year(year)
+    row = lookup(name, tax_year, filing_status)
+    status = parse_filing_status(filing_status) if row.filing_status and filing_status else None
+    step = Step(
+        title="Limit looked up",
+        rule=f"{row.parameter} for {tax_year}" + (f" ({status})" if status else ""),
+        citation=row.source,
+        inputs={"name": row.parameter, "year": tax_year, "filing_status": status},
+        outputs={"value": row.value},
+    )
+    return IrsLimit(
+        name=row.parameter,
+        year=tax_year,
+        filing_status=status,
+        value=row.value,
+        source=row.source,
+        steps=(step,),
+    )
+
+
+def value(name: str, year: int | None, filing_status: str | None = None) -> tuple[Decimal, str]:
+    """Shortcut for the rules: a limit's value and its source."""
+    row = lookup(name, year, filing_status)
+    return row.value, row.source

@@ -1,0 +1,116 @@
+"""Exact money: parse any caller's number into ``Decimal`` cents, round only where a form rounds.
+
+Rounding rule used throughout: half-up to the cent (``ROUND_HALF_UP``), the usual rule for
+amounts on IRS forms and information returns; ratios are rounded only where Form 8606 line 10 says.
+Floats are accepted (the Excel boundary) and converted through their shortest decimal repr, so
+``0.1`` becomes ``Decimal("0.1")`` and results never depend on the argument's type.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+
+from .errors import InputError
+
+Number = int | float | str | Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+#: Largest amount accepted: beyond any retirement account, small enough to keep Decimal exact.
+MAX_AMOUNT = Decimal("1000000000000")  # 1 trillion dollars
+#: Working precision for divisions (pro-rata shares, ratios) before the form's rounding.
+PRECISION = 50
+
+_NUMERIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def fmt(amount: Decimal | None) -> str:
+    """Format money for people: ``12,345.67``; None as an em dash."""
+    if amount is None:
+        return "—"
+    return f"{amount:,.2f}"
+
+
+def to_decimal(value: object, name: str) -> Decimal:
+    """Parse a number given as int, float, str or Decimal; reject bools, blanks, NaN, infinity, text."""
+    if isinstance(value, bool):
+        raise InputError(f"{name} must be a number, not the logical value {value}")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            raise InputError(f"{name} must be a finite number, not {value}")
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "").replace("$", "").replace("_", "")
+        if text == "":
+            raise InputError(f"{name} is blank; a number is required")
+        if not _NUMERIC.match(text):
+            raise InputError(f"{name} must be a number, not the text {value!r}")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the regex already guards this
+            raise InputError(f"{name} must be a number, not the text {value!r}") from None
+    elif value is None:
+        raise InputError(f"{name} is missing; a number is required")
+    else:
+        raise InputError(f"{name} must be a number, not {type(value).__name__} {value!r}")
+    if not result.is_finite():
+        raise InputError(f"{name} must be a finite number, not {value}")
+    return result
+
+
+def to_money(value: object, name: str) -> Decimal:
+    """Parse a non-negative dollar amount exact to the cent (more precision is an error)."""
+    amount = to_decimal(value, name)
+    if amount < 0:
+        raise InputError(f"{name} {fmt_input(amount)} is negative; amounts must be 0 or more")
+    if amount > MAX_AMOUNT:
+        raise InputError(f"{name} {fmt_input(amount)} exceeds the largest supported amount {fmt(MAX_AMOUNT)}")
+    cents = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if cents != amount:
+        if isinstance(value, float) and abs(cents - amount) < Decimal("0.000001"):
+            # binary noise from a spreadsheet calculation (e.g. 1234.5600000000001)
+            return cents
+        raise InputError(f"{name} {value} has fractions of a cent; give dollars and cents")
+    return cents + ZERO  # normalise the exponent to two places
+
+
+def fmt_input(amount: Decimal) -> str:
+    """Format a parsed input for an error message (keeps what the caller gave, with separators)."""
+    if amount == amount.to_integral_value():
+        return f"{amount:,.0f}"
+    return f"{amount:,}"
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    """Round half-up to the cent."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def share(amount: Decimal, numerator: Decimal, denominator: Decimal) -> Decimal:
+    """``amount × numerator / denominator`` computed exactly, then rounded half-up to the cent."""
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return round_cents(amount * numerator / denominator)
+
+
+def ratio(numerator: Decimal, denominator: Decimal, places: int | None) -> Decimal:
+    """``numerator / denominator`` rounded half-up to ``places`` decimals (None: full precision)."""
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        value = numerator / denominator
+        if places is None:
+            return value
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def times(amount: Decimal, factor: Decimal) -> Decimal:
+    """``amount × factor`` rounded half-up to the cent."""
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return round_cents(amount * factor)

@@ -1,0 +1,1 @@
+"""One module per rule: each computes one thing, cites its authority and explains itself."""

@@ -1,0 +1,272 @@
+"""Form 8606 Parts I and II: the nontaxable share of IRA distributions and Roth conversions.
+
+All traditional, SEP and SIMPLE IRAs are one contract and the year's distributions one
+distribution, valued at December 31 (IRC §408(d)(1)-(2), §72); Form 8606 line 10 divides the
+basis by year-end value plus the year's distributions and conversions, and that ratio sets the
+nontaxable part of each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import InputError
+from ..explain import Result, Step, frozen_map
+from ..money import ZERO, fmt, ratio, times, to_decimal, to_money
+
+ONE = Decimal(1)
+FORM = "Form 8606 (2018-2025 layout)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Form8606Result(Result):
+    """Form 8606 lines (Parts I and II) and the figures advisors ask for by name."""
+
+    lines: Mapping[str, Decimal | None]
+    ratio: Decimal | None
+    nontaxable_conversion: Decimal
+    nontaxable_distributions: Decimal
+    basis_remaining: Decimal
+    taxable_distributions: Decimal
+    taxable_conversion: Decimal
+
+
+def _ratio_places(value: object) -> int | None:
+    if value is None:
+        return None
+    places = to_decimal(value, "ratio_decimals")
+    if places != places.to_integral_value() or not 3 <= places <= 12:
+        raise InputError(
+            f"ratio_decimals {value} must be a whole number from 3 to 12 (Form 8606 line 10: at least 3 places), "
+            "or None for the unrounded ratio"
+        )
+    return int(places)
+
+
+def _compute(
+    *,
+    line1: Decimal | None,
+    line2: Decimal | None,
+    line3: Decimal,
+    line4: Decimal,
+    year_end_value: Decimal,
+    outstanding_rollovers: Decimal,
+    distributions: Decimal,
+    converted: Decimal,
+    places: int | None,
+    short: bool,
+) -> Form8606Result:
+    lines: dict[str, Decimal | None] = {}
+    steps: list[Step] = []
+    if not short:
+        lines.update({"1": line1, "2": line2, "3": line3})
+        steps.append(
+            Step(
+                title="Total basis",
+                rule="nondeductible contributions for the year plus basis carried from last year's line 14",
+                citation=f"{FORM} lines 1-3",
+                inputs={"line 1": line1, "line 2": line2},
+                outputs={"line 3": line3},
+                form_line="8606 line 3",
+            )
+        )
+        if distributions == 0 and converted == 0:
+            lines["14"] = line3
+            steps.append(
+                Step(
+                    title="No distribution or conversion",
+                    rule="with no distribution and no conversion in the year, line 3 goes to line 14 and the form stops",
+                    citation=f"{FORM} line 3 instruction",
+                    inputs={"line 3": line3},
+                    outputs={"line 14": line3},
+                    form_line="8606 line 14",
+                )
+            )
+            return Form8606Result(
+                lines=frozen_map(lines),
+                ratio=None,
+                nontaxable_conversion=ZERO,
+                nontaxable_distributions=ZERO,
+                basis_remaining=line3,
+                taxable_distributions=ZERO,
+                taxable_conversion=ZERO,
+                steps=tuple(steps),
+            )
+        lines["4"] = line4
+    line5 = line3 - line4
+    line6 = year_end_value + outstanding_rollovers
+    line7 = distributions
+    line8 = converted
+    line9 = line6 + line7 + line8
+    lines.update({"5": line5, "6": line6, "7": line7, "8": line8, "9": line9})
+    steps.append(
+        Step(
+            title="Denominator",
+            rule=(
+                "value of all traditional, SEP and SIMPLE IRAs on December 31 plus outstanding rollovers, plus the "
+                "year's distributions and conversions (all IRAs are one contract)"
+            ),
+            citation=f"IRC §408(d)(2); {FORM} lines 6-9",
+            inputs={
+                "year_end_value": year_end_value,
+                "outstanding_rollovers": outstanding_rollovers,
+                "line 7": line7,
+                "line 8": line8,
+            },
+            outputs={"line 5": line5, "line 6": line6, "line 9": line9},
+            form_line="8606 line 9",
+        )
+    )
+
+    raw = ratio(line5, line9, places)
+    line10 = min(raw, ONE)
+    lines["10"] = line10
+    steps.append(
+        Step(
+            title="Nontaxable ratio",
+            rule=(
+                "line 5 ÷ line 9, "
+                + (f"rounded half-up to {places} places" if places is not None else "unrounded")
+                + "; 1.000 if the result is 1 or more"
+            ),
+            citation=f"{FORM} line 10 ('rounded to at least 3 places')",
+            inputs={"line 5": line5, "line 9": line9},
+            outputs={"line 10": line10},
+            form_line="8606 line 10",
+        )
+    )
+
+    line11 = times(line8, line10)
+    line12 = times(line7, line10)
+    capped = False
+    # A ratio rounded up (e.g. 0.667 for 2/3) can exclude more than the basis when nothing is left
+    # at year end; the exclusion never exceeds the investment in the contract (IRC §72(e)(6), (e)(8);
+    # §408(d)(1)), so cap line 11 then line 12 at line 5.
+    if line11 + line12 > line5:
+        capped = True
+        line11 = min(line11, line5)
+        line12 = min(line12, line5 - line11)
+    line13 = line11 + line12
+    lines.update({"11": line11, "12": line12, "13": line13})
+    steps.append(
+        Step(
+            title="Nontaxable parts",
+            rule=(
+                "conversions × line 10 and other distributions × line 10, each rounded half-up to the cent"
+                + ("; capped so the total does not exceed the basis on line 5" if capped else "")
+            ),
+            citation=f"{FORM} lines 11-13"
+            + ("; IRC §72(e)(6) (exclusion limited to the investment in the contract)" if capped else ""),
+            inputs={"line 8": line8, "line 7": line7, "line 10": line10},
+            outputs={"line 11": line11, "line 12": line12, "line 13": line13},
+            form_line="8606 lines 11-13",
+        )
+    )
+
+    line14 = line3 - line13
+    line15a = line7 - line12
+    line15c = line15a  # 15b (qualified disaster distributions) is not modelled: 0
+    lines.update({"14": line14, "15a": line15a, "15b": ZERO, "15c": line15c})
+    steps.append(
+        Step(
+            title="Basis carried forward and taxable distributions",
+            rule="line 3 less line 13 carries to next year; distributions less their nontaxable part are taxable",
+            citation=f"{FORM} lines 14-15c (to Form 1040 line 4b)",
+            inputs={"line 3" if not short else "line 5": line3, "line 13": line13, "line 7": line7, "line 12": line12},
+            outputs={"line 14": line14, "line 15c": line15c},
+            form_line="8606 lines 14-15c",
+        )
+    )
+
+    line16, line17 = line8, line11
+    line18 = line16 - line17
+    lines.update({"16": line16, "17": line17, "18": line18})
+    steps.append(
+        Step(
+            title="Taxable conversion",
+            rule="amount converted less its nontaxable part (line 11)",
+            citation=f"{FORM} Part II lines 16-18 (to Form 1040 line 4b)",
+            inputs={"line 16": line16, "line 17": line17},
+            outputs={"line 18": line18},
+            form_line="8606 line 18",
+        )
+    )
+    return Form8606Result(
+        lines=frozen_map(lines),
+        ratio=line10,
+        nontaxable_conversion=line11,
+        nontaxable_distributions=line12,
+        basis_remaining=line14,
+        taxable_distributions=line15c,
+        taxable_conversion=line18,
+        steps=tuple(steps),
+    )
+
+
+def prorata_taxable(
+    converted: object,
+    basis: object,
+    year_end_value: object,
+    distributions: object = 0,
+    outstanding_rollovers: object = 0,
+    ratio_decimals: object = 3,
+) -> Form8606Result:
+    """Taxable part of a Roth conversion under the IRA pro-rata rule, basis given as Form 8606 line 5 (§408(d)(2))."""
+    line5 = to_money(basis, "basis")
+    conv = to_money(converted, "converted")
+    dist = to_money(distributions if distributions is not None else 0, "distributions")
+    if conv == 0 and dist == 0:
+        raise InputError("converted and distributions are both 0; there is nothing to prorate")
+    return _compute(
+        line1=None,
+        line2=None,
+        line3=line5,
+        line4=ZERO,
+        year_end_value=to_money(year_end_value, "year_end_value"),
+        outstanding_rollovers=to_money(
+            outstanding_rollovers if outstanding_rollovers is not None else 0, "outstanding_rollovers"
+        ),
+        distributions=dist,
+        converted=conv,
+        places=_ratio_places(ratio_decimals),
+        short=True,
+    )
+
+
+def form_8606(
+    converted: object = 0,
+    year_end_value: object = 0,
+    distributions: object = 0,
+    nondeductible_contributions: object = 0,
+    prior_basis: object = 0,
+    late_contributions: object = 0,
+    outstanding_rollovers: object = 0,
+    ratio_decimals: object = 3,
+) -> Form8606Result:
+    """Form 8606 Parts I and II line by line: basis, pro-rata ratio, nontaxable and taxable amounts (§408(d)(1)-(2))."""
+
+    def money(value: object, name: str) -> Decimal:
+        return to_money(value if value is not None else 0, name)
+
+    line1 = money(nondeductible_contributions, "nondeductible_contributions")
+    line2 = money(prior_basis, "prior_basis")
+    line4 = money(late_contributions, "late_contributions")
+    if line4 > line1:
+        raise InputError(
+            f"late_contributions {fmt(line4)} exceeds nondeductible_contributions {fmt(line1)}; "
+            "line 4 is the part of line 1 made in the next year (Form 8606 line 4)"
+        )
+    return _compute(
+        line1=line1,
+        line2=line2,
+        line3=line1 + line2,
+        line4=line4,
+        year_end_value=money(year_end_value, "year_end_value"),
+        outstanding_rollovers=money(outstanding_rollovers, "outstanding_rollovers"),
+        distributions=money(distributions, "distributions"),
+        converted=money(converted, "converted"),
+        places=_ratio_places(ratio_decimals),
+        short=False,
+    )

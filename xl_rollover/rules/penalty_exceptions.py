@@ -1,0 +1,326 @@
+"""The §72(t)(2) exceptions, numbered as on Form 5329 line 2, with where each applies.
+
+Scope columns follow the IRS table "Retirement topics - Exceptions to tax on early distributions"
+(reviewed 11-Dec-2025); numbers follow the Form 5329 line 2 list (2024-2025 instructions, as
+restated by two secondary sources). Dollar caps are data (``data/penalty_exception_limits.csv``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..errors import InputError, UnsupportedCase
+
+#: Account types, and whether §72(t) treats each as an IRA or an employer plan.
+ACCOUNT_TYPES: dict[str, str] = {
+    "IRA": "ira",
+    "SEP_IRA": "ira",
+    "SIMPLE_IRA": "ira",
+    "ROTH_IRA": "ira",
+    "401K": "plan",
+    "403B": "plan",
+    "PLAN": "plan",  # any qualified plan under §401(a) or §403(a)
+    "GOV_457B": "457b",
+}
+_ACCOUNT_ALIASES = {
+    "TRADITIONAL_IRA": "IRA",
+    "TRADITIONAL": "IRA",
+    "SEP": "SEP_IRA",
+    "SARSEP": "SEP_IRA",
+    "SIMPLE": "SIMPLE_IRA",
+    "ROTH": "ROTH_IRA",
+    "457B": "GOV_457B",
+    "457": "GOV_457B",
+    "QUALIFIED_PLAN": "PLAN",
+    "401A": "PLAN",
+}
+
+
+def parse_account_type(value: object) -> str:
+    """Normalise an account type (IRA, SEP_IRA, SIMPLE_IRA, ROTH_IRA, 401K, 403B, GOV_457B, PLAN)."""
+    if value is None:
+        return "IRA"
+    if not isinstance(value, str):
+        raise InputError(f"account_type {value!r} must be one of {', '.join(ACCOUNT_TYPES)}")
+    key = value.strip().upper().replace("(", "").replace(")", "").replace("-", "_").replace(" ", "_")
+    key = _ACCOUNT_ALIASES.get(key, key)
+    if key not in ACCOUNT_TYPES:
+        raise InputError(f"account_type {value!r} is not one of {', '.join(ACCOUNT_TYPES)}")
+    return key
+
+
+@dataclass(frozen=True)
+class PenaltyException:
+    """One §72(t) exception: its Form 5329 number, scope, cap and what ``exception_amount`` means."""
+
+    key: str
+    number: str | None  # Form 5329 line 2 number; None where reported elsewhere (Form 8915-F)
+    title: str
+    citation: str
+    plan: bool
+    ira: bool
+    only_accounts: frozenset[str] = frozenset()  # when set, the exception applies to these types only
+    amount_role: str = "part"  # part | expenses | capped | vested_balance
+    amount_help: str = "the part of the distribution the exception covers (default: all of it)"
+    cap_parameter: str | None = None
+    distributions_after: dt.date | None = None  # applies to distributions after this date
+    needs_age_59_5: bool = False
+
+    def applies_to(self, account_type: str) -> bool:
+        if self.only_accounts:
+            return account_type in self.only_accounts
+        kind = ACCOUNT_TYPES[account_type]
+        return self.plan if kind == "plan" else self.ira if kind == "ira" else False
+
+    def where(self) -> str:
+        if self.only_accounts:
+            return "only " + ", ".join(sorted(self.only_accounts))
+        return {(True, True): "plans and IRAs", (True, False): "employer plans only", (False, True): "IRAs only"}.get(
+            (self.plan, self.ira), "no account type here"
+        )
+
+
+_TABLE = "IRS 'Exceptions to tax on early distributions' table"
+EXCEPTIONS: tuple[PenaltyException, ...] = (
+    PenaltyException(
+        "separation_55",
+        "01",
+        "separation from service in or after the year of reaching age 55 (50 for public safety employees)",
+        f"IRC §72(t)(2)(A)(v), §72(t)(10); {_TABLE}",
+        plan=True,
+        ira=False,
+    ),
+    PenaltyException(
+        "sepp",
+        "02",
+        "series of substantially equal periodic payments",
+        f"IRC §72(t)(2)(A)(iv), §72(t)(3)(B); {_TABLE}",
+        plan=True,
+        ira=True,
+    ),
+    PenaltyException(
+        "disability",
+        "03",
+        "total and permanent disability",
+        f"IRC §72(t)(2)(A)(iii), §72(m)(7); {_TABLE}",
+        plan=True,
+        ira=True,
+    ),
+    PenaltyException(
+        "death",
+        "04",
+        "distribution to a beneficiary or estate after the owner's death",
+        f"IRC §72(t)(2)(A)(ii); {_TABLE}",
+        plan=True,
+        ira=True,
+    ),
+    PenaltyException(
+        "medical",
+        "05",
+        "unreimbursed medical expenses above 7.5% of AGI",
+        f"IRC §72(t)(2)(B), §213; {_TABLE}",
+        plan=True,
+        ira=True,
+        amount_role="expenses",
+        amount_help="medical expenses deductible under §213 (the part above 7.5% of AGI); required",
+    ),
+    PenaltyException(
+        "qdro",
+        "06",
+        "payment to an alternate payee under a QDRO",
+        f"IRC §72(t)(2)(C), §72(t)(3)(A); {_TABLE}",
+        plan=True,
+        ira=False,
+    ),
+    PenaltyException(
+        "health_insurance",
+        "07",
+        "health insurance premiums while unemployed",
+        f"IRC §72(t)(2)(D); {_TABLE}",
+        plan=False,
+        ira=True,
+        amount_role="expenses",
+        amount_help="health insurance premiums paid; required",
+    ),
+    PenaltyException(
+        "higher_education",
+        "08",
+        "qualified higher education expenses",
+        f"IRC §72(t)(2)(E), §72(t)(7); {_TABLE}",
+        plan=False,
+        ira=True,
+        amount_role="expenses",
+        amount_help="qualified higher education expenses; required",
+    ),
+    PenaltyException(
+        "first_home",
+        "09",
+        "qualified first-time homebuyer distribution ($10,000 lifetime)",
+        f"IRC §72(t)(2)(F), §72(t)(8); {_TABLE}",
+        plan=False,
+        ira=True,
+        amount_role="capped",
+        amount_help="qualified acquisition costs, at most what is left of the lifetime limit (default: the full limit)",
+        cap_parameter="first_home_lifetime_cap_72t8B",
+    ),
+    PenaltyException(
+        "irs_levy", "10", "IRS levy on the account", f"IRC §72(t)(2)(A)(vii); {_TABLE}", plan=True, ira=True
+    ),
+    PenaltyException(
+        "reservist",
+        "11",
+        "qualified reservist called to active duty",
+        f"IRC §72(t)(2)(G); {_TABLE}",
+        plan=True,
+        ira=True,
+    ),
+    PenaltyException(
+        "age_59_5",
+        "12",
+        "distribution at age 59½ or older shown as early (code 1, J or S)",
+        "IRC §72(t)(2)(A)(i); Form 5329 instructions line 2, exception 12",
+        plan=True,
+        ira=True,
+        needs_age_59_5=True,
+    ),
+    PenaltyException(
+        "gov_457b",
+        "13",
+        "governmental §457(b) distribution not from a rollover",
+        "IRC §72(t)(1) (qualified retirement plan per §4974(c)), §72(t)(9); IRS exceptions table note",
+        plan=False,
+        ira=False,
+        only_accounts=frozenset({"GOV_457B"}),
+    ),
+    PenaltyException(
+        "pre_1986_election",
+        "14",
+        "distribution under a designation made before March 1, 1986",
+        "TEFRA §242(b)(2); Form 5329 instructions line 2, exception 14 (SECONDARY)",
+        plan=True,
+        ira=False,
+    ),
+    PenaltyException(
+        "esop_dividends",
+        "15",
+        "ESOP dividends paid under §404(k)",
+        f"IRC §72(t)(2)(A)(vi); {_TABLE}",
+        plan=True,
+        ira=False,
+    ),
+    PenaltyException(
+        "phased_retirement",
+        "17",
+        "federal phased-retirement annuity payments",
+        "IRC §72(t)(2)(A)(viii); Form 5329 instructions line 2, exception 17",
+        plan=True,
+        ira=False,
+    ),
+    PenaltyException(
+        "eaca_withdrawal",
+        "18",
+        "permissible withdrawal from an automatic contribution arrangement",
+        f"IRC §414(w)(1)(B); {_TABLE}",
+        plan=True,
+        ira=False,
+        only_accounts=frozenset({"401K", "403B", "PLAN", "SIMPLE_IRA", "SEP_IRA"}),
+    ),
+    PenaltyException(
+        "birth_adoption",
+        "19",
+        "qualified birth or adoption distribution ($5,000 per child)",
+        f"IRC §72(t)(2)(H); {_TABLE}",
+        plan=True,
+        ira=True,
+        amount_role="capped",
+        amount_help="amount designated for the birth or adoption, $5,000 per child (default: $5,000, one child)",
+        cap_parameter="birth_adoption_cap_per_child_72t2H",
+        distributions_after=dt.date(2019, 12, 31),
+    ),
+    PenaltyException(
+        "terminal_illness",
+        "20",
+        "distribution to a terminally ill individual",
+        "IRC §72(t)(2)(L) (SECURE 2.0 §326); Notice 2024-2 (plans and IRAs, not §457(b))",
+        plan=True,
+        ira=True,
+        distributions_after=dt.date(2022, 12, 29),
+    ),
+    PenaltyException(
+        "excess_contribution_earnings",
+        "21",
+        "earnings on an excess IRA contribution returned by the extended due date",
+        "IRC §72(t)(2)(A)(ix), §408(d)(4) (SECURE 2.0 §333)",
+        plan=False,
+        ira=True,
+        distributions_after=dt.date(2022, 12, 29),
+    ),
+    PenaltyException(
+        "domestic_abuse",
+        "22",
+        "domestic abuse victim distribution",
+        f"IRC §72(t)(2)(K) (SECURE 2.0 §314); {_TABLE}",
+        plan=True,
+        ira=True,
+        amount_role="vested_balance",
+        amount_help="the vested account balance (the cap is the year's dollar limit or 50% of it); required",
+        cap_parameter="domestic_abuse_cap_72t2K",
+        distributions_after=dt.date(2023, 12, 31),
+    ),
+    PenaltyException(
+        "emergency",
+        "23",
+        "emergency personal expense distribution (one a year)",
+        f"IRC §72(t)(2)(I) (SECURE 2.0 §115); {_TABLE}",
+        plan=True,
+        ira=True,
+        amount_role="vested_balance",
+        amount_help="the vested account balance (the cap is $1,000 or the balance over $1,000); required",
+        cap_parameter="emergency_expense_cap_72t2I",
+        distributions_after=dt.date(2023, 12, 31),
+    ),
+    PenaltyException(
+        "disaster",
+        None,
+        "qualified disaster recovery distribution ($22,000 per disaster)",
+        f"IRC §72(t)(2)(M), §72(t)(11); {_TABLE}; reported on Form 8915-F",
+        plan=True,
+        ira=True,
+        amount_role="capped",
+        amount_help="amount treated as a qualified disaster recovery distribution (default: the $22,000 limit)",
+        cap_parameter="qualified_disaster_cap_72t11",
+        distributions_after=dt.date(2021, 1, 26),
+    ),
+)
+
+_BY_KEY = {e.key: e for e in EXCEPTIONS}
+_BY_NUMBER = {e.number: e for e in EXCEPTIONS if e.number}
+
+_REFUSED = {
+    "16": "exception 16 (annuity contract investment before August 14, 1982) applies to commercial annuity "
+    "contracts under §72(q), not to the account types here",
+    "99": "exception 99 (more than one exception): call once for each exception with the part it covers",
+    "long_term_care": "the long-term care premium exception (§72(t)(2)(N), SECURE 2.0 §334, distributions after "
+    "December 29, 2025) is not yet supported: its Form 5329 number and limits are unverified here",
+}
+
+
+def parse_exception(value: object) -> PenaltyException | None:
+    """An exception by Form 5329 number (1-23, '01') or readable key; None or blank means none."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InputError(f"exception {value} must be a Form 5329 number or a key such as 'first_home'")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    if text.isdigit():
+        text = f"{int(text):02d}"
+    if text in _REFUSED:
+        raise UnsupportedCase(_REFUSED[text])
+    found = _BY_NUMBER.get(text) or _BY_KEY.get(text)
+    if found is None:
+        known = ", ".join(f"{e.number or '-'} {e.key}" for e in EXCEPTIONS)
+        raise InputError(f"exception {value!r} is not a known §72(t) exception; known: {known}")
+    return found

@@ -1,0 +1,31 @@
+"""Every worked example for the core functions, as data (tests/cases/*.toml), exact to the cent."""
+
+from __future__ import annotations
+
+import pytest
+
+import xl_rollover as xr
+
+from .conftest import check, load_cases
+
+
+@pytest.mark.parametrize("case", load_cases("split"), ids=lambda c: c["id"])
+def test_split_case(case):
+    args = dict(case["args"])
+    if isinstance(args.get("age"), list):
+        args["age"] = tuple(args["age"])
+    check(xr.roth_rollover_split(**args), case["expected"], case["id"])
+
+
+@pytest.mark.parametrize("case", load_cases("form_8606"), ids=lambda c: c["id"])
+def test_form_8606_case(case):
+    function = getattr(xr, case["function"])
+    check(function(**case["args"]), case["expected"], case["id"])
+
+
+@pytest.mark.parametrize("case", load_cases("early_penalty"), ids=lambda c: c["id"])
+def test_early_penalty_case(case):
+    args = dict(case["args"])
+    if isinstance(args.get("age"), list):
+        args["age"] = tuple(args["age"])
+    check(xr.early_penalty(**args), case["expected"], case["id"])

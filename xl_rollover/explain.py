@@ -30,7 +30,7 @@ def show(value: Any) -> str:
     if isinstance(value, Decimal):
         if value.as_tuple().exponent == -2:
             return fmt(value)
-        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+        return str(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)

@@ -121,7 +121,7 @@ def _compute(
     )
 
     raw = ratio(line5, line9, places)
-    line10 = min(raw, ONE)
+    line10 = raw if raw < ONE else (ONE if places is None else ONE.quantize(ONE.scaleb(-places)))
     lines["10"] = line10
     steps.append(
         Step(

@@ -1,0 +1,115 @@
+"""The command line: each subcommand mirrors the API, --json is exact, errors exit non-zero."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+
+import xl_rollover as xr
+from xl_rollover.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_split_json_matches_the_api(capsys):
+    code, out, _ = run(
+        capsys,
+        "split",
+        "10000",
+        "0",
+        "10000",
+        "--to-roth-ira",
+        "0",
+        "--to-traditional",
+        "0",
+        "--rolled-60day-traditional",
+        "8000",
+        "--age",
+        "42",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    api = xr.roth_rollover_split(10000, 0, 10000, 0, 0, 0, 8000, 42)
+    assert Decimal(data["taxable"]) == api.taxable == Decimal("2000.00")  # IRS Jordan example
+    assert data["form_1099r"][0]["box7_code"] == "1"
+    assert data["explanation"][0]["citation"].startswith("IRC §72(e)(8)")
+
+
+def test_split_text_shows_table_and_steps(capsys):
+    code, out, _ = run(capsys, "split", "50000", "20000", "100000")
+    assert code == 0
+    assert "after_tax" in out and "10,000.00" in out  # IRS first example
+    assert "How this was worked out" in out and "Notice 2014-54" in out
+
+
+def test_prorata_ratio_decimals_none(capsys):
+    code, out, _ = run(capsys, "prorata", "30000", "20000", "40000", "--ratio-decimals", "none", "--json")
+    assert code == 0
+    assert Decimal(json.loads(out)["taxable_conversion"]) == Decimal("21428.57")
+
+
+def test_form_8606_lines(capsys):
+    code, out, _ = run(capsys, "form-8606", "--converted", "7000", "--nondeductible-contributions", "7000", "--json")
+    assert code == 0
+    assert Decimal(json.loads(out)["lines"]["18"]) == 0
+
+
+def test_penalty_with_dates_and_exception(capsys):
+    code, out, _ = run(capsys, "penalty", "15000", "1981-03-01:2026-05-01", "--exception", "9", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert Decimal(data["penalty"]) == Decimal("500.00")  # W-P12a
+    assert data["form_5329"]["2_exception_number"] == "09"
+
+
+def test_limit(capsys):
+    code, out, _ = run(capsys, "limit", "annual_additions_limit_415c1A", "2026", "--json")
+    assert code == 0
+    assert Decimal(json.loads(out)["value"]) == 72000
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (("split", "120000", "0", "100000"), 2, "distribution 120,000.00 exceeds account_balance 100,000.00"),
+        (("penalty", "100", "45", "--exception", "99"), 3, "not supported"),
+        (("limit", "annual_additions_limit_415c1A", "2027"), 2, "year 2027 is not in the limits table"),
+        (("demo", "--marginal-rate", "1.5"), 2, "marginal_rate 1.5 must be a fraction"),
+    ],
+)
+def test_errors_exit_non_zero_with_a_message(capsys, argv, code, message):
+    got, out, err = run(capsys, *argv)
+    assert got == code
+    assert message in err
+    assert "Traceback" not in err and out == ""
+
+
+def test_demo_figures_come_from_the_rules(capsys):
+    code, out, _ = run(capsys, "demo", "--json")
+    assert code == 0
+    data = json.loads(out)
+    a, b = data["options"]["A"], data["options"]["B"]
+    # option A: 7,500 backdoor with 1,850 left in the traditional IRA: 7,500/9,350 -> 0.802 (Form 8606 line 10)
+    assert a["backdoor_form_8606"]["ratio"] == "0.802"
+    assert Decimal(a["backdoor_form_8606"]["taxable_conversion"]) == Decimal("1485.00")  # 7,500 - 7,500 x 0.802
+    assert Decimal(a["split"]["taxable"]) == 0
+    assert Decimal(b["split"]["taxable"]) == Decimal("1850.00")  # the earnings converted
+    assert Decimal(b["backdoor_form_8606"]["taxable_conversion"]) == 0
+    assert Decimal(a["penalty"]["penalty"]) == Decimal(b["penalty"]["penalty"]) == 0
+
+
+def test_console_script_demo_runs_end_to_end():
+    done = subprocess.run(
+        [sys.executable, "-m", "xl_rollover.cli", "demo", "--explain"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Option A" in done.stdout and "§408(d)(2)" in done.stdout and "Form 8606" in done.stdout

@@ -1,0 +1,189 @@
+"""The ``xl-rollover`` command: the core rules from a shell, text or ``--json``.
+
+Exit codes: 0 done; 2 bad input (the message names the argument); 3 a case the rules refuse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from . import __version__, demo
+from .errors import InputError, UnsupportedCase, XlRolloverError
+from .explain import Result
+from .limits import irs_limit
+from .money import to_decimal
+from .rules.early_penalty import early_penalty
+from .rules.form_8606 import form_8606, prorata_taxable
+from .rules.split import roth_rollover_split
+
+
+def _age(text: str) -> Any:
+    """``45`` / ``59.5`` or ``BIRTH_DATE:DISTRIBUTION_DATE`` (ISO dates)."""
+    if ":" in text:
+        birth, _, on = text.partition(":")
+        return (birth, on)
+    return text
+
+
+def _places(text: str) -> int | None:
+    return None if text.lower() in ("none", "full") else int(text)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result and its explanation as JSON")
+    parser.add_argument("--no-explain", action="store_true", help="print the result table only")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xl-rollover",
+        description="Exact, cited tax maths for retirement rollovers (Notice 2014-54, Form 8606, §72(t)).",
+    )
+    parser.add_argument("--version", action="version", version=f"xl-rollover {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("split", help="split a plan distribution between Roth IRA, traditional IRA and cash")
+    p.add_argument("distribution")
+    p.add_argument("after_tax_basis")
+    p.add_argument("account_balance")
+    p.add_argument("--to-roth-ira", help="default: exactly the after-tax share")
+    p.add_argument("--to-traditional", help="default: everything not sent to the Roth IRA")
+    p.add_argument("--rolled-60day-roth", default="0")
+    p.add_argument("--rolled-60day-traditional", default="0")
+    p.add_argument("--age", type=_age, help="years (45, 59.5) or BIRTH:DISTRIBUTION dates (1980-05-01:2026-03-01)")
+    _add_common(p)
+
+    p = sub.add_parser("prorata", help="taxable part of a Roth conversion under the IRA pro-rata rule")
+    p.add_argument("converted")
+    p.add_argument("basis", help="Form 8606 line 5")
+    p.add_argument("year_end_value", help="all traditional, SEP and SIMPLE IRAs on December 31")
+    p.add_argument("--distributions", default="0")
+    p.add_argument("--outstanding-rollovers", default="0")
+    p.add_argument("--ratio-decimals", type=_places, default=3, help="places for line 10 (default 3; 'none')")
+    _add_common(p)
+
+    p = sub.add_parser("form-8606", help="Form 8606 Parts I and II line by line")
+    for name in (
+        "converted",
+        "year-end-value",
+        "distributions",
+        "nondeductible-contributions",
+        "prior-basis",
+        "late-contributions",
+        "outstanding-rollovers",
+    ):
+        p.add_argument(f"--{name}", default="0")
+    p.add_argument("--ratio-decimals", type=_places, default=3)
+    _add_common(p)
+
+    p = sub.add_parser("penalty", help="the §72(t) additional tax on an early distribution")
+    p.add_argument("taxable_amount")
+    p.add_argument("age", type=_age, help="years or BIRTH:DISTRIBUTION dates")
+    p.add_argument("--account-type", default="IRA")
+    p.add_argument("--exception", help="Form 5329 number (1-23) or key, e.g. first_home")
+    p.add_argument("--exception-amount")
+    p.add_argument("--tax-year")
+    p.add_argument("--simple-first-two-years", action="store_true")
+    _add_common(p)
+
+    p = sub.add_parser("limit", help="an annual limit from the shipped table, with its source")
+    p.add_argument("name")
+    p.add_argument("year")
+    p.add_argument("--filing-status")
+    _add_common(p)
+
+    p = sub.add_parser("demo", help="the seed client case, computed end to end")
+    p.add_argument("--marginal-rate", default="0.24", help="assumed marginal income-tax rate (default 0.24)")
+    p.add_argument("--explain", action="store_true", help="also print every rule applied, with citations")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _print_result(result: Result, args: argparse.Namespace) -> None:
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        return
+    print(result)
+    if not args.no_explain:
+        print("\nHow this was worked out")
+        for number, step in enumerate(result.explain(), 1):
+            print(f"{number}. {step}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    calls: dict[str, Callable[[], Result]] = {
+        "split": lambda: roth_rollover_split(
+            args.distribution,
+            args.after_tax_basis,
+            args.account_balance,
+            args.to_roth_ira,
+            args.to_traditional,
+            args.rolled_60day_roth,
+            args.rolled_60day_traditional,
+            args.age,
+        ),
+        "prorata": lambda: prorata_taxable(
+            args.converted,
+            args.basis,
+            args.year_end_value,
+            args.distributions,
+            args.outstanding_rollovers,
+            args.ratio_decimals,
+        ),
+        "form-8606": lambda: form_8606(
+            args.converted,
+            args.year_end_value,
+            args.distributions,
+            args.nondeductible_contributions,
+            args.prior_basis,
+            args.late_contributions,
+            args.outstanding_rollovers,
+            args.ratio_decimals,
+        ),
+        "penalty": lambda: early_penalty(
+            args.taxable_amount,
+            args.age,
+            args.account_type,
+            args.exception,
+            args.exception_amount,
+            args.tax_year,
+            args.simple_first_two_years,
+        ),
+        "limit": lambda: irs_limit(args.name, args.year, args.filing_status),
+    }
+    if args.command == "demo":
+        rate = to_decimal(args.marginal_rate, "marginal_rate")
+        if not Decimal(0) <= rate < Decimal(1):
+            raise InputError(f"marginal_rate {args.marginal_rate} must be a fraction from 0 to 1 (e.g. 0.24)")
+        result = demo.run(rate)
+        if args.json:
+            print(json.dumps(demo.as_dict(result), indent=2, ensure_ascii=False))
+        else:
+            print(demo.render(result))
+            if args.explain:
+                print(demo.explain(result))
+        return 0
+    _print_result(calls[args.command](), args)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except UnsupportedCase as exc:
+        print(f"xl-rollover: not supported: {exc}", file=sys.stderr)
+        return 3
+    except XlRolloverError as exc:
+        print(f"xl-rollover: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

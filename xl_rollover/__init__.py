@@ -7,27 +7,49 @@ exactly these.
 from .errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError
 from .explain import Result, Step
 from .limits import IrsLimit, irs_limit
+from .rules.contribution_limits import (
+    IraLimitResult,
+    RoomResult,
+    mega_backdoor_room,
+    roth_ira_contribution_limit,
+    traditional_ira_deduction_limit,
+)
 from .rules.early_penalty import PenaltyResult, early_penalty
 from .rules.form_8606 import Form8606Result, form_8606, prorata_taxable
+from .rules.in_plan_roth import InPlanRothResult, drac_withdrawal_recapture, in_plan_roth_rollover
+from .rules.roth_ordering import ConversionLayer, LayerOut, LayersLeft, RothDistributionResult, roth_ira_distribution
 from .rules.split import Form1099R, SplitResult, roth_rollover_split
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConversionLayer",
     "Form1099R",
     "Form8606Result",
+    "InPlanRothResult",
     "InputError",
+    "IraLimitResult",
     "IrsLimit",
+    "LayerOut",
+    "LayersLeft",
     "PenaltyResult",
     "Result",
+    "RoomResult",
+    "RothDistributionResult",
     "SplitResult",
     "Step",
     "UnknownYear",
     "UnsupportedCase",
     "XlRolloverError",
+    "drac_withdrawal_recapture",
     "early_penalty",
     "form_8606",
+    "in_plan_roth_rollover",
     "irs_limit",
+    "mega_backdoor_room",
     "prorata_taxable",
+    "roth_ira_contribution_limit",
+    "roth_ira_distribution",
     "roth_rollover_split",
+    "traditional_ira_deduction_limit",
 ]

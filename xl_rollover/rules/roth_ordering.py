@@ -1,0 +1,340 @@
+"""Roth IRA distributions: the ordering rules, the qualified-distribution clock and the
+per-conversion five-year recapture (IRC §408A(d); Treas. Reg. §1.408A-6).
+
+Distributions come out of regular contributions first, then conversion and rollover layers oldest
+year first (each layer's taxable part before its nontaxable part), then earnings (A-8, A-9); income
+arises only once distributions exceed all contributions (A-4); one five-year clock decides whether a
+distribution is qualified (A-2), and each conversion's taxable part is subject to §72(t) if withdrawn
+within its own five taxable years (A-5(c)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from .. import limits
+from ..age import parse_age
+from ..errors import InputError
+from ..explain import Result, Step, frozen_map
+from ..money import ZERO, fmt, to_money
+from .early_penalty import early_penalty
+
+QUALIFYING_EVENTS = {"death": "04", "disability": "03", "first_home": "09"}
+
+
+@dataclass(frozen=True)
+class ConversionLayer:
+    """A conversion or plan-rollover layer: the year received, its taxable and nontaxable parts."""
+
+    year: int
+    taxable: Decimal
+    nontaxable: Decimal
+
+
+@dataclass(frozen=True)
+class LayerOut:
+    """What one distribution took from one layer, and how much of that is taxed or penalised."""
+
+    layer: str  # regular | conversion | earnings
+    year: int | None
+    part: str | None  # taxable | nontaxable for conversion layers
+    amount: Decimal
+    taxed: Decimal
+    penalised: Decimal
+
+    def __str__(self) -> str:
+        where = self.layer + (f" {self.year}" if self.year else "") + (f" {self.part} part" if self.part else "")
+        return f"{where}: {fmt(self.amount)} out, {fmt(self.taxed)} taxed, {fmt(self.penalised)} under §72(t)"
+
+
+@dataclass(frozen=True)
+class LayersLeft:
+    """The basis left after the distribution, in the shape the next call takes (chain the years)."""
+
+    regular_contributions: Decimal
+    conversions: tuple[ConversionLayer, ...]
+
+    def as_args(self) -> dict[str, Any]:
+        return {
+            "regular_contributions": self.regular_contributions,
+            "conversions": tuple((c.year, c.taxable, c.nontaxable) for c in self.conversions),
+        }
+
+    def __str__(self) -> str:
+        convs = "; ".join(
+            f"{c.year}: {fmt(c.taxable)} taxable + {fmt(c.nontaxable)} nontaxable" for c in self.conversions
+        )
+        return f"regular {fmt(self.regular_contributions)}" + (f"; conversions {convs}" if convs else "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RothDistributionResult(Result):
+    """Tax, penalty and the layers touched by one year's Roth IRA distributions."""
+
+    taxable: Decimal
+    penalty_base: Decimal
+    penalty: Decimal
+    qualified: bool
+    qualified_from: dt.date | None
+    layers_out: tuple[LayerOut, ...]
+    layers_left: LayersLeft
+    recapture_ends: Mapping[int, dt.date]
+    lines: Mapping[str, Decimal | None]
+
+
+def _layers(conversions: Iterable[Any]) -> list[ConversionLayer]:
+    out: list[ConversionLayer] = []
+    if conversions is None:
+        return out
+    for i, item in enumerate(conversions):
+        if isinstance(item, ConversionLayer):
+            out.append(item)
+            continue
+        try:
+            year, taxable, nontaxable = item
+        except (TypeError, ValueError):
+            raise InputError(
+                f"conversions row {i + 1} must be (year, taxable part, nontaxable part), got {item!r}"
+            ) from None
+        out.append(
+            ConversionLayer(
+                limits.parse_year(year, f"conversions row {i + 1} year"),
+                to_money(taxable, f"conversions row {i + 1} taxable part"),
+                to_money(nontaxable, f"conversions row {i + 1} nontaxable part"),
+            )
+        )
+    # all conversions received in the same year are one layer (Reg. §1.408A-6 A-9)
+    merged: dict[int, ConversionLayer] = {}
+    for layer in out:
+        prior = merged.get(layer.year)
+        merged[layer.year] = (
+            layer
+            if prior is None
+            else ConversionLayer(layer.year, prior.taxable + layer.taxable, prior.nontaxable + layer.nontaxable)
+        )
+    return [merged[y] for y in sorted(merged)]
+
+
+def _drac_rollovers(rows: Sequence[Any]) -> tuple[Decimal, list[str]]:
+    """Contributions added to the regular-contribution basis by designated Roth rollovers."""
+    basis = ZERO
+    notes = []
+    for i, item in enumerate(rows or ()):
+        try:
+            year, contributions, earnings, qualified = item
+        except (TypeError, ValueError):
+            raise InputError(
+                f"roth_401k_rollovers row {i + 1} must be (year, contributions, earnings, qualified), got {item!r}"
+            ) from None
+        limits.parse_year(year, f"roth_401k_rollovers row {i + 1} year")
+        c = to_money(contributions, f"roth_401k_rollovers row {i + 1} contributions")
+        e = to_money(earnings, f"roth_401k_rollovers row {i + 1} earnings")
+        if not isinstance(qualified, (bool, int, float)) or qualified not in (0, 1):
+            raise InputError(f"roth_401k_rollovers row {i + 1} qualified {qualified!r} must be TRUE or FALSE")
+        if qualified:
+            basis += c + e
+            notes.append(f"{year}: qualified, all {fmt(c + e)} is contribution basis")
+        else:
+            basis += c
+            notes.append(f"{year}: {fmt(c)} contributions join the basis, {fmt(e)} earnings stay earnings")
+    return basis, notes
+
+
+def roth_ira_distribution(
+    amount: object,
+    regular_contributions: object = 0,
+    conversions: Iterable[Any] = (),
+    *,
+    distribution_year: object,
+    age: object,
+    first_roth_year: object = None,
+    exception: object = None,
+    qualifying_event: object = None,
+    roth_401k_rollovers: Sequence[Any] = (),
+) -> RothDistributionResult:
+    """Tax and penalty on a year's Roth IRA distributions under the ordering rules and both five-year clocks (§408A(d); Reg. §1.408A-6)."""
+    total = to_money(amount, "amount")
+    regular = to_money(regular_contributions if regular_contributions is not None else 0, "regular_contributions")
+    layers = _layers(conversions)
+    year = limits.parse_year(distribution_year, "distribution_year")
+    who = parse_age(age)
+    if who.on_date is not None and who.on_date.year != year:
+        raise InputError(f"age gives a distribution date {who.on_date} outside distribution_year {year}")
+    event = None
+    if qualifying_event is not None and not (isinstance(qualifying_event, str) and not qualifying_event.strip()):
+        event = str(qualifying_event).strip().lower().replace(" ", "_")
+        if event not in QUALIFYING_EVENTS:
+            raise InputError(f"qualifying_event {qualifying_event!r} is not one of {', '.join(QUALIFYING_EVENTS)}")
+    for layer in layers:
+        if layer.year > year:
+            raise InputError(f"conversion year {layer.year} is after distribution_year {year}")
+    drac_basis, drac_notes = _drac_rollovers(roth_401k_rollovers)
+    steps: list[Step] = []
+    if drac_notes:
+        steps.append(
+            Step(
+                title="Designated Roth rollovers",
+                rule="contributions rolled from a designated Roth account are regular-contribution basis; earnings stay earnings; "
+                "a qualified distribution rolled over is all basis; years in the plan do not start the Roth IRA clock",
+                citation="Treas. Reg. §1.408A-10 A-3, A-4 (KNOWLEDGE, not verified against the text)",
+                inputs={"rollovers": "; ".join(drac_notes)},
+                outputs={"basis added": drac_basis},
+            )
+        )
+    regular_total = regular + drac_basis
+
+    # The single qualified-distribution clock (A-2).
+    clock: int | None
+    if first_roth_year is not None:
+        clock = limits.parse_year(first_roth_year, "first_roth_year")
+        if layers and clock > layers[0].year:
+            raise InputError(
+                f"first_roth_year {clock} is after the first conversion year {layers[0].year}; the clock starts at the earlier"
+            )
+        if clock > year:
+            raise InputError(f"first_roth_year {clock} is after distribution_year {year}")
+        how = "first_roth_year given"
+    elif layers:
+        clock = layers[0].year
+        how = "first_roth_year not given: the earliest conversion year (give first_roth_year if a regular contribution was made for an earlier year)"
+    else:
+        clock, how = None, "no year given for the first Roth IRA contribution"
+    qualified_from = dt.date(clock + 5, 1, 1) if clock is not None else None
+    if qualified_from is not None and who.reached_59_5_on is not None and event is None:
+        qualified_from = max(qualified_from, who.reached_59_5_on)
+    clock_met = clock is not None and year >= clock + 5
+    condition = who.is_59_5_or_over or event in ("death", "disability")
+    if clock is None and (condition or event == "first_home"):
+        raise InputError(
+            "first_roth_year is required: whether this distribution is qualified depends on the five-year period "
+            "that starts with the first Roth IRA contribution or conversion (Reg. §1.408A-6 A-2)"
+        )
+    qualified = clock_met and condition
+    home = ZERO
+    if clock_met and not condition and event == "first_home":
+        cap, _ = limits.value("first_home_lifetime_cap_72t8B", year)
+        home = min(total, cap + ZERO)
+    steps.append(
+        Step(
+            title="Qualified-distribution clock",
+            rule="one five-taxable-year period for all of the owner's Roth IRAs, from January 1 of the first year for which a "
+            "regular contribution was made or, if earlier, of the first conversion year; a distribution after it is qualified "
+            "at 59½, on death or disability, or for a first home (up to 10,000) (" + how + ")",
+            citation="IRC §408A(d)(2); Treas. Reg. §1.408A-6 A-1, A-2",
+            inputs={"first year": clock, "distribution_year": year, "age": who.describe(), "qualifying_event": event},
+            outputs={"qualified_from": qualified_from, "qualified": qualified, "first-home qualified part": home},
+        )
+    )
+
+    # Ordering (A-8, A-9).
+    remaining = total
+    out: list[LayerOut] = []
+    take = min(remaining, regular_total)
+    if take:
+        out.append(LayerOut("regular", None, None, take, ZERO, ZERO))
+    remaining -= take
+    left_regular = regular_total - take
+    recapture_ends = {layer.year: dt.date(layer.year + 4, 12, 31) for layer in layers}
+    left_layers: list[ConversionLayer] = []
+    for layer in layers:
+        # recapture reaches a layer's taxable part within its five taxable years, before 59½ (A-5(b), (c))
+        within = year <= layer.year + 4 and not who.is_59_5_or_over
+        t = min(remaining, layer.taxable)
+        remaining -= t
+        n = min(remaining, layer.nontaxable)
+        remaining -= n
+        if t:
+            out.append(LayerOut("conversion", layer.year, "taxable", t, ZERO, t if within else ZERO))
+        if n:
+            out.append(LayerOut("conversion", layer.year, "nontaxable", n, ZERO, ZERO))
+        if layer.taxable - t or layer.nontaxable - n:
+            left_layers.append(ConversionLayer(layer.year, layer.taxable - t, layer.nontaxable - n))
+    earnings = remaining
+    if earnings:
+        out.append(LayerOut("earnings", None, None, earnings, ZERO, ZERO))
+    steps.append(
+        Step(
+            title="Ordering",
+            rule="regular contributions first, then conversion and rollover layers oldest year first (taxable part before "
+            "nontaxable part), then earnings; a conversion's taxable part withdrawn within its own five taxable years is "
+            "subject to §72(t) though not taxed again",
+            citation="IRC §408A(d)(4)(B), §408A(d)(3)(F); Treas. Reg. §1.408A-6 A-5(c), A-8, A-9; Pub. 590-B 'Ordering Rules'",
+            inputs={
+                "amount": total,
+                "regular_contributions": regular_total,
+                "conversions": "; ".join(f"{c.year}: {fmt(c.taxable)} + {fmt(c.nontaxable)}" for c in layers) or "none",
+            },
+            outputs={"layers out": "; ".join(str(o) for o in out) or "none"},
+        )
+    )
+
+    # Form 8606 Part III (nonqualified only) and the taxable amount (A-4).
+    lines: dict[str, Decimal | None] = {}
+    if qualified:
+        taxable = ZERO
+        recapture = ZERO
+    else:
+        basis_conv = sum((c.taxable + c.nontaxable for c in layers), ZERO)
+        line19, line20 = total, home
+        line21 = line19 - line20
+        line22 = regular_total
+        line23 = max(line21 - line22, ZERO)
+        lines.update({"19": line19, "20": line20, "21": line21, "22": line22, "23": line23})
+        if line23 > 0:
+            line24 = basis_conv
+            line25a = max(line23 - line24, ZERO)
+            lines.update({"24": line24, "25a": line25a})
+        else:
+            line25a = ZERO
+        taxable = line25a
+        recapture = sum((o.penalised for o in out), ZERO)
+        steps.append(
+            Step(
+                title="Taxable part",
+                rule="a nonqualified distribution is income only to the extent it exceeds all contributions, regular and "
+                "conversion (less a qualified first-home amount)",
+                citation="Treas. Reg. §1.408A-6 A-4; Form 8606 Part III lines 19-25a",
+                inputs={"line 19": line19, "line 20": line20, "line 22": line22, "line 24": lines.get("24")},
+                outputs={"line 25a": taxable},
+                form_line="8606 line 25a",
+            )
+        )
+    out = [
+        LayerOut(
+            o.layer,
+            o.year,
+            o.part,
+            o.amount,
+            taxable if o.layer == "earnings" else ZERO,
+            (taxable if o.layer == "earnings" else o.penalised) if not qualified else ZERO,
+        )
+        for o in out
+    ]
+    penalty_base = taxable + recapture
+    exc: Any = exception
+    exc_amount = None
+    if isinstance(exception, (tuple, list)):
+        if len(exception) != 2:
+            raise InputError(f"exception {exception!r} must be a code or a (code, exception_amount) pair")
+        exc, exc_amount = exception
+    if exc is None and event is not None and not qualified:
+        exc = QUALIFYING_EVENTS[event]
+    penalty = early_penalty(penalty_base, who, "ROTH_IRA", exc, exc_amount, year) if penalty_base else None
+    if penalty is not None:
+        steps.extend(penalty.explain())
+    return RothDistributionResult(
+        taxable=taxable,
+        penalty_base=penalty_base,
+        penalty=penalty.penalty if penalty is not None else ZERO,
+        qualified=qualified,
+        qualified_from=qualified_from,
+        layers_out=tuple(out),
+        layers_left=LayersLeft(left_regular, tuple(left_layers)),
+        recapture_ends=frozen_map(recapture_ends),
+        lines=frozen_map(lines),
+        steps=tuple(steps),
+    )

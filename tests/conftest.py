@@ -27,7 +27,7 @@ def dig(result: Any, path: str) -> Any:
         if isinstance(value, (tuple, list)):
             value = value[int(part)]
         elif hasattr(value, "keys"):
-            value = value[part]
+            value = value[part] if part in value else value[int(part)]
         else:
             value = getattr(value, part)
     return value
@@ -40,5 +40,7 @@ def check(result: Any, expected: dict[str, Any], case_id: str) -> None:
         if isinstance(got, Decimal):
             assert isinstance(want, (str, int)), f"{case_id}: write money as a string ({path})"
             assert got == Decimal(str(want)), f"{case_id}: {path} is {got}, source says {want}"
+        elif hasattr(got, "isoformat"):
+            assert got.isoformat() == want, f"{case_id}: {path} is {got}, source says {want}"
         else:
             assert got == want, f"{case_id}: {path} is {got!r}, source says {want!r}"

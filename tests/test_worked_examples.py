@@ -29,3 +29,13 @@ def test_early_penalty_case(case):
     if isinstance(args.get("age"), list):
         args["age"] = tuple(args["age"])
     check(xr.early_penalty(**args), case["expected"], case["id"])
+
+
+@pytest.mark.parametrize("case", load_cases("roth_ira"), ids=lambda c: c["id"])
+def test_roth_ira_distribution_case(case):
+    check(xr.roth_ira_distribution(**case["args"]), case["expected"], case["id"])
+
+
+@pytest.mark.parametrize("case", load_cases("contribution_limits"), ids=lambda c: c["id"])
+def test_contribution_limit_case(case):
+    check(getattr(xr, case["function"])(**case["args"]), case["expected"], case["id"])

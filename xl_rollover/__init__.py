@@ -17,7 +17,14 @@ from .rules.contribution_limits import (
 from .rules.early_penalty import PenaltyResult, early_penalty
 from .rules.form_8606 import Form8606Result, form_8606, prorata_taxable
 from .rules.in_plan_roth import InPlanRothResult, drac_withdrawal_recapture, in_plan_roth_rollover
-from .rules.roth_ordering import ConversionLayer, LayerOut, LayersLeft, RothDistributionResult, roth_ira_distribution
+from .rules.roth_ordering import (
+    ConversionLayer,
+    LayerOut,
+    LayersLeft,
+    RothDistributionResult,
+    roth_ira_distribution,
+    roth_penalty_free_amount,
+)
 from .rules.split import Form1099R, SplitResult, roth_rollover_split
 
 __version__ = "0.1.0"
@@ -50,6 +57,7 @@ __all__ = [
     "prorata_taxable",
     "roth_ira_contribution_limit",
     "roth_ira_distribution",
+    "roth_penalty_free_amount",
     "roth_rollover_split",
     "traditional_ira_deduction_limit",
 ]

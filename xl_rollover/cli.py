@@ -17,8 +17,10 @@ from .errors import InputError, UnsupportedCase, XlRolloverError
 from .explain import Result
 from .limits import irs_limit
 from .money import to_decimal
+from .rules.contribution_limits import mega_backdoor_room, roth_ira_contribution_limit, traditional_ira_deduction_limit
 from .rules.early_penalty import early_penalty
 from .rules.form_8606 import form_8606, prorata_taxable
+from .rules.roth_ordering import roth_ira_distribution
 from .rules.split import roth_rollover_split
 
 
@@ -32,6 +34,20 @@ def _age(text: str) -> Any:
 
 def _places(text: str) -> int | None:
     return None if text.lower() in ("none", "full") else int(text)
+
+
+def _fields(text: str, count: int, option: str) -> list[str]:
+    parts = text.split(":")
+    if len(parts) != count:
+        raise InputError(f"{option} {text!r} must have {count} parts separated by ':'")
+    return parts
+
+
+def _drac(text: str) -> tuple[str, str, str, bool]:
+    year, contributions, earnings, qualified = _fields(text, 4, "--roth-401k-rollover")
+    if qualified.lower() not in ("yes", "no", "true", "false"):
+        raise InputError(f"--roth-401k-rollover qualified {qualified!r} must be yes or no")
+    return year, contributions, earnings, qualified.lower() in ("yes", "true")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -97,6 +113,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--filing-status")
     _add_common(p)
 
+    p = sub.add_parser("roth-withdrawal", help="tax and penalty on a year's Roth IRA distributions (ordering, clocks)")
+    p.add_argument("amount")
+    p.add_argument("--regular-contributions", default="0")
+    p.add_argument(
+        "--conversion",
+        action="append",
+        default=[],
+        metavar="YEAR:TAXABLE:NONTAXABLE",
+        help="a conversion or plan-rollover layer; repeat for each year",
+    )
+    p.add_argument(
+        "--roth-401k-rollover",
+        action="append",
+        default=[],
+        metavar="YEAR:CONTRIBUTIONS:EARNINGS:QUALIFIED",
+        help="a designated Roth rollover (QUALIFIED is yes or no)",
+    )
+    p.add_argument("--distribution-year", required=True)
+    p.add_argument("--age", type=_age, required=True)
+    p.add_argument("--first-roth-year")
+    p.add_argument("--exception")
+    p.add_argument("--qualifying-event", choices=["death", "disability", "first_home"])
+    _add_common(p)
+
+    p = sub.add_parser("room", help="after-tax (mega backdoor) room left under §415(c)")
+    p.add_argument("year")
+    p.add_argument("employee_deferrals")
+    p.add_argument("employer_contributions")
+    p.add_argument("--compensation")
+    p.add_argument("--age")
+    p.add_argument("--after-tax-so-far", default="0")
+    _add_common(p)
+
+    p = sub.add_parser("roth-limit", help="Roth IRA contribution limit after the MAGI phase-out")
+    p.add_argument("year")
+    p.add_argument("magi")
+    p.add_argument("filing_status", help="SINGLE, HOH, MFJ, MFS, MFS_APART, QSS")
+    p.add_argument("age")
+    p.add_argument("--compensation")
+    _add_common(p)
+
+    p = sub.add_parser("ira-deduction", help="deductible traditional IRA contribution after the §219(g) phase-out")
+    p.add_argument("year")
+    p.add_argument("magi")
+    p.add_argument("filing_status")
+    p.add_argument("age")
+    p.add_argument("--active-participant", action="store_true")
+    p.add_argument("--spouse-active-participant", action="store_true")
+    p.add_argument("--compensation")
+    _add_common(p)
+
     p = sub.add_parser("demo", help="the seed client case, computed end to end")
     p.add_argument("--marginal-rate", default="0.24", help="assumed marginal income-tax rate (default 0.24)")
     p.add_argument("--explain", action="store_true", help="also print every rule applied, with citations")
@@ -155,6 +222,37 @@ def _run(args: argparse.Namespace) -> int:
             args.simple_first_two_years,
         ),
         "limit": lambda: irs_limit(args.name, args.year, args.filing_status),
+        "roth-withdrawal": lambda: roth_ira_distribution(
+            args.amount,
+            args.regular_contributions,
+            [_fields(c, 3, "--conversion") for c in args.conversion],
+            distribution_year=args.distribution_year,
+            age=args.age,
+            first_roth_year=args.first_roth_year,
+            exception=args.exception,
+            qualifying_event=args.qualifying_event,
+            roth_401k_rollovers=[_drac(r) for r in args.roth_401k_rollover],
+        ),
+        "room": lambda: mega_backdoor_room(
+            args.year,
+            args.employee_deferrals,
+            args.employer_contributions,
+            args.compensation,
+            args.age,
+            args.after_tax_so_far,
+        ),
+        "roth-limit": lambda: roth_ira_contribution_limit(
+            args.year, args.magi, args.filing_status, args.age, args.compensation
+        ),
+        "ira-deduction": lambda: traditional_ira_deduction_limit(
+            args.year,
+            args.magi,
+            args.filing_status,
+            args.age,
+            args.active_participant,
+            args.spouse_active_participant,
+            args.compensation,
+        ),
     }
     if args.command == "demo":
         rate = to_decimal(args.marginal_rate, "marginal_rate")

@@ -21,6 +21,7 @@ from .limits import irs_limit
 from .money import fmt, times
 from .rules.early_penalty import PenaltyResult, early_penalty
 from .rules.form_8606 import Form8606Result, form_8606
+from .rules.roth_ordering import roth_penalty_free_amount
 from .rules.split import SplitResult, roth_rollover_split
 
 SEPARATION_YEAR = 2025
@@ -39,6 +40,18 @@ class Option:
     split: SplitResult
     penalty: PenaltyResult
     backdoor: Form8606Result
+
+    @property
+    def roth_layers(self) -> tuple[tuple[int, Decimal, Decimal], ...]:
+        """The Roth IRA's conversion/rollover layers: the 2025 rollover and the 2026 backdoor conversion."""
+        return (
+            (SEPARATION_YEAR, self.split.roth_pretax, self.split.roth_after_tax),
+            (BACKDOOR_YEAR, self.backdoor.taxable_conversion, self.backdoor.nontaxable_conversion),
+        )
+
+    def penalty_free(self, year: int) -> Decimal:
+        """Most she can withdraw in ``year`` with no tax and no 10% tax, nothing withdrawn before."""
+        return roth_penalty_free_amount(0, self.roth_layers, distribution_year=year, age=AGE + year - SEPARATION_YEAR)
 
     @property
     def taxable_total(self) -> Decimal:
@@ -133,6 +146,21 @@ def render(demo: Demo) -> str:
         f"   (Form 8606 line 10 = {show(a.backdoor.ratio)}); the basis not used carries forward on line 14.",
         "   In option B the traditional IRA is empty and the conversion is tax-free.",
         "",
+        f"Penalty-free Roth IRA withdrawals, {BACKDOOR_YEAR}-{BACKDOOR_YEAR + 5} (each year on its own, nothing taken before)",
+        "-" * 80,
+        f"{'year':<6}{'age':>5}  {'Option A':>12}  {'Option B':>12}",
+        *[
+            f"{y:<6}{AGE + y - SEPARATION_YEAR:>5}  {show(a.penalty_free(y)):>12}  {show(b.penalty_free(y)):>12}"
+            for y in range(BACKDOOR_YEAR, BACKDOOR_YEAR + 6)
+        ],
+        "Regular contributions come out first, then each year's conversion or rollover layer, its taxable part",
+        "before its after-tax part (Reg. §1.408A-6 A-8, A-9). A taxable part withdrawn within five years of",
+        "its conversion, before 59½, bears the 10% tax though it is not taxed again (A-5(c)). So in option B",
+        f"the {fmt(EARNINGS)} of converted earnings stands in front of her after-tax dollars until the end of",
+        f"{SEPARATION_YEAR + 4}: 'after-tax money can come out any time' is true only behind it. In option A the",
+        f"{BACKDOOR_YEAR} backdoor's taxable part blocks what lies behind it until the end of {BACKDOOR_YEAR + 4}.",
+        "Earnings are always taxed and penalised before 59½ unless an exception applies.",
+        "",
         "Forms 1099-R the plan should issue",
         "----------------------------------",
     ]
@@ -182,4 +210,13 @@ def as_dict(demo: Demo) -> dict[str, Any]:
             for o in demo.options
         },
         "comparison": [{"label": label, "A": str(va), "B": str(vb)} for label, va, vb in rows(demo)],
+        "penalty_free_withdrawals": [
+            {
+                "year": y,
+                "age": AGE + y - SEPARATION_YEAR,
+                "A": str(demo.options[0].penalty_free(y)),
+                "B": str(demo.options[1].penalty_free(y)),
+            }
+            for y in range(BACKDOOR_YEAR, BACKDOOR_YEAR + 6)
+        ],
     }

@@ -18,7 +18,7 @@ from typing import Any
 from .money import fmt
 
 
-def frozen_map(values: Mapping[str, Any]) -> Mapping[str, Any]:
+def frozen_map(values: Mapping[Any, Any]) -> Mapping[Any, Any]:
     """A read-only copy of a mapping, for fields of frozen results."""
     return MappingProxyType(dict(values))
 

@@ -321,7 +321,9 @@ def roth_ira_distribution(
         if len(exception) != 2:
             raise InputError(f"exception {exception!r} must be a code or a (code, exception_amount) pair")
         exc, exc_amount = exception
-    if exc is None and event is not None and not qualified:
+    if exc is None and event is not None and not qualified and not home:
+        # before the clock ends a qualifying event is still a §72(t) exception; a first-home amount already
+        # excluded on line 20 has used the $10,000 lifetime limit (§72(t)(8)(B))
         exc = QUALIFYING_EVENTS[event]
     penalty = early_penalty(penalty_base, who, "ROTH_IRA", exc, exc_amount, year) if penalty_base else None
     if penalty is not None:
@@ -338,3 +340,25 @@ def roth_ira_distribution(
         lines=frozen_map(lines),
         steps=tuple(steps),
     )
+
+
+def roth_penalty_free_amount(
+    regular_contributions: object = 0,
+    conversions: Iterable[Any] = (),
+    *,
+    distribution_year: object,
+    age: object,
+) -> Decimal:
+    """The most a nonqualified Roth IRA distribution can take with neither income tax nor §72(t): basis in the
+    ordering up to the first conversion taxable part still inside its five years (Reg. §1.408A-6 A-5, A-8)."""
+    regular = to_money(regular_contributions if regular_contributions is not None else 0, "regular_contributions")
+    year = limits.parse_year(distribution_year, "distribution_year")
+    who = parse_age(age)
+    free = regular
+    for layer in _layers(conversions):
+        if layer.year > year:
+            break
+        if layer.taxable and year <= layer.year + 4 and not who.is_59_5_or_over:
+            return free
+        free += layer.taxable + layer.nontaxable
+    return free

@@ -170,7 +170,7 @@ def roth_ira_contribution_limit(
         Step(
             title="Roth IRA limit",
             rule=f"IRA limit (with the age-50 catch-up) {fmt(full)}; phase-out {fmt(start + ZERO)} to {fmt(end + ZERO)} for {status}; {how}",
-            citation=f"IRC §408A(c)(2)-(3), §219(b)(5), §219(g)(2)(B)-(C); Pub. 590-A Worksheet 2-2 | {src} | {src_s}",
+            citation=f"IRC §408A(c)(2)-(3), §219(b)(5); Treas. Reg. §1.408A-3 A-3(b) (round up to $10, $200 floor); Pub. 590-A Worksheet 2-2 | {src} | {src_s}",
             inputs={"year": y, "magi": income, "filing_status": status, "age": years, "compensation": comp},
             outputs={"limit": limit},
         )

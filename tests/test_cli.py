@@ -113,3 +113,45 @@ def test_console_script_demo_runs_end_to_end():
     )
     assert done.returncode == 0, done.stderr
     assert "Option A" in done.stdout and "§408(d)(2)" in done.stdout and "Form 8606" in done.stdout
+
+
+def test_roth_withdrawal_room_and_limit_subcommands(capsys):
+    code, out, _ = run(
+        capsys,
+        "roth-withdrawal",
+        "5000",
+        "--conversion",
+        "2025:500:20000",
+        "--distribution-year",
+        "2027",
+        "--age",
+        "47",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert Decimal(data["penalty"]) == Decimal("50.00")  # W-C11
+    assert data["recapture_ends"]["2025"] == "2029-12-31"
+    code, out, _ = run(capsys, "room", "2026", "32500", "10000", "--age", "52", "--json")
+    assert code == 0 and Decimal(json.loads(out)["room"]) == Decimal("37500.00")
+    code, out, _ = run(capsys, "roth-limit", "2026", "160000", "SINGLE", "40", "--json")
+    assert code == 0 and Decimal(json.loads(out)["limit"]) == Decimal("4000.00")
+    code, out, _ = run(capsys, "ira-deduction", "2026", "85000", "SINGLE", "40", "--active-participant", "--json")
+    assert code == 0 and Decimal(json.loads(out)["limit"]) == Decimal("4500.00")
+    code, out, _ = run(
+        capsys,
+        "roth-withdrawal",
+        "26000",
+        "--roth-401k-rollover",
+        "2025:25000:5000:no",
+        "--distribution-year",
+        "2026",
+        "--age",
+        "45",
+        "--json",
+    )
+    assert code == 0 and Decimal(json.loads(out)["taxable"]) == Decimal("1000.00")  # W-C15
+    code, _, err = run(
+        capsys, "roth-withdrawal", "100", "--conversion", "2025:1", "--distribution-year", "2026", "--age", "45"
+    )
+    assert code == 2 and "--conversion '2025:1' must have 3 parts" in err

@@ -11,10 +11,7 @@ from .conftest import check, load_cases
 
 @pytest.mark.parametrize("case", load_cases("split"), ids=lambda c: c["id"])
 def test_split_case(case):
-    args = dict(case["args"])
-    if isinstance(args.get("age"), list):
-        args["age"] = tuple(args["age"])
-    check(xr.roth_rollover_split(**args), case["expected"], case["id"])
+    check(xr.roth_rollover_split(**case["args"]), case["expected"], case["id"])
 
 
 @pytest.mark.parametrize("case", load_cases("form_8606"), ids=lambda c: c["id"])
@@ -25,10 +22,7 @@ def test_form_8606_case(case):
 
 @pytest.mark.parametrize("case", load_cases("early_penalty"), ids=lambda c: c["id"])
 def test_early_penalty_case(case):
-    args = dict(case["args"])
-    if isinstance(args.get("age"), list):
-        args["age"] = tuple(args["age"])
-    check(xr.early_penalty(**args), case["expected"], case["id"])
+    check(xr.early_penalty(**case["args"]), case["expected"], case["id"])
 
 
 @pytest.mark.parametrize("case", load_cases("roth_ira"), ids=lambda c: c["id"])

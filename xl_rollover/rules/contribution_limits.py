@@ -151,15 +151,24 @@ def _ira_limit(year: int, years: Decimal) -> tuple[Decimal, str]:
     return base + ZERO, src
 
 
+def _ira_inputs(
+    year: object, magi: object, filing_status: object, age: object, compensation: object
+) -> tuple[int, Decimal, str, Decimal, Decimal | None]:
+    """Parse the arguments the two IRA limits share."""
+    return (
+        limits.parse_year(year),
+        to_money(magi, "magi"),
+        limits.parse_filing_status(filing_status),
+        _age_years(age),
+        to_money(compensation, "compensation") if compensation is not None else None,
+    )
+
+
 def roth_ira_contribution_limit(
     year: object, magi: object, filing_status: object, age: object, compensation: object = None
 ) -> IraLimitResult:
     """The Roth IRA contribution limit after the §408A(c)(3) MAGI phase-out, and never above compensation."""
-    y = limits.parse_year(year)
-    income = to_money(magi, "magi")
-    status = limits.parse_filing_status(filing_status)
-    years = _age_years(age)
-    comp = to_money(compensation, "compensation") if compensation is not None else None
+    y, income, status, years, comp = _ira_inputs(year, magi, filing_status, age, compensation)
     full, src = _ira_limit(y, years)
     start, src_s = limits.value("roth_ira_contribution_phaseout_start", y, status)
     end, _ = limits.value("roth_ira_contribution_phaseout_end", y, status)
@@ -195,11 +204,7 @@ def traditional_ira_deduction_limit(
     compensation: object = None,
 ) -> IraLimitResult:
     """The deductible traditional IRA contribution after the §219(g) phase-out for active participants (or a covered spouse)."""
-    y = limits.parse_year(year)
-    income = to_money(magi, "magi")
-    status = limits.parse_filing_status(filing_status)
-    years = _age_years(age)
-    comp = to_money(compensation, "compensation") if compensation is not None else None
+    y, income, status, years, comp = _ira_inputs(year, magi, filing_status, age, compensation)
     for name, flag in (
         ("active_participant", active_participant),
         ("spouse_active_participant", spouse_active_participant),

@@ -241,8 +241,9 @@ def roth_ira_distribution(
     recapture_ends = {layer.year: dt.date(layer.year + 4, 12, 31) for layer in layers}
     left_layers: list[ConversionLayer] = []
     for layer in layers:
-        # recapture reaches a layer's taxable part within its five taxable years, before 59½ (A-5(b), (c))
-        within = year <= layer.year + 4 and not who.is_59_5_or_over
+        # recapture reaches a layer's taxable part within its five taxable years (A-5(c)); age 59½ and the other
+        # §72(t)(2) exceptions are applied once, by early_penalty, to the whole base
+        within = year <= layer.year + 4
         t = min(remaining, layer.taxable)
         remaining -= t
         n = min(remaining, layer.nontaxable)

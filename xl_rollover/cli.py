@@ -164,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compensation")
     _add_common(p)
 
+    p = sub.add_parser("lite", help="write main.py and requirements.txt for xlwings Lite into DIR")
+    p.add_argument("directory", metavar="DIR")
+
     p = sub.add_parser("demo", help="the seed client case, computed end to end")
     p.add_argument("--marginal-rate", default="0.24", help="assumed marginal income-tax rate (default 0.24)")
     p.add_argument("--explain", action="store_true", help="also print every rule applied, with citations")
@@ -254,6 +257,13 @@ def _run(args: argparse.Namespace) -> int:
             args.compensation,
         ),
     }
+    if args.command == "lite":
+        from udfs import lite  # the Excel layer; imported only when asked for
+
+        for path in lite.write(args.directory):
+            print(f"wrote {path}")
+        print("paste main.py and requirements.txt into xlwings Lite's editor (see README: Excel on Mac and the web)")
+        return 0
     if args.command == "demo":
         rate = to_decimal(args.marginal_rate, "marginal_rate")
         if not Decimal(0) <= rate < Decimal(1):

@@ -90,6 +90,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    """Spell a nested value out as scalars under ``prefix`` (see :meth:`Result.flat`)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _flatten(f"{prefix}_{key}", item, out)
+    elif isinstance(value, (tuple, list)):
+        for i, item in enumerate(value, 1):
+            _flatten(f"{prefix}_{i}", item, out)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            if f.name != "steps":
+                _flatten(f"{prefix}_{f.name}", getattr(value, f.name), out)
+    else:
+        out[prefix] = value
+
+
 @dataclass(frozen=True, kw_only=True)
 class Result:
     """Base of every rule's result: frozen fields plus the steps that explain them."""
@@ -104,6 +120,17 @@ class Result:
     def field_names(cls) -> tuple[str, ...]:
         """The result's public fields, in order (``steps`` excluded)."""
         return tuple(f.name for f in dataclasses.fields(cls) if f.name != "steps")
+
+    def flat(self) -> dict[str, Any]:
+        """Every field as one flat mapping of scalars, for a spreadsheet row or a table column.
+
+        Mappings and nested records are spelled out with ``_`` (``lines_14``, ``form_5329_4``,
+        ``form_1099r_1_box2a_taxable``); values stay exact (Decimal, date, bool, str, None).
+        """
+        out: dict[str, Any] = {}
+        for name in self.field_names():
+            _flatten(name, getattr(self, name), out)
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         """Every field as plain data (Decimal as exact strings), plus the explanation."""

@@ -1,0 +1,381 @@
+"""Excel values in, Excel values out: the one place that knows how spreadsheets pass data.
+
+Excel (through xlwings) hands a function floats, ``None`` for blank cells, strings, booleans,
+dates (``datetime`` in classic xlwings, serial numbers in xlwings Lite), error values, and 2-D
+lists for ranges. This module turns those into the core's arguments, runs the core once per row
+(a column range is a column of cases; a single cell is broadcast), and turns results and errors
+back into cell values. It imports nothing from xlwings, so it runs (and is tested) anywhere.
+
+Errors never escape as tracebacks:
+
+* xlwings Lite (Office.js custom functions) shows a real ``#VALUE!`` with the message on hover
+  when xlwings' error type is raised, and a real ``#N/A`` when the string ``"#N/A"`` is returned;
+  inside an array result an error string becomes that error cell.
+* Classic xlwings (Windows, VBA/COM) cannot return error values: the cell shows text, so an error
+  is the text ``"#VALUE! <message>"`` or ``"#N/A <message>"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from xl_rollover.errors import XlRolloverError
+from xl_rollover.explain import Result
+
+#: Excel's error values, as xlwings passes them with ``err_to_str=True``.
+EXCEL_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+)
+#: Day 0 of Excel's 1900 date system as used by serial numbers from 1900-03-01 on.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Most rows one call accepts: Excel's sheet height.
+MAX_ROWS = 1_048_576
+#: Longest text Excel keeps in a cell.
+MAX_CELL_TEXT = 32_767
+
+
+def is_lite() -> bool:
+    """True inside xlwings Lite (Pyodide) or another Office.js runtime of xlwings."""
+    return sys.platform == "emscripten" or os.environ.get("XLWINGS_ON_SERVER") == "true"
+
+
+class CellError(Exception):
+    """An error to show in a cell: the Excel error value and a message for people."""
+
+    def __init__(self, excel_error: str, message: str) -> None:
+        super().__init__(message)
+        self.excel_error = excel_error
+        self.message = message
+
+    def cell_text(self) -> str:
+        """Classic xlwings' form: the error name, then the message."""
+        return f"{self.excel_error} {self.message}"[:255]
+
+
+def _excel_error_in(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        return value.strip().upper()
+    return None
+
+
+# --- reading arguments ---------------------------------------------------------------------
+
+
+def grid(value: Any) -> list[list[Any]]:
+    """Any argument as a 2-D list (a scalar is a 1×1 grid)."""
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return [[None]]
+        if all(isinstance(row, (list, tuple)) for row in value):
+            rows = [list(row) for row in value]
+            width = len(rows[0])
+            if width == 0 or any(len(row) != width for row in rows):
+                raise CellError("#VALUE!", "a range argument must be rectangular")
+            return rows
+        if any(isinstance(item, (list, tuple)) for item in value):
+            raise CellError("#VALUE!", "a range argument must be rectangular")
+        return [list(value)]
+    return [[value]]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def cell_scalar(value: Any, name: str) -> Any:
+    """A plain Excel cell value as the core expects it: floats, text, dates; blanks as None."""
+    err = _excel_error_in(value)
+    if err:
+        raise CellError(err, f"{name} is the error value {err}")
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        raise CellError("#NUM!", f"{name} must be a finite number")
+    if _blank(value):
+        return None
+    return value
+
+
+def excel_date(value: Any, name: str) -> dt.date:
+    """A date from a ``datetime``/``date``, an Excel serial number, or ISO text."""
+    value = cell_scalar(value, name)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise CellError("#VALUE!", f"{name} must be a date")
+    if isinstance(value, (int, float)):
+        if not 61 <= value < 2958466 or value != int(value):
+            raise CellError(
+                "#VALUE!", f"{name} {value} is not an Excel date serial number (whole days from 1900-03-01)"
+            )
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise CellError("#VALUE!", f"{name} {value!r} is not a date (use a date cell or YYYY-MM-DD)") from None
+    raise CellError("#VALUE!", f"{name} must be a date")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One Excel argument: its core keyword, how it is read, its default and its help."""
+
+    name: str
+    help: str
+    kind: str = "value"  # value | age | table | text | flag | output
+    required: bool = False
+    default: Any = None
+    core: str | None = None  # core keyword when it differs from the Excel name
+
+
+def _column(value: Any, param: Param) -> list[Any]:
+    """The per-case values of one argument: one per row."""
+    rows = grid(value)
+    if len(rows) > MAX_ROWS:
+        raise CellError("#VALUE!", f"{param.name} has {len(rows)} rows; Excel sheets have at most {MAX_ROWS}")
+    if param.kind == "age":
+        if len(rows[0]) == 1:
+            return [r[0] for r in rows]
+        if len(rows[0]) == 2:
+            return [("__dates__", r[0], r[1]) for r in rows]
+        raise CellError(
+            "#VALUE!",
+            f"age must be one column (years) or two columns (birth date, distribution date), got {len(rows[0])}",
+        )
+    if len(rows[0]) != 1:
+        if len(rows) == 1 and len(rows[0]) > 1:
+            raise CellError(
+                "#VALUE!", f"{param.name} must be a single cell or one column, not a row of {len(rows[0])} cells"
+            )
+        raise CellError("#VALUE!", f"{param.name} must be a single cell or one column, got {len(rows[0])} columns")
+    return [r[0] for r in rows]
+
+
+def _read(value: Any, param: Param) -> Any:
+    """One case's value of one argument, ready for the core (None means: use the default)."""
+    if param.kind == "age" and isinstance(value, tuple) and value and value[0] == "__dates__":
+        if _blank(value[1]) and _blank(value[2]):
+            return None
+        return (excel_date(value[1], "age birth date"), excel_date(value[2], "age distribution date"))
+    value = cell_scalar(value, param.name)
+    if param.kind == "flag" and value is not None:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0"):
+            return value.strip().upper() in ("TRUE", "YES", "1")
+        raise CellError("#VALUE!", f"{param.name} must be TRUE or FALSE, not {value!r}")
+    if param.kind == "text" and isinstance(value, float) and value == int(value):
+        return str(int(value)).zfill(2)  # exception codes typed as numbers: 2 -> "02"
+    return value
+
+
+def read_table(value: Any, name: str, columns: int, labels: Sequence[str]) -> list[tuple[Any, ...]]:
+    """A small table argument (e.g. conversions: year, taxable, nontaxable); blank rows skipped, header row allowed."""
+    if value is None:
+        return []
+    rows = grid(value)
+    if len(rows[0]) != columns:
+        raise CellError("#VALUE!", f"{name} must have {columns} columns ({', '.join(labels)}), got {len(rows[0])}")
+    out: list[tuple[Any, ...]] = []
+    for i, row in enumerate(rows):
+        cells = [cell_scalar(c, f"{name} row {i + 1}") for c in row]
+        if all(c is None for c in cells):
+            continue
+        if i == 0 and isinstance(cells[0], str) and not cells[0].strip().isdigit():
+            continue  # a header row
+        if any(c is None for c in cells):
+            missing = labels[[c is None for c in cells].index(True)]
+            raise CellError("#VALUE!", f"{name} row {i + 1}: {missing} is blank")
+        out.append(tuple(cells))
+    return out
+
+
+def cases(params: Sequence[Param], values: Sequence[Any]) -> list[dict[str, Any]]:
+    """Broadcast the per-case arguments into one keyword dict per case (raw cell values)."""
+    columns: dict[str, list[Any]] = {}
+    for param, value in zip(params, values, strict=True):
+        if param.kind in ("table", "output"):
+            continue
+        columns[param.name] = _column(value, param)
+    lengths = {name: len(col) for name, col in columns.items() if len(col) != 1}
+    n = max(lengths.values(), default=1)
+    wrong = {name: length for name, length in lengths.items() if length != n}
+    if wrong:
+        detail = ", ".join(f"{name} has {length}" for name, length in {**lengths}.items())
+        raise CellError("#VALUE!", f"ranges of different lengths ({detail} rows); use single cells or equal columns")
+    return [{name: col[i] if len(col) > 1 else col[0] for name, col in columns.items()} for i in range(n)]
+
+
+def core_kwargs(params: Sequence[Param], case: dict[str, Any]) -> dict[str, Any]:
+    """One case's raw values read into core keyword arguments; blank optionals take their defaults."""
+    kwargs: dict[str, Any] = {}
+    for param in params:
+        if param.kind in ("table", "output"):
+            continue
+        value = _read(case[param.name], param)
+        if value is None:
+            if param.required:
+                raise CellError("#VALUE!", f"{param.name} is blank; it is required")
+            if param.default is None:
+                continue
+            value = param.default
+        kwargs[param.core or param.name] = value
+    return kwargs
+
+
+# --- writing results -----------------------------------------------------------------------
+
+
+def to_excel(value: Any) -> Any:
+    """One exact value as a cell value: Decimal as float, dates as dates, None as blank."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str, dt.date)):
+        return value
+    return str(value)
+
+
+def explanation(result: Result) -> list[str]:
+    """The explanation steps of a result, one text per step."""
+    return [str(step)[:MAX_CELL_TEXT] for step in result.explain()]
+
+
+def _output_name(output: Any) -> str | None:
+    """The requested output field, normalised (case-insensitive), ``explain``, or None for the default."""
+    output = cell_scalar(output, "output")
+    if output is None:
+        return None
+    if not isinstance(output, str):
+        raise CellError("#VALUE!", f'output must be a field name or "explain", not {output!r}')
+    return output.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _check_field(field: str, results: Sequence[Result | CellError]) -> None:
+    """Refuse an output name that no result has, listing the names that exist."""
+    flats = [r.flat() for r in results if not isinstance(r, CellError)]
+    if flats and not any(field in flat for flat in flats):
+        names = ", ".join(["explain", *flats[0]])
+        raise CellError("#VALUE!", f"output {field!r} is not a result field; choose one of: {names}")
+
+
+def error_of(exc: BaseException) -> CellError:
+    """Map any exception from the core to a cell error; unexpected ones keep only their message."""
+    if isinstance(exc, CellError):
+        return exc
+    if isinstance(exc, XlRolloverError):
+        return CellError(exc.excel_error, str(exc))
+    return CellError("#VALUE!", f"unexpected {type(exc).__name__}: {exc}")
+
+
+def error_cell(err: CellError) -> str:
+    """An error inside an array result: an error value in Lite, the error's text in classic."""
+    return err.excel_error if is_lite() else err.cell_text()
+
+
+def fail(err: CellError) -> Any:
+    """The whole call's answer for an error: raise for Lite's #VALUE!, else an error value or text."""
+    if is_lite():
+        if err.excel_error == "#VALUE!":
+            raise lite_error(err.message)
+        return err.excel_error
+    return err.cell_text()
+
+
+def lite_error(message: str) -> Exception:
+    """xlwings' own error type (shown as #VALUE! with the message on hover in Lite)."""
+    try:
+        from xlwings import XlwingsError
+    except ImportError:  # pragma: no cover - Lite always has xlwings
+        return ValueError(message)
+    return XlwingsError(message)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one Excel function maps to the core: parameters, the core call, the default output."""
+
+    name: str
+    params: tuple[Param, ...]
+    call: Callable[..., Result]
+    default_output: str | None  # a field name, or None for the label/value table
+
+
+def run(
+    spec: Spec, values: Sequence[Any], prepare: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
+) -> Any:
+    """Evaluate an Excel call: one core call per case, shaped as Excel expects."""
+    try:
+        by_name = dict(zip((p.name for p in spec.params), values, strict=True))
+        output = _output_name(by_name.get("output")) if "output" in by_name else None
+        rows = cases(spec.params, values)
+        extras: dict[str, Any] = {}
+        if prepare is not None:
+            prepare(by_name, extras)
+    except Exception as exc:
+        return fail(error_of(exc))
+
+    results: list[Result | CellError] = []
+    for case in rows:
+        try:
+            results.append(spec.call(**core_kwargs(spec.params, case), **extras))
+        except Exception as exc:
+            results.append(error_of(exc))
+
+    field = output or spec.default_output
+    if field is not None and field != "explain":
+        try:
+            _check_field(field, results)
+        except CellError as err:
+            return fail(err)
+    if len(results) == 1:
+        only = results[0]
+        if isinstance(only, CellError):
+            return fail(only)
+        if field == "explain":
+            return [[text] for text in explanation(only)]
+        flat = only.flat()
+        if field is not None:
+            return to_excel(flat[field])
+        return [[name, to_excel(v)] for name, v in flat.items()]
+
+    if field == "explain":
+        return [
+            [error_cell(r)] if isinstance(r, CellError) else ["\n\n".join(explanation(r))[:MAX_CELL_TEXT]]
+            for r in results
+        ]
+    if field is not None:
+        return [[error_cell(r)] if isinstance(r, CellError) else [to_excel(r.flat().get(field))] for r in results]
+    flats = [None if isinstance(r, CellError) else r.flat() for r in results]
+    header: list[str] = []
+    for row_flat in flats:
+        for key in row_flat or ():
+            if key not in header:
+                header.append(key)
+    header = header or ["error"]
+    table: list[list[Any]] = [header]
+    for r, row_flat in zip(results, flats, strict=True):
+        if row_flat is None:
+            assert isinstance(r, CellError)
+            table.append([error_cell(r)] * len(header))
+        else:
+            table.append([to_excel(row_flat.get(key)) for key in header])
+    return table

@@ -1,0 +1,564 @@
+"""The xl-rollover worksheet functions: one definition each for classic xlwings and xlwings Lite.
+
+Classic (Windows): put ``udfs.functions`` in the add-in's ``UDF Modules`` setting and Import
+Functions. Lite (Mac, web, Windows): ``xl-rollover lite DIR`` writes a ``main.py`` that carries
+this module and the core. Every function reads ranges as columns of cases, answers bad input with
+an error cell (never a traceback) and explains itself with ``output="explain"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from xl_rollover import limits
+from xl_rollover.rules.contribution_limits import (
+    mega_backdoor_room,
+    roth_ira_contribution_limit,
+    traditional_ira_deduction_limit,
+)
+from xl_rollover.rules.early_penalty import early_penalty
+from xl_rollover.rules.form_8606 import form_8606, prorata_taxable
+from xl_rollover.rules.roth_ordering import roth_ira_distribution
+from xl_rollover.rules.split import roth_rollover_split
+
+from .adapter import CellError, Param, Spec, error_of, fail, read_table, run
+
+
+def _plain_func(f: Any = None, **_kwargs: Any) -> Any:
+    return f if f is not None else (lambda g: g)
+
+
+def _plain_arg(_name: str, *_args: Any, **_kwargs: Any) -> Any:
+    return lambda g: g
+
+
+# xlwings attaches Excel metadata on Windows and in Lite; elsewhere its decorators do nothing, and
+# without xlwings installed (headless recalculation, batch) the functions stay plain Python.
+func: Any = _plain_func
+arg: Any = _plain_arg
+try:
+    import xlwings as _xlwings
+
+    func, arg = _xlwings.func, _xlwings.arg
+except ImportError:  # pragma: no cover - exercised where xlwings is absent
+    pass
+
+
+CATEGORY = "xl-rollover"
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+OUTPUT_HELP = 'Optional. One result field to return (e.g. "taxable"), or "explain" for the rule-by-rule explanation.'
+
+#: Every function's Spec, by Excel name (the CLI, the recalculation engines and the tests use this).
+SPECS: dict[str, Spec] = {}
+
+
+def excel_function(spec: Spec) -> Callable[[_F], _F]:
+    """Attach the spec's description and argument help, in category xl-rollover, with ranges read as 2-D."""
+
+    def decorate(f: _F) -> _F:
+        names = list(f.__code__.co_varnames[: f.__code__.co_argcount])
+        declared = [p.name for p in spec.params]
+        if names != declared or f.__name__ != spec.name:
+            raise TypeError(f"{f.__name__}{names} does not match its help {spec.name}{declared}")
+        for param in reversed(spec.params):
+            f = arg(param.name, ndim=2, err_to_str=True, doc=param.help)(f)
+        f = func(category=CATEGORY)(f)
+        SPECS[spec.name] = spec
+        return f
+
+    return decorate
+
+
+# --- ROTH_ROLLOVER_SPLIT -------------------------------------------------------------------
+
+SPLIT = Spec(
+    "ROTH_ROLLOVER_SPLIT",
+    (
+        Param(
+            "distribution",
+            "Amount distributed from the plan account, in dollars (all disbursements scheduled together).",
+            required=True,
+        ),
+        Param(
+            "after_tax_basis",
+            "After-tax contributions (basis) in the account before the distribution, in dollars.",
+            required=True,
+        ),
+        Param(
+            "account_balance",
+            "Whole account balance before the distribution, in dollars (pretax + after-tax + earnings).",
+            required=True,
+        ),
+        Param(
+            "to_roth_ira", "Optional. Dollars sent directly to a Roth IRA. Default: the distribution's after-tax share."
+        ),
+        Param("to_traditional", "Optional. Dollars sent directly to a traditional IRA or plan. Default: the rest."),
+        Param("output", OUTPUT_HELP, kind="output"),
+        Param(
+            "rolled_60day_roth",
+            "Optional. Cash paid out and rolled to a Roth IRA within 60 days, in dollars. Default 0.",
+        ),
+        Param(
+            "rolled_60day_traditional",
+            "Optional. Cash paid out and rolled to a traditional IRA within 60 days, in dollars. Default 0.",
+        ),
+        Param(
+            "age",
+            "Optional. Age in years, or two cells: birth date, distribution date. Used for the 59½ note on penalty_base.",
+            kind="age",
+        ),
+    ),
+    roth_rollover_split,
+    None,
+)
+
+
+@excel_function(SPLIT)
+def ROTH_ROLLOVER_SPLIT(
+    distribution,
+    after_tax_basis,
+    account_balance,
+    to_roth_ira=None,
+    to_traditional=None,
+    output=None,
+    rolled_60day_roth=None,
+    rolled_60day_traditional=None,
+    age=None,
+):
+    """Splits a 401(k) distribution's pretax and after-tax dollars among Roth IRA, traditional and cash (IRC 72(e)(8); Notice 2014-54) with taxable amount, withholding and 1099-R boxes."""
+    return run(
+        SPLIT,
+        (
+            distribution,
+            after_tax_basis,
+            account_balance,
+            to_roth_ira,
+            to_traditional,
+            output,
+            rolled_60day_roth,
+            rolled_60day_traditional,
+            age,
+        ),
+    )
+
+
+# --- PRORATA_TAXABLE / FORM_8606 -----------------------------------------------------------
+
+RATIO_HELP = (
+    "Optional. Decimal places of the Form 8606 line 10 ratio (default 3, as the form says); -1 for no rounding."
+)
+
+
+def _ratio_decimals(value: Any) -> Any:
+    """-1 in a cell means: do not round the ratio (the core's None)."""
+    return None if value in (-1, -1.0) else value
+
+
+PRORATA = Spec(
+    "PRORATA_TAXABLE",
+    (
+        Param(
+            "converted",
+            "Traditional, SEP and SIMPLE IRA money converted to Roth this year, in dollars (Form 8606 line 8).",
+            required=True,
+        ),
+        Param(
+            "basis",
+            "Total basis in traditional IRAs: nondeductible contributions (Form 8606 line 5 before the ratio).",
+            required=True,
+        ),
+        Param(
+            "year_end_value",
+            "Value of all traditional, SEP and SIMPLE IRAs on December 31 of the year, in dollars (line 6).",
+            required=True,
+        ),
+        Param(
+            "distributions",
+            "Optional. Other distributions this year, not converted or rolled over, in dollars (line 7). Default 0.",
+        ),
+        Param(
+            "outstanding_rollovers",
+            "Optional. Rollovers out late in the year received back next year, in dollars (line 6 worksheet). Default 0.",
+        ),
+        Param("output", OUTPUT_HELP + " Default: taxable_conversion.", kind="output"),
+        Param("ratio_decimals", RATIO_HELP, default=3),
+    ),
+    prorata_taxable,
+    "taxable_conversion",
+)
+
+
+@excel_function(PRORATA)
+def PRORATA_TAXABLE(
+    converted, basis, year_end_value, distributions=None, outstanding_rollovers=None, output=None, ratio_decimals=None
+):
+    """Taxable part of a Roth conversion under the pro-rata rule (IRC 408(d)(2), 72(e); Form 8606 lines 6-18)."""
+    return run(
+        PRORATA,
+        (
+            converted,
+            basis,
+            year_end_value,
+            distributions,
+            outstanding_rollovers,
+            output,
+            _ratio_decimals(ratio_decimals),
+        ),
+    )
+
+
+FORM_8606_SPEC = Spec(
+    "FORM_8606",
+    (
+        Param(
+            "nondeductible_contributions",
+            "Nondeductible traditional IRA contributions for the year, in dollars (line 1). Blank = 0.",
+        ),
+        Param("prior_basis", "Total basis from last year's Form 8606 line 14, in dollars (line 2). Blank = 0."),
+        Param(
+            "year_end_value",
+            "Value of all traditional, SEP and SIMPLE IRAs on December 31, in dollars (line 6). Blank = 0.",
+        ),
+        Param("distributions", "Distributions this year not converted or rolled over, in dollars (line 7). Blank = 0."),
+        Param("converted", "Amount converted to Roth IRAs this year, in dollars (line 8). Blank = 0."),
+        Param(
+            "late_contributions",
+            "Optional. Contributions for this year made between Jan 1 and the due date next year (line 4). Default 0.",
+        ),
+        Param(
+            "outstanding_rollovers",
+            "Optional. Outstanding rollovers added to line 6 (Pub. 590-B worksheet). Default 0.",
+        ),
+        Param("output", OUTPUT_HELP + " Default: the line/value table (lines_1 ... lines_18).", kind="output"),
+        Param("ratio_decimals", RATIO_HELP, default=3),
+    ),
+    form_8606,
+    None,
+)
+
+
+@excel_function(FORM_8606_SPEC)
+def FORM_8606(
+    nondeductible_contributions=None,
+    prior_basis=None,
+    year_end_value=None,
+    distributions=None,
+    converted=None,
+    late_contributions=None,
+    outstanding_rollovers=None,
+    output=None,
+    ratio_decimals=None,
+):
+    """Form 8606 Parts I and II line by line: basis, nontaxable share and taxable conversion (IRC 408(d)(2), 408A(d)(3); Form 8606 instructions)."""
+    return run(
+        FORM_8606_SPEC,
+        (
+            nondeductible_contributions,
+            prior_basis,
+            year_end_value,
+            distributions,
+            converted,
+            late_contributions,
+            outstanding_rollovers,
+            output,
+            _ratio_decimals(ratio_decimals),
+        ),
+    )
+
+
+# --- EARLY_PENALTY -------------------------------------------------------------------------
+
+PENALTY = Spec(
+    "EARLY_PENALTY",
+    (
+        Param(
+            "taxable_amount", "Taxable amount of the early distribution, in dollars (Form 5329 line 1).", required=True
+        ),
+        Param(
+            "age",
+            "Age in years on the distribution date, or two cells: birth date, distribution date.",
+            kind="age",
+            required=True,
+        ),
+        Param(
+            "account_type",
+            "Optional. IRA, SEP_IRA, SIMPLE_IRA, ROTH_IRA, 401K, 403B, PLAN or GOV_457B. Default IRA.",
+            kind="text",
+        ),
+        Param(
+            "exception",
+            'Optional. Form 5329 line 2 exception number (01-23) or name, e.g. 12 or "birth_adoption". Default none.',
+            kind="text",
+        ),
+        Param(
+            "exception_amount",
+            "Optional. Dollars the exception covers (expenses, or the capped amount). Default: all of it, within the cap.",
+        ),
+        Param(
+            "tax_year",
+            "Optional. Tax year, needed for exceptions with a dollar cap (e.g. 2026). Never defaults to today.",
+        ),
+        Param("output", OUTPUT_HELP + " Default: penalty.", kind="output"),
+        Param(
+            "simple_first_two_years",
+            "Optional. TRUE if a SIMPLE IRA distribution is within 2 years of first participation (25% rate).",
+            kind="flag",
+        ),
+    ),
+    early_penalty,
+    "penalty",
+)
+
+
+@excel_function(PENALTY)
+def EARLY_PENALTY(
+    taxable_amount,
+    age,
+    account_type=None,
+    exception=None,
+    exception_amount=None,
+    tax_year=None,
+    output=None,
+    simple_first_two_years=None,
+):
+    """Additional 10% tax on an early distribution, after the Form 5329 line 2 exception (IRC 72(t); 25% for SIMPLE IRAs, 72(t)(6))."""
+    return run(
+        PENALTY,
+        (taxable_amount, age, account_type, exception, exception_amount, tax_year, output, simple_first_two_years),
+    )
+
+
+# --- ROTH_IRA_DISTRIBUTION -----------------------------------------------------------------
+
+ROTH = Spec(
+    "ROTH_IRA_DISTRIBUTION",
+    (
+        Param("amount", "Roth IRA distributions this year, in dollars (Form 8606 line 19).", required=True),
+        Param(
+            "regular_contributions",
+            "Regular Roth IRA contributions ever made, less earlier distributions of them, in dollars.",
+            required=True,
+        ),
+        Param(
+            "conversions",
+            "Range of 3 columns: year, taxable part, nontaxable part of each conversion or rollover in. Blank rows and a header row are skipped.",
+            kind="table",
+        ),
+        Param("distribution_year", "Tax year of the distribution, e.g. 2026.", required=True),
+        Param(
+            "age",
+            "Age in years at the distribution, or two cells: birth date, distribution date.",
+            kind="age",
+            required=True,
+        ),
+        Param(
+            "first_roth_year",
+            "Optional. Tax year of the first contribution to any Roth IRA (starts the 5-year clock). Default: earliest conversion.",
+        ),
+        Param(
+            "exception",
+            "Optional. Form 5329 exception number or name for the 10% tax on the taxable or recaptured part.",
+            kind="text",
+        ),
+        Param("output", OUTPUT_HELP + " Default: the label/value table.", kind="output"),
+        Param(
+            "qualifying_event",
+            "Optional. disability, death or first_home: the event that can make the distribution qualified.",
+            kind="text",
+        ),
+    ),
+    roth_ira_distribution,
+    None,
+)
+
+
+def _roth_prepare(by_name: dict[str, Any], extras: dict[str, Any]) -> None:
+    extras["conversions"] = read_table(
+        by_name["conversions"], "conversions", 3, ("year", "taxable part", "nontaxable part")
+    )
+
+
+@excel_function(ROTH)
+def ROTH_IRA_DISTRIBUTION(
+    amount,
+    regular_contributions,
+    conversions,
+    distribution_year,
+    age,
+    first_roth_year=None,
+    exception=None,
+    output=None,
+    qualifying_event=None,
+):
+    """Tax and 10% penalty on Roth IRA distributions under the ordering rules and both 5-year clocks (IRC 408A(d); Reg. 1.408A-6; Form 8606 Part III)."""
+    return run(
+        ROTH,
+        (
+            amount,
+            regular_contributions,
+            conversions,
+            distribution_year,
+            age,
+            first_roth_year,
+            exception,
+            output,
+            qualifying_event,
+        ),
+        _roth_prepare,
+    )
+
+
+# --- MEGA_BACKDOOR_ROOM / ROTH_IRA_LIMIT / IRA_DEDUCTION_LIMIT -----------------------------
+
+ROOM = Spec(
+    "MEGA_BACKDOOR_ROOM",
+    (
+        Param("year", "Plan (limitation) year, e.g. 2026.", required=True),
+        Param("employee_deferrals", "Elective deferrals for the year (pretax + Roth), in dollars.", required=True),
+        Param(
+            "employer_contributions",
+            "Employer contributions for the year (match, profit sharing), in dollars.",
+            required=True,
+        ),
+        Param(
+            "compensation",
+            "Optional. Compensation for the year, in dollars (415(c) caps additions at 100% of it). Default: not applied.",
+        ),
+        Param(
+            "age",
+            "Optional. Age at the end of the year, for catch-up contributions (50+, 60-63). Default: no catch-up.",
+            kind="age",
+        ),
+        Param("after_tax_so_far", "Optional. After-tax contributions already made this year, in dollars. Default 0."),
+        Param("output", OUTPUT_HELP + " Default: room.", kind="output"),
+    ),
+    mega_backdoor_room,
+    "room",
+)
+
+
+@excel_function(ROOM)
+def MEGA_BACKDOOR_ROOM(
+    year, employee_deferrals, employer_contributions, compensation=None, age=None, after_tax_so_far=None, output=None
+):
+    """After-tax contribution room left under the annual additions limit (IRC 415(c)(1); catch-up excluded, 414(v))."""
+    return run(ROOM, (year, employee_deferrals, employer_contributions, compensation, age, after_tax_so_far, output))
+
+
+ROTH_LIMIT = Spec(
+    "ROTH_IRA_LIMIT",
+    (
+        Param("year", "Tax year, e.g. 2026.", required=True),
+        Param("magi", "Modified AGI for Roth IRA purposes, in dollars.", required=True),
+        Param(
+            "filing_status",
+            "SINGLE, HOH, MFJ, QSS, MFS or MFS_APART (married filing separately, lived apart all year).",
+            kind="text",
+            required=True,
+        ),
+        Param("age", "Age at the end of the year (50+ adds the catch-up).", kind="age", required=True),
+        Param(
+            "compensation",
+            "Optional. Taxable compensation, in dollars (the limit never exceeds it). Default: not applied.",
+        ),
+        Param("output", OUTPUT_HELP + " Default: limit.", kind="output"),
+    ),
+    roth_ira_contribution_limit,
+    "limit",
+)
+
+
+@excel_function(ROTH_LIMIT)
+def ROTH_IRA_LIMIT(year, magi, filing_status, age, compensation=None, output=None):
+    """Most a person can contribute to Roth IRAs for the year after the MAGI phase-out (IRC 408A(c)(3); Reg. 1.408A-3 A-3)."""
+    return run(ROTH_LIMIT, (year, magi, filing_status, age, compensation, output))
+
+
+DEDUCTION = Spec(
+    "IRA_DEDUCTION_LIMIT",
+    (
+        Param("year", "Tax year, e.g. 2026.", required=True),
+        Param("magi", "Modified AGI for IRA deduction purposes, in dollars.", required=True),
+        Param("filing_status", "SINGLE, HOH, MFJ, QSS, MFS or MFS_APART.", kind="text", required=True),
+        Param("age", "Age at the end of the year (50+ adds the catch-up).", kind="age", required=True),
+        Param(
+            "active_participant",
+            "TRUE if covered by a workplace retirement plan this year.",
+            kind="flag",
+            required=True,
+        ),
+        Param(
+            "spouse_active_participant",
+            "Optional. TRUE if the spouse is covered by a workplace plan. Default FALSE.",
+            kind="flag",
+        ),
+        Param("compensation", "Optional. Taxable compensation, in dollars. Default: not applied."),
+        Param("output", OUTPUT_HELP + " Default: limit.", kind="output"),
+    ),
+    traditional_ira_deduction_limit,
+    "limit",
+)
+
+
+@excel_function(DEDUCTION)
+def IRA_DEDUCTION_LIMIT(
+    year, magi, filing_status, age, active_participant, spouse_active_participant=None, compensation=None, output=None
+):
+    """Deductible traditional IRA contribution after the active-participant phase-out (IRC 219(g); IRS Pub. 590-A)."""
+    return run(
+        DEDUCTION, (year, magi, filing_status, age, active_participant, spouse_active_participant, compensation, output)
+    )
+
+
+# --- IRS_LIMIT -----------------------------------------------------------------------------
+
+
+IRS_LIMIT_SPEC = Spec(
+    "IRS_LIMIT",
+    (
+        Param(
+            "name",
+            'Limit name from the shipped table, e.g. "annual_additions_415c" (an unknown name lists the close ones).',
+            kind="text",
+            required=True,
+        ),
+        Param(
+            "year",
+            "Tax year, e.g. 2026. A year the table lacks is an error, never another year's value.",
+            required=True,
+        ),
+        Param(
+            "filing_status",
+            "Optional. SINGLE, HOH, MFJ, QSS, MFS or MFS_APART, for limits that depend on it.",
+            kind="text",
+        ),
+        Param("output", 'Optional. "value" (default), "source" for the citation, or "explain".', kind="output"),
+    ),
+    limits.irs_limit,
+    "value",
+)
+
+
+@excel_function(IRS_LIMIT_SPEC)
+def IRS_LIMIT(name, year, filing_status=None, output=None):
+    """An annual IRS dollar limit or phase-out threshold for a tax year, with its source (IRS notices; irs_limits.csv)."""
+    return run(IRS_LIMIT_SPEC, (name, year, filing_status, output))
+
+
+__all__ = [
+    "EARLY_PENALTY",
+    "FORM_8606",
+    "IRA_DEDUCTION_LIMIT",
+    "IRS_LIMIT",
+    "MEGA_BACKDOOR_ROOM",
+    "PRORATA_TAXABLE",
+    "ROTH_IRA_DISTRIBUTION",
+    "ROTH_IRA_LIMIT",
+    "ROTH_ROLLOVER_SPLIT",
+    "SPECS",
+    "CellError",
+    "error_of",
+    "fail",
+]

@@ -155,3 +155,15 @@ def test_roth_withdrawal_room_and_limit_subcommands(capsys):
         capsys, "roth-withdrawal", "100", "--conversion", "2025:1", "--distribution-year", "2026", "--age", "45"
     )
     assert code == 2 and "--conversion '2025:1' must have 3 parts" in err
+
+
+def test_lite_writes_reproducible_main_py_and_requirements(tmp_path, capsys):
+    from xl_rollover.cli import main
+
+    assert main(["lite", str(tmp_path / "a")]) == 0
+    assert main(["lite", str(tmp_path / "b")]) == 0
+    first = (tmp_path / "a" / "main.py").read_bytes()
+    assert first == (tmp_path / "b" / "main.py").read_bytes()
+    assert b"from udfs.functions import EARLY_PENALTY, FORM_8606" in first
+    assert (tmp_path / "a" / "requirements.txt").read_text().splitlines()[-1] == "xlwings<1.0.0"
+    assert "wrote" in capsys.readouterr().out

@@ -133,13 +133,17 @@ def excel_date(value: Any, name: str) -> dt.date:
     raise CellError("#VALUE!", f"{name} must be a date")
 
 
+#: A cell value that asks for the core's ``None`` explicitly (``ratio_decimals`` -1: no rounding).
+UNROUNDED = object()
+
+
 @dataclass(frozen=True)
 class Param:
     """One Excel argument: its core keyword, how it is read, its default and its help."""
 
     name: str
     help: str
-    kind: str = "value"  # value | age | table | text | flag | output
+    kind: str = "value"  # value | age | table | text | flag | ratio | output
     required: bool = False
     default: Any = None
     core: str | None = None  # core keyword when it differs from the Excel name
@@ -183,6 +187,8 @@ def _read(value: Any, param: Param) -> Any:
         if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0"):
             return value.strip().upper() in ("TRUE", "YES", "1")
         raise CellError("#VALUE!", f"{param.name} must be TRUE or FALSE, not {value!r}")
+    if param.kind == "ratio" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == -1:
+        return UNROUNDED
     if param.kind == "text" and isinstance(value, float) and value == int(value):
         return str(int(value)).zfill(2)  # exception codes typed as numbers: 2 -> "02"
     return value
@@ -238,7 +244,7 @@ def core_kwargs(params: Sequence[Param], case: dict[str, Any]) -> dict[str, Any]
             if param.default is None:
                 continue
             value = param.default
-        kwargs[param.core or param.name] = value
+        kwargs[param.core or param.name] = None if value is UNROUNDED else value
     return kwargs
 
 
@@ -259,9 +265,17 @@ def explanation(result: Result) -> list[str]:
     return [str(step)[:MAX_CELL_TEXT] for step in result.explain()]
 
 
+def single(value: Any, name: str) -> Any:
+    """A one-cell argument: a 1x1 range is its value; a bigger range is an error."""
+    rows = grid(value)
+    if len(rows) != 1 or len(rows[0]) != 1:
+        raise CellError("#VALUE!", f"{name} must be a single cell, got {len(rows)}x{len(rows[0])} cells")
+    return rows[0][0]
+
+
 def _output_name(output: Any) -> str | None:
     """The requested output field, normalised (case-insensitive), ``explain``, or None for the default."""
-    output = cell_scalar(output, "output")
+    output = cell_scalar(single(output, "output"), "output")
     if output is None:
         return None
     if not isinstance(output, str):

@@ -151,11 +151,6 @@ RATIO_HELP = (
 )
 
 
-def _ratio_decimals(value: Any) -> Any:
-    """-1 in a cell means: do not round the ratio (the core's None)."""
-    return None if value in (-1, -1.0) else value
-
-
 PRORATA = Spec(
     "PRORATA_TAXABLE",
     (
@@ -183,7 +178,7 @@ PRORATA = Spec(
             "Optional. Rollovers out late in the year received back next year, in dollars (line 6 worksheet). Default 0.",
         ),
         Param("output", OUTPUT_HELP + " Default: taxable_conversion.", kind="output"),
-        Param("ratio_decimals", RATIO_HELP, default=3),
+        Param("ratio_decimals", RATIO_HELP, kind="ratio", default=3),
     ),
     prorata_taxable,
     "taxable_conversion",
@@ -204,7 +199,7 @@ def PRORATA_TAXABLE(
             distributions,
             outstanding_rollovers,
             output,
-            _ratio_decimals(ratio_decimals),
+            ratio_decimals,
         ),
     )
 
@@ -232,7 +227,7 @@ FORM_8606_SPEC = Spec(
             "Optional. Outstanding rollovers added to line 6 (Pub. 590-B worksheet). Default 0.",
         ),
         Param("output", OUTPUT_HELP + " Default: the line/value table (lines_1 ... lines_18).", kind="output"),
-        Param("ratio_decimals", RATIO_HELP, default=3),
+        Param("ratio_decimals", RATIO_HELP, kind="ratio", default=3),
     ),
     form_8606,
     None,
@@ -263,7 +258,7 @@ def FORM_8606(
             late_contributions,
             outstanding_rollovers,
             output,
-            _ratio_decimals(ratio_decimals),
+            ratio_decimals,
         ),
     )
 
@@ -343,8 +338,9 @@ ROTH = Spec(
         ),
         Param(
             "conversions",
-            "Range of 3 columns: year, taxable part, nontaxable part of each conversion or rollover in. Blank rows and a header row are skipped.",
+            "Range of 3 columns: year, taxable part, nontaxable part of each conversion or rollover in. Blank rows and a header row are skipped; a blank cell means none.",
             kind="table",
+            required=True,
         ),
         Param("distribution_year", "Tax year of the distribution, e.g. 2026.", required=True),
         Param(
@@ -519,10 +515,11 @@ IRS_LIMIT_SPEC = Spec(
     "IRS_LIMIT",
     (
         Param(
-            "name",
-            'Limit name from the shipped table, e.g. "annual_additions_415c" (an unknown name lists the close ones).',
+            "limit_name",
+            'Limit name from the shipped table, e.g. "annual_additions_limit_415c1A" (an unknown name lists the known ones).',
             kind="text",
             required=True,
+            core="name",
         ),
         Param(
             "year",
@@ -542,9 +539,9 @@ IRS_LIMIT_SPEC = Spec(
 
 
 @excel_function(IRS_LIMIT_SPEC)
-def IRS_LIMIT(name, year, filing_status=None, output=None):
+def IRS_LIMIT(limit_name, year, filing_status=None, output=None):
     """An annual IRS dollar limit or phase-out threshold for a tax year, with its source (IRS notices; irs_limits.csv)."""
-    return run(IRS_LIMIT_SPEC, (name, year, filing_status, output))
+    return run(IRS_LIMIT_SPEC, (limit_name, year, filing_status, output))
 
 
 __all__ = [

@@ -164,6 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compensation")
     _add_common(p)
 
+    p = sub.add_parser("calc", help="recalculate an .xlsx headless with the project's functions; write a new workbook")
+    p.add_argument("workbook", metavar="WORKBOOK")
+    p.add_argument("-o", "--output", help="the new workbook (default: WORKBOOK's name + .calculated.xlsx, here)")
+    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists (never the input)")
+    p.add_argument("--engine", choices=["formulas"], default="formulas", help="spreadsheet engine (default formulas)")
+    p.add_argument("--json", action="store_true", help="print every formula cell's value as JSON")
+
     p = sub.add_parser("lite", help="write main.py and requirements.txt for xlwings Lite into DIR")
     p.add_argument("directory", metavar="DIR")
 
@@ -257,6 +264,8 @@ def _run(args: argparse.Namespace) -> int:
             args.compensation,
         ),
     }
+    if args.command == "calc":
+        return _calc(args)
     if args.command == "lite":
         from udfs import lite  # the Excel layer; imported only when asked for
 
@@ -277,6 +286,33 @@ def _run(args: argparse.Namespace) -> int:
                 print(demo.explain(result))
         return 0
     _print_result(calls[args.command](), args)
+    return 0
+
+
+def _calc(args: argparse.Namespace) -> int:
+    """Recalculate a workbook; exit 1 when a formula cell ends in an error (cells and messages listed)."""
+    from pathlib import Path
+
+    from udfs import recalc  # needs the `calc` extra (formulas)
+
+    source = Path(args.workbook)
+    output = Path(args.output) if args.output else Path(source.stem + ".calculated.xlsx")
+    result = recalc.calculate(source, output, overwrite=args.overwrite)
+    if args.json:
+        print(json.dumps({"output": str(output), "values": result.values, "errors": result.errors,
+                          "messages": result.messages}, indent=2, default=str))
+    else:
+        named = recalc.named_values(output)
+        print(f"recalculated {source} -> {output} ({len(result.values)} formula cells)")
+        for name, value in named.items():
+            print(f"  {name:<32} {value}")
+    if result.errors:
+        for cell, error in result.errors.items():
+            print(f"xl-rollover: {cell}: {error}", file=sys.stderr)
+        for message in dict.fromkeys(result.messages):
+            print(f"xl-rollover:   {message}", file=sys.stderr)
+        print(f"xl-rollover: {len(result.errors)} formula cell(s) ended in an error", file=sys.stderr)
+        return 1
     return 0
 
 

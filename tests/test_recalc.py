@@ -1,0 +1,132 @@
+"""Headless recalculation (`xl-rollover calc`): the project's functions inside the formulas engine."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+import xl_rollover as core
+from udfs.recalc import calculate, fill_omitted_arguments
+from xl_rollover.cli import main
+from xl_rollover.errors import InputError
+
+
+def sheet(path: Path, stale: float = 0) -> Path:
+    """A small plan: our functions, a spilled range call, ordinary formulas on top, stale cached values."""
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Plan")
+    ws.write_row(0, 0, ["converted", "basis", "year_end_value", "taxable", "taxable + 1"])
+    for i, converted in enumerate((7500, 7600, 7700)):
+        ws.write_row(i + 1, 0, [converted, 7500, 1850])
+        ws.write_formula(i + 1, 3, f"=PRORATA_TAXABLE(A{i + 2},B{i + 2},C{i + 2})", None, stale)
+        ws.write_formula(i + 1, 4, f"=ROUND(D{i + 2}+1,2)", None, stale)
+    ws.write_dynamic_array_formula("F2:F4", "=PRORATA_TAXABLE(A2:A4,B2,C2)", None, stale)
+    ws.write_formula("G2", "=SUM(F2:F4)", None, stale)
+    ws.write_formula("H2", '=ROTH_ROLLOVER_SPLIT(50000,40000,200000,,0,"taxable")', None, stale)
+    ws.write_formula("I2", "=EARLY_PENALTY(10000,45,,3)", None, stale)
+    wb.define_name("TotalTaxable", "=Plan!$G$2")
+    wb.close()
+    return path
+
+
+def test_omitted_arguments_become_blanks_only_in_our_calls():
+    assert fill_omitted_arguments("EARLY_PENALTY(1000,45,,99)") == 'EARLY_PENALTY(1000,45,"",99)'
+    assert (
+        fill_omitted_arguments('EARLY_PENALTY(1, 45, , "a,,b")+SUM(1,,2)')
+        == 'EARLY_PENALTY(1, 45, "", "a,,b")+SUM(1,,2)'
+    )
+    assert fill_omitted_arguments("IF(A1,PRORATA_TAXABLE(A2,A3,A4,),0)") == 'IF(A1,PRORATA_TAXABLE(A2,A3,A4,""),0)'
+
+
+def test_recalculated_values_equal_the_core_and_input_is_untouched(tmp_path):
+    src = sheet(tmp_path / "plan.xlsx")
+    before = hashlib.sha256(src.read_bytes()).hexdigest()
+    out = tmp_path / "out.xlsx"
+    result = calculate(src, out)
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == before
+    want = [core.prorata_taxable(c, 7500, 1850).taxable_conversion for c in (7500, 7600, 7700)]
+    assert [result.values[f"Plan!D{r}"] for r in (2, 3, 4)] == [float(w) for w in want] == [1485.0, 1565.6, 1655.5]
+    assert result.values["Plan!E3"] == 1566.6
+    assert result.values["Plan!G2"] == float(sum(want))
+    # omitted to_roth_ira means "the after-tax share" (default), not 0: taxable 40,000 (hand-worked in test_udfs)
+    assert result.values["Plan!H2"] == 40000.0
+    assert result.values["Plan!I2"] == 0.0
+    assert result.errors == {}
+    book = openpyxl.load_workbook(out, data_only=True)
+    ws = book["Plan"]
+    assert [ws[f"F{r}"].value for r in (2, 3, 4)] == [1485.0, 1565.6, 1655.5]
+    assert ws["G2"].value == float(sum(want))
+    formulas = openpyxl.load_workbook(out)["Plan"]
+    assert formulas["D2"].value == "=PRORATA_TAXABLE(A2,B2,C2)"  # formulas kept beside the new values
+
+
+def test_changing_an_input_changes_the_output(tmp_path):
+    src = sheet(tmp_path / "plan.xlsx")
+    book = openpyxl.load_workbook(src)
+    book["Plan"]["C2"] = 0
+    book.save(tmp_path / "changed.xlsx")
+    result = calculate(tmp_path / "changed.xlsx")
+    assert result.values["Plan!D2"] == float(core.prorata_taxable(7500, 7500, 0).taxable_conversion) == 0.0
+
+
+def test_cli_prints_named_outputs_refuses_overwrite_and_reports_error_cells(tmp_path, capsys, monkeypatch):
+    src = sheet(tmp_path / "plan.xlsx")
+    out = tmp_path / "out.xlsx"
+    assert main(["calc", str(src), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "TotalTaxable" in text and "4706.1" in text
+    assert main(["calc", str(src), "-o", str(out)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert main(["calc", str(src), "-o", str(src), "--overwrite"]) == 2
+    wb = xlsxwriter.Workbook(tmp_path / "bad.xlsx")
+    wb.add_worksheet("S").write_formula("A1", '=EARLY_PENALTY(1000,"abc")')
+    wb.close()
+    assert main(["calc", str(tmp_path / "bad.xlsx"), "-o", str(tmp_path / "bad.out.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "S!A1: #VALUE!" in err and "age must be a number, not the text 'abc'" in err
+
+
+def _zip(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+BASIC = {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"not a workbook") and p, "not an .xlsx workbook"),
+        (
+            lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512) and p,
+            "encrypted (password-protected)",
+        ),
+        (lambda p: p.write_bytes(b"PK\x03\x04 truncated") and p, "corrupt workbook"),
+        (lambda p: _zip(p, {"a.txt": b"x"}), "corrupt workbook (no [Content_Types].xml"),
+        (lambda p: _zip(p, {**BASIC, "xl/worksheets/sheet1.xml": b"\0" * (300 * 1024 * 1024)}), "zip bomb"),
+        (
+            lambda p: _zip(
+                p,
+                {
+                    **BASIC,
+                    "xl/worksheets/sheet1.xml": b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]><a>&lol;</a>',
+                },
+            ),
+            "declares a DTD or entities",
+        ),
+        (lambda p: _zip(p, {**BASIC, "../evil.xml": b"<a/>"}), "unsafe part name"),
+    ],
+)
+def test_hostile_or_corrupt_files_are_refused_with_a_reason(tmp_path, make, message):
+    path = make(tmp_path / "in.xlsx")
+    with pytest.raises(InputError, match=re.escape(message)):
+        calculate(path)

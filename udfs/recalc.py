@@ -1,0 +1,372 @@
+"""Recalculate an .xlsx headless with the project's worksheet functions registered in a spreadsheet engine.
+
+Engine: ``formulas`` (PyPI, pure Python, EUPL-1.2): it evaluates Excel's own functions and accepts
+registered Python functions with array results. The pipeline:
+
+1. :func:`udfs.safe_xlsx.check_workbook` vets the file (zip bomb, encryption, XML entities).
+2. A private copy is made in which an omitted argument of one of our functions (``EARLY_PENALTY(1,45,,99)``)
+   becomes ``""``: ``formulas`` reads an omitted argument as 0, Excel passes "missing", and our
+   functions read a blank as "use the default".
+3. ``formulas`` calculates; each of our functions is called once per formula with the engine's
+   values converted to what xlwings would pass (2-D lists, ``None`` for blanks).
+4. The output workbook is the input's bytes with each formula cell's cached value replaced, so
+   formatting, names, validation and formulas are kept and any spreadsheet shows the new figures.
+   The input is never written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import math
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from xl_rollover.errors import InputError
+
+from . import functions
+from .adapter import EXCEL_ERRORS
+from .safe_xlsx import check_workbook
+
+_OURS = tuple(functions.SPECS)
+_CALL = re.compile(r"\b(" + "|".join(_OURS) + r")\s*\(", re.IGNORECASE)
+
+
+def fill_omitted_arguments(formula: str) -> str:
+    """Inside calls to our functions, write an omitted argument as "" (blank), outside strings."""
+    out: list[str] = []
+    i = 0
+    stack: list[bool] = []  # for each open parenthesis: is it one of our calls?
+    expecting_arg = False
+    while i < len(formula):
+        ch = formula[i]
+        if ch == '"':
+            j = i + 1
+            while j < len(formula):
+                if formula[j] == '"' and (j + 1 >= len(formula) or formula[j + 1] != '"'):
+                    break
+                j += 2 if formula[j] == '"' else 1
+            out.append(formula[i : j + 1])
+            i = j + 1
+            expecting_arg = False
+            continue
+        match = (
+            _CALL.match(formula, i) if (i == 0 or not (formula[i - 1].isalnum() or formula[i - 1] in "_.")) else None
+        )
+        if match:
+            out.append(match.group(0))
+            i = match.end()
+            stack.append(True)
+            expecting_arg = True
+            continue
+        if ch == "(":
+            stack.append(False)
+            out.append(ch)
+            expecting_arg = False
+            i += 1
+            continue
+        # an omitted argument (but FUNC() has no arguments at all)
+        if ch in ",)" and stack and stack[-1] and expecting_arg and not (ch == ")" and out and out[-1].endswith("(")):
+            out.append('""')
+        if ch == ")" and stack:
+            stack.pop()
+        out.append(ch)
+        if not ch.isspace():  # whitespace between commas keeps the argument omitted
+            expecting_arg = ch == "," and bool(stack) and stack[-1]
+        i += 1
+    return "".join(out)
+
+
+@dataclass
+class Recalculated:
+    """The outcome of one recalculation: every formula cell's value, the errors, the output path."""
+
+    values: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+    output: Path | None = None
+
+
+def _plain(value: Any) -> Any:
+    """One engine value as a Python cell value (None for empty, str for errors)."""
+    import schedula as sh
+    from formulas.tokens.operand import XlError
+
+    if value is sh.EMPTY or value is None:
+        return None
+    if isinstance(value, XlError):
+        return str(value)
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        with contextlib.suppress(AttributeError, ValueError):
+            value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return "#NUM!"
+    return value
+
+
+def _to_excel_args(value: Any) -> Any:
+    import numpy as np
+    from formulas.ranges import Ranges
+
+    if isinstance(value, Ranges):
+        value = value.value
+    if isinstance(value, np.ndarray):
+        return (
+            [[_plain(v) for v in row] for row in np.atleast_2d(value).tolist()]
+            if value.dtype != object
+            else [[_plain(v) for v in row] for row in np.atleast_2d(value)]
+        )
+    return _plain(value)
+
+
+def _engine_function(name: str, messages: list[str]) -> Callable[..., Any]:
+    import numpy as np
+    from formulas.tokens.operand import Error
+
+    udf = getattr(functions, name)
+    arity = len(functions.SPECS[name].params)
+
+    def call(*args: Any) -> Any:
+        values = [_to_excel_args(a) for a in args][:arity]
+        values += [None] * (arity - len(values))
+        result = udf(*values)
+        grid = result if isinstance(result, list) else [[result]]
+        out = np.empty((len(grid), len(grid[0])), dtype=object)
+        for r, row in enumerate(grid):
+            for c, v in enumerate(row):
+                if isinstance(v, str) and v.split(" ", 1)[0] in EXCEL_ERRORS:
+                    code, _, message = v.partition(" ")
+                    if message:
+                        messages.append(f"{name}: {message}")
+                    v = Error.errors.get(code, Error.errors["#VALUE!"])
+                elif v is None:
+                    v = ""
+                elif isinstance(v, dt.date):
+                    v = (v - dt.date(1899, 12, 30)).days if not isinstance(v, dt.datetime) else v
+                out[r, c] = v
+        return out
+
+    call.__name__ = name
+    return call
+
+
+def register(messages: list[str]) -> None:
+    """Register every worksheet function in the ``formulas`` engine (idempotent)."""
+    import formulas
+
+    table = formulas.get_functions()
+    for name in _OURS:
+        table[name] = _engine_function(name, messages)
+
+
+def _prepared_copy(source: Path, folder: Path) -> Path:
+    """A copy whose formulas have omitted arguments filled (see module docstring)."""
+    target = folder / source.name
+    pattern = re.compile(r"(<f(?:\s[^>]*)?>)(.*?)(</f>)", re.DOTALL)
+
+    def fix(match: re.Match[str]) -> str:
+        text = match.group(2)
+        if not _CALL.search(text):
+            return match.group(0)
+        from xml.sax.saxutils import unescape
+
+        return match.group(1) + escape(fill_omitted_arguments(unescape(text, {"&quot;": '"'}))) + match.group(3)
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = pattern.sub(fix, data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info, data)
+    return target
+
+
+def calculate(path: str | Path, output: str | Path | None = None, overwrite: bool = False) -> Recalculated:
+    """Recalculate ``path``; write the result to ``output`` if given (never over the input)."""
+    source = Path(path)
+    check_workbook(source).close()
+    if output is not None:
+        out = Path(output)
+        if out.resolve() == source.resolve():
+            raise InputError(f"{out}: the output must not be the input; the input workbook is never modified")
+        if out.exists() and not overwrite:
+            raise InputError(f"{out} exists; choose another name or pass --overwrite")
+    os.environ.setdefault("TQDM_DISABLE", "1")  # the engine's progress bar is noise on a terminal
+    import formulas
+
+    messages: list[str] = []
+    register(messages)
+    with tempfile.TemporaryDirectory() as tmp:
+        prepared = _prepared_copy(source, Path(tmp))
+        try:
+            model = formulas.ExcelModel().loads(str(prepared)).finish()
+            solution = model.calculate()
+        except Exception as exc:
+            raise InputError(
+                f"{source}: the formulas engine could not evaluate this workbook ({type(exc).__name__}: {exc})"
+            ) from None
+    book = prepared.name.upper()
+    values: dict[str, Any] = {}
+    for key, ranges in solution.items():
+        address = str(key)
+        prefix = f"'[{book}]"
+        if not address.upper().startswith(prefix):
+            continue
+        sheet, _, cell = address[len(prefix) :].partition("'!")
+        value = getattr(ranges, "value", ranges)
+        # a spilled (dynamic array) formula is stored under its whole range: key it by its anchor
+        values[f"{sheet}!{cell.split(':')[0]}"] = value
+    result = Recalculated(values={}, messages=messages)
+    formula_cells = _formula_cells(source)
+    for (sheet, cell), _formula in formula_cells.items():
+        value = values.get(f"{sheet.upper()}!{cell}")
+        grid = _grid(value)
+        result.values[f"{sheet}!{cell}"] = grid[0][0] if grid else None
+        first = grid[0][0] if grid else None
+        if isinstance(first, str) and first in EXCEL_ERRORS:
+            result.errors[f"{sheet}!{cell}"] = first
+    if output is not None:
+        result.output = _write_values(source, Path(output), formula_cells, values)
+    return result
+
+
+def _grid(value: Any) -> list[list[Any]]:
+    import numpy as np
+
+    if value is None:
+        return []
+    if isinstance(value, np.ndarray):
+        return [[_plain(v) for v in row] for row in np.atleast_2d(value)]
+    return [[_plain(value)]]
+
+
+_CELL = re.compile(r'<c\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> part name, from workbook.xml and its relationships."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    targets = dict(re.findall(r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets.update({k: v for v, k in re.findall(r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)})
+    parts = {}
+    for name, rid in re.findall(r'<sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', workbook):
+        target = targets[rid].lstrip("/")
+        parts[_unescape(name)] = target if target.startswith("xl/") else f"xl/{target}"
+    return parts
+
+
+def _unescape(text: str) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+
+
+def _formula_cells(source: Path) -> dict[tuple[str, str], str]:
+    cells: dict[tuple[str, str], str] = {}
+    with zipfile.ZipFile(source) as archive:
+        for sheet, part in _sheet_parts(archive).items():
+            xml = archive.read(part).decode("utf-8")
+            for m in _CELL.finditer(xml):
+                body = m.group(5) or ""
+                f = re.search(r"<f\b[^>]*?(?:/>|>(.*?)</f>)", body, re.DOTALL)
+                if f:
+                    cells[(sheet, f"{m.group(2)}{m.group(3)}")] = _unescape(f.group(1) or "")
+    return cells
+
+
+def _cell_xml(attrs: str, body_formula: str, value: Any) -> str:
+    attrs = re.sub(r'\s\bt="[^"]*"', "", attrs)
+    if value is None or value == "":
+        return f"<c{attrs}>{body_formula}</c>"
+    if isinstance(value, bool):
+        return f'<c{attrs} t="b">{body_formula}<v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f"<c{attrs}>{body_formula}<v>{value!r}</v></c>"
+    text = str(value)
+    if text in EXCEL_ERRORS:
+        return f'<c{attrs} t="e">{body_formula}<v>{escape(text)}</v></c>'
+    return f'<c{attrs} t="str">{body_formula}<v>{escape(text)}</v></c>'
+
+
+def _write_values(source: Path, output: Path, cells: dict[tuple[str, str], str], values: dict[str, Any]) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
+        parts = {part: sheet for sheet, part in _sheet_parts(zin).items()}
+        for info in zin.infolist():
+            data = zin.read(info)
+            sheet = parts.get(info.filename)
+            if sheet is not None:
+                data = _patch_sheet(data.decode("utf-8"), sheet, values).encode("utf-8")
+            zout.writestr(info, data)
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(buffer.getvalue())
+    shutil.move(tmp, output)
+    return output
+
+
+def _patch_sheet(xml: str, sheet: str, values: dict[str, Any]) -> str:
+    spill: dict[str, Any] = {}
+
+    def fix(m: re.Match[str]) -> str:
+        cell = f"{m.group(2)}{m.group(3)}"
+        body = m.group(5) or ""
+        attrs = f'{m.group(1)}r="{cell}"{m.group(4)}'
+        f = re.search(r"<f\b[^>]*?(?:/>|>.*?</f>)", body, re.DOTALL)
+        if not f:
+            if cell in spill:
+                return _cell_xml(attrs, "", spill.pop(cell))
+            return m.group(0)
+        grid = _grid(values.get(f"{sheet.upper()}!{cell}"))
+        if not grid:
+            return m.group(0)
+        ref = re.search(r'\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', f.group(0))
+        if ref and 't="array"' in f.group(0):
+            col0, row0 = _col_index(ref.group(1)), int(ref.group(2))
+            for r, row in enumerate(grid):
+                for c, v in enumerate(row):
+                    if r or c:
+                        spill[f"{_col_name(col0 + c)}{row0 + r}"] = v
+        return _cell_xml(attrs, f.group(0), grid[0][0])
+
+    return _CELL.sub(fix, xml)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _col_name(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def named_values(path: str | Path) -> dict[str, Any]:
+    """The workbook's defined names that point at one cell, with that cell's stored value."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, data_only=True, read_only=False)
+    out: dict[str, Any] = {}
+    try:
+        for name, defined in book.defined_names.items():
+            for sheet, ref in defined.destinations:
+                if sheet in book.sheetnames and ":" not in ref:
+                    out[name] = book[sheet][ref.replace("$", "")].value
+    finally:
+        book.close()
+    return out

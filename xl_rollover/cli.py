@@ -171,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=["formulas"], default="formulas", help="spreadsheet engine (default formulas)")
     p.add_argument("--json", action="store_true", help="print every formula cell's value as JSON")
 
+    p = sub.add_parser("batch", help="run a file of client scenarios (CSV, XLSX, Parquet), one per row")
+    p.add_argument("input", metavar="INPUT")
+    p.add_argument("-o", "--output", required=True, help="results file: .xlsx (one sheet per function), .csv or .parquet")
+    p.add_argument("--function", help="the function for every row (otherwise the 'function' column)")
+    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+
     p = sub.add_parser("lite", help="write main.py and requirements.txt for xlwings Lite into DIR")
     p.add_argument("directory", metavar="DIR")
 
@@ -266,6 +272,8 @@ def _run(args: argparse.Namespace) -> int:
     }
     if args.command == "calc":
         return _calc(args)
+    if args.command == "batch":
+        return _batch(args)
     if args.command == "lite":
         from udfs import lite  # the Excel layer; imported only when asked for
 
@@ -287,6 +295,28 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     _print_result(calls[args.command](), args)
     return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    """Run a scenario file; the exit code is the number of failed rows (capped at 100), 0 if none."""
+    from pathlib import Path
+
+    from . import batch  # needs the `batch` extra (pandas)
+
+    if Path(args.output).exists() and not args.overwrite:
+        raise InputError(f"{args.output} exists; choose another name or pass --overwrite")
+    if Path(args.output).resolve() == Path(args.input).resolve():
+        raise InputError("the output must not be the input")
+    frame = batch.read(args.input)
+    results = batch.run(frame, args.function)
+    batch.write(results, args.output)
+    failed = batch.failed_rows(results)
+    rows = sum(len(f) for f in results.values())
+    print(f"{rows} scenario(s), {failed} failed -> {args.output}")
+    for name, f in results.items():
+        for index, message in f["error"].dropna().head(5).items():
+            print(f"xl-rollover: {name} row {index + 2}: {message}", file=sys.stderr)
+    return min(failed, 100)
 
 
 def _calc(args: argparse.Namespace) -> int:

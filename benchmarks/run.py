@@ -1,0 +1,133 @@
+"""Benchmarks: scalar core calls/s, batch rows/s (vectorised vs the scalar loop), headless recalculation.
+
+Run:  .venv/bin/python benchmarks/run.py [--rows 1000000] [--repeat 3]
+Reports the median of --repeat runs, peak memory (ru_maxrss of this process) and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import xl_rollover as core
+from xl_rollover import batch
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def scenarios(n: int, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    prorata = pd.DataFrame(
+        {
+            "function": "prorata_taxable",
+            "converted": rng.integers(0, 10**7, half) / 100,
+            "basis": rng.integers(0, 10**7, half) / 100,
+            "year_end_value": rng.integers(1, 10**8, half) / 100,
+        }
+    )
+    penalty = pd.DataFrame(
+        {
+            "function": "early_penalty",
+            "taxable_amount": rng.integers(0, 10**7, n - half) / 100,
+            "age": rng.choice([30.0, 45.0, 59.0, 60.0, 70.0], n - half),
+        }
+    )
+    return pd.concat([prorata, penalty], ignore_index=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--loop-rows", type=int, default=20_000, help="rows for the scalar loop (extrapolated)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--recalc-rows", type=int, default=1000)
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}, {platform.platform()}"
+    )
+
+    print("\n## Scalar core (calls per second, median of runs of 2,000 calls)")
+    calls = {
+        "roth_rollover_split": lambda: core.roth_rollover_split(50000, 40000, 200000),
+        "prorata_taxable": lambda: core.prorata_taxable(7500, 7500, 1850),
+        "form_8606": lambda: core.form_8606(converted=7500, year_end_value=1850, nondeductible_contributions=7500),
+        "early_penalty": lambda: core.early_penalty(10000, 45),
+        "roth_ira_distribution": lambda: core.roth_ira_distribution(
+            10000, 5000, [(2022, 3000, 1000)], distribution_year=2026, age=45
+        ),
+        "mega_backdoor_room": lambda: core.mega_backdoor_room(2026, 24500, 10000),
+        "roth_ira_contribution_limit": lambda: core.roth_ira_contribution_limit(2026, 160000, "SINGLE", 45),
+        "irs_limit": lambda: core.irs_limit("annual_additions_limit_415c1A", 2026),
+    }
+    for name, fn in calls.items():
+        t = median_time(lambda fn=fn: [fn() for _ in range(2000)], args.repeat)
+        print(f"| {name} | {2000 / t:,.0f} calls/s |")
+
+    print(f"\n## Batch: {args.rows:,} mixed scenarios (prorata_taxable + early_penalty)")
+    frame = scenarios(args.rows)
+    groups = {name: g.drop(columns="function") for name, g in frame.groupby("function")}
+
+    def vector(exact: bool) -> None:
+        for name, g in groups.items():
+            batch.run_vectorised(batch.RULES[name], g, exact=exact)
+
+    t_fast = median_time(lambda: vector(False), args.repeat)
+    t_exact = median_time(lambda: vector(True), args.repeat)
+    small = scenarios(args.loop_rows)
+    small_groups = {name: g.drop(columns="function") for name, g in small.groupby("function")}
+    t_loop_small = median_time(lambda: [batch.run_scalar(batch.RULES[n], g) for n, g in small_groups.items()], 1)
+    t_loop = t_loop_small * args.rows / args.loop_rows
+    print(f"| vectorised, integer cents | {t_fast:.2f} s | {args.rows / t_fast:,.0f} rows/s |")
+    print(f"| vectorised, Decimal results | {t_exact:.2f} s | {args.rows / t_exact:,.0f} rows/s |")
+    print(
+        f"| scalar loop (measured on {args.loop_rows:,}, extrapolated) | {t_loop:.1f} s | {args.rows / t_loop:,.0f} rows/s |"
+    )
+    print(f"| ratio loop / vectorised | {t_loop / t_fast:.0f}x (integer cents), {t_loop / t_exact:.0f}x (Decimal) |")
+
+    print(f"\n## Headless recalculation (formulas engine), {args.recalc_rows:,} rows")
+    import xlsxwriter
+
+    from udfs.recalc import calculate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for layout in ("per-row", "whole-column"):
+            path = Path(tmp) / f"{layout}.xlsx"
+            wb = xlsxwriter.Workbook(path)
+            ws = wb.add_worksheet("S")
+            n = args.recalc_rows
+            for r in range(n):
+                ws.write_row(r, 0, [7500 + r, 7500, 1850, 10000])
+                if layout == "per-row":
+                    ws.write_formula(r, 4, f"=PRORATA_TAXABLE(A{r + 1},B{r + 1},C{r + 1})")
+                    ws.write_formula(r, 5, f"=EARLY_PENALTY(D{r + 1},45)")
+                ws.write_formula(r, 6, f"=A{r + 1}*2")
+                ws.write_formula(r, 7, f"=G{r + 1}+1")
+            if layout == "whole-column":
+                ws.write_dynamic_array_formula(f"E1:E{n}", f"=PRORATA_TAXABLE(A1:A{n},B1,C1)")
+                ws.write_dynamic_array_formula(f"F1:F{n}", f"=EARLY_PENALTY(D1:D{n},45)")
+            wb.close()
+            t = median_time(lambda path=path: calculate(path), args.repeat)
+            print(f"| {layout} | {t:.2f} s |")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory (whole run): {peak:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -251,9 +252,26 @@ def scalar_row(rule: Rule, row: dict[str, Any]) -> dict[str, Any]:
         return {"error": f"unexpected {type(exc).__name__}: {exc}"}
 
 
-def _exact(values: np.ndarray, places: int) -> list[Decimal]:
-    quantum = Decimal(1).scaleb(-places)
-    return [Decimal(int(v)).scaleb(-places).quantize(quantum) for v in values]
+def _units(value: Decimal, places: int) -> int | None:
+    """A Decimal written with exactly ``places`` decimals as an integer count of 10**-places, else None."""
+    if value.as_tuple().exponent != -places:
+        return None
+    return int(value.scaleb(places))
+
+
+def decimal_column(units: np.ndarray, places: int, null: np.ndarray) -> Any:
+    """Integer units as an exact Arrow decimal128 array (no per-value Python objects)."""
+    import pyarrow as pa
+
+    n = len(units)
+    validity = pa.array(np.zeros(n, np.int8), mask=null).buffers()[0]
+    data = np.zeros((n, 2), np.int64)
+    data[:, 0] = units
+    data[:, 1] = np.where(units < 0, -1, 0)  # two's complement high word
+    array = pa.Array.from_buffers(
+        pa.decimal128(38, places), n, [validity, pa.py_buffer(data.tobytes())], null_count=int(null.sum())
+    )
+    return pd.arrays.ArrowExtensionArray(array)
 
 
 def run_scalar(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
@@ -265,56 +283,164 @@ def run_scalar(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def run_vectorised(rule: Rule, frame: pd.DataFrame, exact: bool = True) -> pd.DataFrame:
-    """Whole columns at once; rows the vector pass does not model go through the scalar core.
+def run_vectorised(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole columns at once, exact; rows the vector pass does not model go through the scalar core.
 
-    With ``exact`` the vectorised money columns become Decimal (identical to the scalar path);
-    without it they stay integer cents, the fast form used for throughput measurements.
+    Money and ratios come back as Arrow decimal128 columns built straight from the integer units,
+    so a million rows cost no per-value Python objects; a column that some fallback row needs more
+    places for (``ratio_decimals`` 4) becomes a column of Decimals.
     """
     if rule.vectorised is None:
         return run_scalar(rule, frame)
     result, ok = rule.vectorised(frame)
-    if exact:
-        converted = {}
-        for col in result.columns:
-            if result[col].dtype.kind in "iu":
-                converted[col] = _exact(result[col].to_numpy(), UNITS.get(col, 2))
+    n = len(frame)
+    columns = {c: result[c].to_numpy().copy() for c in result.columns}
+    errors = np.full(n, None, dtype=object)
+    null = np.zeros(n, dtype=bool)
+    widened: dict[str, np.ndarray] = {}
+    rest = np.flatnonzero(~ok.to_numpy())
+    flats = (scalar_row(rule, r) for r in frame.iloc[rest].to_dict("records"))
+    for pos, flat in zip(rest, flats, strict=True):
+        if "error" in flat:
+            errors[pos] = flat["error"]
+            null[pos] = True
+            continue
+        for name, value in flat.items():
+            column = columns[name]
+            places = UNITS.get(name, 2)
+            if column.dtype.kind in "iu" and name not in widened:
+                units = _units(value, places) if isinstance(value, Decimal) else None
+                if units is not None:
+                    column[pos] = units
+                    continue
+                widened[name] = np.array([Decimal(int(v)).scaleb(-places) for v in column], dtype=object)
+            if name in widened:
+                widened[name][pos] = value
             else:
-                converted[col] = result[col].tolist()
-        result = pd.DataFrame(converted, index=result.index, dtype=object)
-    result["error"] = None
-    rest = frame.loc[~ok.to_numpy()]
-    if len(rest):
-        fallback = run_scalar(rule, rest)
-        result = result.astype(object)
-        for col in fallback.columns:
-            if col not in result:
-                result[col] = None
-        result.loc[rest.index, :] = None
-        result.loc[rest.index, fallback.columns] = fallback.to_numpy(dtype=object)
-    return result
+                column[pos] = value
+    out: dict[str, Any] = {}
+    for name, column in columns.items():
+        if name in widened:
+            values = widened[name]
+        elif column.dtype.kind in "iu":
+            out[name] = decimal_column(column, UNITS.get(name, 2), null)
+            continue
+        else:
+            values = column.astype(object)
+        values[null] = None
+        out[name] = values
+    out["error"] = errors
+    return pd.DataFrame(out, index=frame.index)
 
 
-def run(frame: pd.DataFrame, function: str | None = None, vectorised: bool = True) -> dict[str, pd.DataFrame]:
-    """Run every row; returns one frame per function: the input columns, every result field, ``error``."""
+def run_group(name: str, group: pd.DataFrame) -> pd.DataFrame:
+    """One function's rows: the input columns, then every result field and ``error``."""
+    rule = RULES.get(str(name).strip().lower())
+    if rule is None:
+        return group.assign(error=f"unknown function {name!r}; known: {', '.join(RULES)}")
+    inputs = group.drop(columns=["function"])
+    results = run_vectorised(rule, inputs)
+    results = results.drop(columns=[c for c in results.columns if c in inputs.columns and c != "error"])
+    return pd.concat([group, results], axis=1)
+
+
+#: Rows per chunk when progress is reported.
+CHUNK = 200_000
+
+
+def run(
+    frame: pd.DataFrame,
+    function: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Run every row; one frame per function (input columns, result fields, ``error``)."""
     if function is not None:
         frame = frame.assign(function=function)
     if "function" not in frame:
         raise XlRolloverError("the input has no 'function' column; add one or pass --function")
     out: dict[str, pd.DataFrame] = {}
+    done, total = 0, len(frame)
     for name, group in frame.groupby("function", sort=False):
-        key = str(name).strip().lower()
-        rule = RULES.get(key)
-        if rule is None:
-            bad = group.copy()
-            bad["error"] = f"unknown function {name!r}; known: {', '.join(RULES)}"
-            out[str(name)] = bad
-            continue
-        inputs = group.drop(columns=["function"])
-        results = run_vectorised(rule, inputs) if vectorised else run_scalar(rule, inputs)
-        results = results.drop(columns=[c for c in results.columns if c in inputs.columns and c != "error"])
-        out[key] = pd.concat([group, results], axis=1)
+        key = str(name).strip().lower() if str(name).strip().lower() in RULES else str(name)
+        parts = []
+        for start in range(0, len(group), CHUNK):
+            parts.append(run_group(str(name), group.iloc[start : start + CHUNK]))
+            done += min(CHUNK, len(group) - start)
+            if progress is not None:
+                progress(done, total)
+        out[key] = pd.concat(parts) if len(parts) > 1 else parts[0]
     return out
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every value as exact text (None for blanks): the common form of Dask partitions."""
+    import pyarrow as pa
+
+    out = {}
+    for col in frame.columns:
+        series = frame[col]
+        if isinstance(series.dtype, pd.ArrowDtype):  # exact decimals: Arrow's own cast, no Python objects
+            out[col] = series.astype(pd.ArrowDtype(pa.string())).astype(object).where(series.notna(), None)
+        else:
+            out[col] = series.map(
+                lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+            )
+    return pd.DataFrame(out, index=frame.index, dtype=object)
+
+
+def run_dask(
+    frame: Any,
+    function: str | None = None,
+    scheduler: str | None = None,
+    client: Any = None,
+    partitions: int | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The same batch on a Dask cluster, partition by partition (``scheduler``: an address; default a local cluster).
+
+    ``frame`` is a pandas frame or a Dask dataframe (e.g. ``dd.read_parquet`` of a book larger than
+    memory). Results come back as exact text, per function, as from :func:`run`.
+    """
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+
+    own = None
+    if client is None:
+        import logging
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        own = Client(scheduler) if scheduler else Client(LocalCluster(n_workers=2, threads_per_worker=1))
+        client = own
+    try:
+        ddf = frame if isinstance(frame, dd.DataFrame) else dd.from_pandas(frame, npartitions=partitions or 4)
+        if function is not None:
+            ddf = ddf.assign(function=function)
+        if "function" not in ddf.columns:
+            raise XlRolloverError("the input has no 'function' column; add one or pass --function")
+        per_partition = ddf["function"].map_partitions(
+            lambda col: pd.Series(col.dropna().unique()), meta=("function", object)
+        )
+        names = list(dict.fromkeys(client.compute(per_partition).result().tolist()))
+        out: dict[str, pd.DataFrame] = {}
+        for name in names:
+            part = ddf[ddf["function"] == name]
+            sample = part.head(50, npartitions=-1)
+            meta = as_text(run_group(name, sample)).iloc[:0]
+
+            def one(df: pd.DataFrame, name: str = name, columns: tuple[str, ...] = tuple(meta.columns)) -> pd.DataFrame:
+                return as_text(run_group(name, df)).reindex(columns=list(columns))
+
+            with warnings.catch_warnings():  # a pandas input travels inside the graph: fine for one machine's book
+                warnings.simplefilter("ignore", UserWarning)
+                result = client.compute(part.map_partitions(one, meta=meta)).result()
+            key = str(name).strip().lower() if str(name).strip().lower() in RULES else str(name)
+            out[key] = result
+        return out
+    finally:
+        if own is not None:
+            cluster = getattr(own, "cluster", None)
+            own.close()
+            if cluster is not None:
+                cluster.close()
 
 
 def read(path: str) -> pd.DataFrame:
@@ -333,11 +459,15 @@ def read(path: str) -> pd.DataFrame:
 
 
 def _for_file(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Exact values for CSV/Parquet (Decimal as text), floats with cents formatting for XLSX."""
+    """Values for a file: floats for XLSX (shown with cents), exact decimals for CSV and Parquet."""
     out = frame.copy()
     for col in out.columns:
-        if out[col].map(lambda v: isinstance(v, Decimal)).any():
-            out[col] = out[col].map(lambda v: (float(v) if kind == "xlsx" else str(v)) if isinstance(v, Decimal) else v)
+        series = out[col]
+        if isinstance(series.dtype, pd.ArrowDtype):
+            if kind == "xlsx":
+                out[col] = series.astype("float64")
+        elif series.map(lambda v: isinstance(v, Decimal)).any():
+            out[col] = series.map(lambda v: (float(v) if kind == "xlsx" else str(v)) if isinstance(v, Decimal) else v)
     return out
 
 
@@ -360,10 +490,14 @@ def write(results: dict[str, pd.DataFrame], path: str) -> None:
     if lower.endswith(".csv"):
         combined.to_csv(path, index=False)
     elif lower.endswith(".parquet"):
-        combined.astype(str).where(combined.notna(), None).to_parquet(path, index=False)
+        for col in combined.columns:
+            if combined[col].dtype == object:
+                combined[col] = combined[col].map(lambda v: None if v is None or v != v else str(v))
+        combined.to_parquet(path, index=False)
     else:
         raise XlRolloverError(f"{path}: output must be .xlsx, .csv or .parquet")
 
 
 def failed_rows(results: dict[str, pd.DataFrame]) -> int:
+    """How many rows carry an error message."""
     return int(sum(frame["error"].notna().sum() for frame in results.values()))

@@ -176,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="results file: .xlsx (one sheet per function), .csv or .parquet")
     p.add_argument("--function", help="the function for every row (otherwise the 'function' column)")
     p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+    p.add_argument("--engine", choices=["local", "dask"], default="local", help="local pandas (default) or a Dask cluster")
+    p.add_argument("--scheduler", help="with --engine dask: address of an existing scheduler (default: a local cluster)")
 
     p = sub.add_parser("lite", help="write main.py and requirements.txt for xlwings Lite into DIR")
     p.add_argument("directory", metavar="DIR")
@@ -308,7 +310,20 @@ def _batch(args: argparse.Namespace) -> int:
     if Path(args.output).resolve() == Path(args.input).resolve():
         raise InputError("the output must not be the input")
     frame = batch.read(args.input)
-    results = batch.run(frame, args.function)
+    if args.engine == "dask":
+        results = batch.run_dask(frame, args.function, scheduler=args.scheduler)
+    else:
+        show = sys.stderr.isatty()
+
+        def progress(done: int, total: int) -> None:
+            if show:
+                width = 30
+                filled = width * done // max(total, 1)
+                print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} rows", end="", file=sys.stderr)
+                if done >= total:
+                    print(file=sys.stderr)
+
+        results = batch.run(frame, args.function, progress)
     batch.write(results, args.output)
     failed = batch.failed_rows(results)
     rows = sum(len(f) for f in results.values())

@@ -57,7 +57,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--loop-rows", type=int, default=20_000, help="rows for the scalar loop (extrapolated)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--recalc-rows", type=int, default=1000)
+    parser.add_argument("--recalc-rows", type=int, default=1000, help="rows for the formulas engine")
+    parser.add_argument("--lo-rows", type=int, default=10_000, help="rows for the LibreOffice engine")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}, {platform.platform()}"
@@ -108,30 +109,37 @@ def main() -> None:
         f"| Dask local cluster, 2 worker processes, results as text | {t_dask:.2f} s | {args.rows / t_dask:,.0f} rows/s |"
     )
 
-    print(f"\n## Headless recalculation (formulas engine), {args.recalc_rows:,} rows")
+    print("\n## Headless recalculation: seconds (median), sheet of N rows")
     import xlsxwriter
 
     from udfs.recalc import calculate
 
+    def build(path: Path, layout: str, n: int) -> None:
+        wb = xlsxwriter.Workbook(path)
+        ws = wb.add_worksheet("S")
+        for r in range(n):
+            row = r + 1
+            ws.write_row(r, 0, [7500 + r, 7500, 1850, 10000])
+            if layout == "per-row":
+                ws.write_formula(r, 4, f"=PRORATA_TAXABLE(A{row},B{row},C{row})")
+                ws.write_formula(r, 5, f"=EARLY_PENALTY(D{row},45)")
+            elif layout == "plain":  # the same figures with Excel's own functions
+                ws.write_formula(r, 4, f"=A{row}-ROUND(A{row}*MIN(1,ROUND(B{row}/(C{row}+A{row}),3)),2)")
+                ws.write_formula(r, 5, f"=ROUND(D{row}*0.1,2)")
+            ws.write_formula(r, 6, f"=A{row}*2")
+            ws.write_formula(r, 7, f"=G{row}+1")
+        if layout == "whole-column":
+            ws.write_dynamic_array_formula(f"E1:E{n}", f"=PRORATA_TAXABLE(A1:A{n},B1,C1)")
+            ws.write_dynamic_array_formula(f"F1:F{n}", f"=EARLY_PENALTY(D1:D{n},45)")
+        wb.close()
+
     with tempfile.TemporaryDirectory() as tmp:
-        for layout in ("per-row", "whole-column"):
-            path = Path(tmp) / f"{layout}.xlsx"
-            wb = xlsxwriter.Workbook(path)
-            ws = wb.add_worksheet("S")
-            n = args.recalc_rows
-            for r in range(n):
-                ws.write_row(r, 0, [7500 + r, 7500, 1850, 10000])
-                if layout == "per-row":
-                    ws.write_formula(r, 4, f"=PRORATA_TAXABLE(A{r + 1},B{r + 1},C{r + 1})")
-                    ws.write_formula(r, 5, f"=EARLY_PENALTY(D{r + 1},45)")
-                ws.write_formula(r, 6, f"=A{r + 1}*2")
-                ws.write_formula(r, 7, f"=G{r + 1}+1")
-            if layout == "whole-column":
-                ws.write_dynamic_array_formula(f"E1:E{n}", f"=PRORATA_TAXABLE(A1:A{n},B1,C1)")
-                ws.write_dynamic_array_formula(f"F1:F{n}", f"=EARLY_PENALTY(D1:D{n},45)")
-            wb.close()
-            t = median_time(lambda path=path: calculate(path), args.repeat)
-            print(f"| {layout} | {t:.2f} s |")
+        for engine, n in (("formulas", args.recalc_rows), ("libreoffice", args.lo_rows)):
+            for layout in ("per-row", "whole-column", "plain"):
+                path = Path(tmp) / f"{engine}-{layout}.xlsx"
+                build(path, layout, n)
+                t = median_time(lambda path=path, engine=engine: calculate(path, engine=engine), args.repeat)
+                print(f"| {engine} | {n:,} rows | {layout} | {t:.2f} s |")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (whole run): {peak:,.0f} MB")
 

@@ -130,3 +130,34 @@ def test_hostile_or_corrupt_files_are_refused_with_a_reason(tmp_path, make, mess
     path = make(tmp_path / "in.xlsx")
     with pytest.raises(InputError, match=re.escape(message)):
         calculate(path)
+
+
+def test_libreoffice_engine_gives_the_same_values(tmp_path):
+    src = sheet(tmp_path / "plan.xlsx")
+    formulas_engine = calculate(src)
+    out = tmp_path / "lo.xlsx"
+    office = calculate(src, out, engine="libreoffice")
+    assert office.values == formulas_engine.values
+    assert office.values["Plan!H2"] == 40000.0  # omitted argument kept as "default", not 0
+    ws = openpyxl.load_workbook(out, data_only=True)["Plan"]
+    assert [ws[f"F{r}"].value for r in (2, 3, 4)] == [1485.0, 1565.6, 1655.5]
+    assert openpyxl.load_workbook(out)["Plan"]["D2"].value == "=PRORATA_TAXABLE(A2,B2,C2)"
+
+
+def test_libreoffice_errors_carry_the_functions_messages(tmp_path):
+    wb = xlsxwriter.Workbook(tmp_path / "bad.xlsx")
+    wb.add_worksheet("S").write_formula("A1", '=EARLY_PENALTY(1000,"abc")')
+    wb.close()
+    result = calculate(tmp_path / "bad.xlsx", engine="libreoffice")
+    assert result.errors == {"S!A1": "#VALUE!"}
+    assert result.messages == ["age must be a number, not the text 'abc'"]
+
+
+def test_libreoffice_that_does_not_answer_is_stopped_with_no_orphan(tmp_path):
+    import subprocess
+
+    src = sheet(tmp_path / "plan.xlsx")
+    with pytest.raises(InputError, match=r"did not answer within 0\.05 s"):
+        calculate(src, engine="libreoffice", timeout=0.05)
+    left = subprocess.run(["pgrep", "-f", "xlr-lo-"], capture_output=True, text=True, check=False)
+    assert left.stdout.strip() == "", left.stdout

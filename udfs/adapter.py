@@ -283,11 +283,21 @@ def _output_name(output: Any) -> str | None:
     return output.strip().lower().replace(" ", "_").replace("-", "_")
 
 
+def _value_of(result: Result, field: str) -> tuple[bool, Any]:
+    """(found, value) of one field: a top-level field directly, a nested one through flat()."""
+    if field in result.field_names():
+        value = getattr(result, field)
+        if isinstance(value, (Decimal, str, int, float, bool, dt.date)) or value is None:
+            return True, value
+    flat = result.flat()
+    return (field in flat), flat.get(field)
+
+
 def _check_field(field: str, results: Sequence[Result | CellError]) -> None:
     """Refuse an output name that no result has, listing the names that exist."""
-    flats = [r.flat() for r in results if not isinstance(r, CellError)]
-    if flats and not any(field in flat for flat in flats):
-        names = ", ".join(["explain", *flats[0]])
+    ok = [r for r in results if not isinstance(r, CellError)]
+    if ok and not any(_value_of(r, field)[0] for r in ok):
+        names = ", ".join(["explain", *ok[0].flat()])
         raise CellError("#VALUE!", f"output {field!r} is not a result field; choose one of: {names}")
 
 
@@ -366,10 +376,9 @@ def run(
             return fail(only)
         if field == "explain":
             return [[text] for text in explanation(only)]
-        flat = only.flat()
         if field is not None:
-            return to_excel(flat[field])
-        return [[name, to_excel(v)] for name, v in flat.items()]
+            return to_excel(_value_of(only, field)[1])
+        return [[name, to_excel(v)] for name, v in only.flat().items()]
 
     if field == "explain":
         return [
@@ -377,7 +386,7 @@ def run(
             for r in results
         ]
     if field is not None:
-        return [[error_cell(r)] if isinstance(r, CellError) else [to_excel(r.flat().get(field))] for r in results]
+        return [[error_cell(r)] if isinstance(r, CellError) else [to_excel(_value_of(r, field)[1])] for r in results]
     flats = [None if isinstance(r, CellError) else r.flat() for r in results]
     header: list[str] = []
     for row_flat in flats:

@@ -190,8 +190,14 @@ def _prepared_copy(source: Path, folder: Path) -> Path:
     return target
 
 
-def calculate(path: str | Path, output: str | Path | None = None, overwrite: bool = False) -> Recalculated:
-    """Recalculate ``path``; write the result to ``output`` if given (never over the input)."""
+def calculate(
+    path: str | Path,
+    output: str | Path | None = None,
+    overwrite: bool = False,
+    engine: str = "formulas",
+    timeout: float = 120.0,
+) -> Recalculated:
+    """Recalculate ``path`` with ``engine`` (formulas or libreoffice); write ``output`` if given (never the input)."""
     source = Path(path)
     check_workbook(source).close()
     if output is not None:
@@ -200,10 +206,29 @@ def calculate(path: str | Path, output: str | Path | None = None, overwrite: boo
             raise InputError(f"{out}: the output must not be the input; the input workbook is never modified")
         if out.exists() and not overwrite:
             raise InputError(f"{out} exists; choose another name or pass --overwrite")
+    messages: list[str] = []
+    if engine == "formulas":
+        values = _formulas_values(source, messages)
+    elif engine == "libreoffice":
+        values = _libreoffice_values(source, messages, timeout)
+    else:
+        raise InputError(f"engine {engine!r} is not one of: formulas, libreoffice")
+    result = Recalculated(values={}, messages=messages)
+    for (sheet, cell), _formula in _formula_cells(source).items():
+        grid = _grid(values.get(f"{sheet.upper()}!{cell}"))
+        first = grid[0][0] if grid else None
+        result.values[f"{sheet}!{cell}"] = first
+        if isinstance(first, str) and first in EXCEL_ERRORS:
+            result.errors[f"{sheet}!{cell}"] = first
+    if output is not None:
+        result.output = _write_values(source, Path(output), values)
+    return result
+
+
+def _formulas_values(source: Path, messages: list[str]) -> dict[str, Any]:
     os.environ.setdefault("TQDM_DISABLE", "1")  # the engine's progress bar is noise on a terminal
     import formulas
 
-    messages: list[str] = []
     register(messages)
     with tempfile.TemporaryDirectory() as tmp:
         prepared = _prepared_copy(source, Path(tmp))
@@ -214,29 +239,52 @@ def calculate(path: str | Path, output: str | Path | None = None, overwrite: boo
             raise InputError(
                 f"{source}: the formulas engine could not evaluate this workbook ({type(exc).__name__}: {exc})"
             ) from None
-    book = prepared.name.upper()
+    prefix = f"'[{prepared.name.upper()}]"
     values: dict[str, Any] = {}
     for key, ranges in solution.items():
         address = str(key)
-        prefix = f"'[{book}]"
         if not address.upper().startswith(prefix):
             continue
         sheet, _, cell = address[len(prefix) :].partition("'!")
-        value = getattr(ranges, "value", ranges)
         # a spilled (dynamic array) formula is stored under its whole range: key it by its anchor
-        values[f"{sheet}!{cell.split(':')[0]}"] = value
-    result = Recalculated(values={}, messages=messages)
-    formula_cells = _formula_cells(source)
-    for (sheet, cell), _formula in formula_cells.items():
-        value = values.get(f"{sheet.upper()}!{cell}")
-        grid = _grid(value)
-        result.values[f"{sheet}!{cell}"] = grid[0][0] if grid else None
-        first = grid[0][0] if grid else None
-        if isinstance(first, str) and first in EXCEL_ERRORS:
-            result.errors[f"{sheet}!{cell}"] = first
-    if output is not None:
-        result.output = _write_values(source, Path(output), formula_cells, values)
-    return result
+        values[f"{sheet}!{cell.split(':')[0]}"] = getattr(ranges, "value", ranges)
+    return values
+
+
+def _libreoffice_values(source: Path, messages: list[str], timeout: float) -> dict[str, Any]:
+    from .libreoffice import recalculate
+
+    with tempfile.TemporaryDirectory() as tmp:  # omitted arguments: Basic would see 0, like formulas
+        cells = recalculate(_prepared_copy(source, Path(tmp)), timeout)
+    for key, value in list(cells.items()):
+        if isinstance(value, str) and value.split(" ", 1)[0] in EXCEL_ERRORS and " " in value:
+            code, _, message = value.partition(" ")
+            messages.append(message)
+            cells[key] = code
+    values: dict[str, Any] = dict(cells)
+    for (sheet, anchor), (c0, r0, c1, r1) in _array_refs(source).items():
+        values[f"{sheet.upper()}!{anchor}"] = [
+            [cells.get(f"{sheet.upper()}!{_col_name(c)}{r}") for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)
+        ]
+    return values
+
+
+def _array_refs(source: Path) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """Array (spilling) formulas: anchor cell -> (first column, first row, last column, last row)."""
+    refs: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+    with zipfile.ZipFile(source) as archive:
+        for sheet, part in _sheet_parts(archive).items():
+            xml = archive.read(part).decode("utf-8")
+            for m in _CELL.finditer(xml):
+                f = re.search(r"<f\b([^>]*)", m.group(5) or "")
+                if f and 't="array"' in f.group(1):
+                    ref = re.search(r'ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', f.group(1))
+                    if ref:
+                        c0, r0 = _col_index(ref.group(1)), int(ref.group(2))
+                        c1 = _col_index(ref.group(3)) if ref.group(3) else c0
+                        r1 = int(ref.group(4)) if ref.group(4) else r0
+                        refs[(sheet, f"{m.group(2)}{m.group(3)}")] = (c0, r0, c1, r1)
+    return refs
 
 
 def _grid(value: Any) -> list[list[Any]]:
@@ -244,6 +292,8 @@ def _grid(value: Any) -> list[list[Any]]:
 
     if value is None:
         return []
+    if isinstance(value, list):
+        return [[_plain(v) for v in row] for row in value]
     if isinstance(value, np.ndarray):
         return [[_plain(v) for v in row] for row in np.atleast_2d(value)]
     return [[_plain(value)]]
@@ -298,7 +348,7 @@ def _cell_xml(attrs: str, body_formula: str, value: Any) -> str:
     return f'<c{attrs} t="str">{body_formula}<v>{escape(text)}</v></c>'
 
 
-def _write_values(source: Path, output: Path, cells: dict[tuple[str, str], str], values: dict[str, Any]) -> Path:
+def _write_values(source: Path, output: Path, values: dict[str, Any]) -> Path:
     buffer = io.BytesIO()
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
         parts = {part: sheet for sheet, part in _sheet_parts(zin).items()}

@@ -168,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", metavar="WORKBOOK")
     p.add_argument("-o", "--output", help="the new workbook (default: WORKBOOK's name + .calculated.xlsx, here)")
     p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists (never the input)")
-    p.add_argument("--engine", choices=["formulas"], default="formulas", help="spreadsheet engine (default formulas)")
+    p.add_argument("--engine", choices=["formulas", "libreoffice"], default="formulas",
+                   help="formulas (pure Python, default) or libreoffice (headless Calc, for large sheets)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds LibreOffice may take before it is stopped")
     p.add_argument("--json", action="store_true", help="print every formula cell's value as JSON")
 
     p = sub.add_parser("batch", help="run a file of client scenarios (CSV, XLSX, Parquet), one per row")
@@ -342,7 +344,7 @@ def _calc(args: argparse.Namespace) -> int:
 
     source = Path(args.workbook)
     output = Path(args.output) if args.output else Path(source.stem + ".calculated.xlsx")
-    result = recalc.calculate(source, output, overwrite=args.overwrite)
+    result = recalc.calculate(source, output, overwrite=args.overwrite, engine=args.engine, timeout=args.timeout)
     if args.json:
         print(json.dumps({"output": str(output), "values": result.values, "errors": result.errors,
                           "messages": result.messages}, indent=2, default=str))

@@ -9,6 +9,8 @@ readable ``str()``.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -90,9 +92,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _field_names(cls: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name != "steps")
+
+
+_SCALARS = (Decimal, str, int, float, bool, type(None), dt.date)
+
+
 def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
     """Spell a nested value out as scalars under ``prefix`` (see :meth:`Result.flat`)."""
-    if isinstance(value, Mapping):
+    if isinstance(value, _SCALARS):
+        out[prefix] = value
+    elif isinstance(value, Mapping):
         for key, item in value.items():
             _flatten(f"{prefix}_{key}", item, out)
     elif isinstance(value, (tuple, list)):
@@ -119,7 +131,7 @@ class Result:
     @classmethod
     def field_names(cls) -> tuple[str, ...]:
         """The result's public fields, in order (``steps`` excluded)."""
-        return tuple(f.name for f in dataclasses.fields(cls) if f.name != "steps")
+        return _field_names(cls)
 
     def flat(self) -> dict[str, Any]:
         """Every field as one flat mapping of scalars, for a spreadsheet row or a table column.

@@ -67,9 +67,25 @@ def _index() -> dict[tuple[str, int | None, str], LimitRow]:
     return {(r.parameter.lower(), r.year, r.filing_status): r for r in _rows()}
 
 
+@cache
 def limit_names() -> tuple[str, ...]:
     """Every parameter name the tables hold, sorted."""
     return tuple(sorted({r.parameter for r in _rows()}))
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Lower-case name -> the table's spelling."""
+    return {n.lower(): n for n in limit_names()}
+
+
+@cache
+def _statuses() -> dict[str, frozenset[str]]:
+    """Lower-case name -> the filing-status columns it has ("" for none)."""
+    found: dict[str, set[str]] = {}
+    for r in _rows():
+        found.setdefault(r.parameter.lower(), set()).add(r.filing_status)
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 def years_for(name: str) -> tuple[int, ...]:
@@ -112,12 +128,12 @@ def lookup(name: str, year: int | None, filing_status: str | None = None) -> Lim
     if not isinstance(name, str) or not name.strip():
         raise InputError("name must be the name of a limit, e.g. annual_additions_limit_415c1A")
     key = name.strip().lower()
-    names = {n.lower(): n for n in limit_names()}
+    names = _names()
     if key not in names:
         close = [n for n in limit_names() if key in n.lower() or n.lower() in key]
         hint = f"; did you mean {', '.join(close[:5])}?" if close else f"; known names: {', '.join(limit_names())}"
         raise UnknownYear(f"name {name!r} is not in the limits table{hint}")
-    statuses = {r.filing_status for r in _rows() if r.parameter.lower() == key}
+    statuses = _statuses()[key]
     column = ""
     if statuses != {""}:
         if filing_status is None:

@@ -100,13 +100,23 @@ def share(amount: Decimal, numerator: Decimal, denominator: Decimal) -> Decimal:
 
 
 def ratio(numerator: Decimal, denominator: Decimal, places: int | None) -> Decimal:
-    """``numerator / denominator`` rounded half-up to ``places`` decimals (None: full precision)."""
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        value = numerator / denominator
-        if places is None:
-            return value
-        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """``numerator / denominator`` rounded half-up to ``places`` decimals (None: full precision).
+
+    The rounded form is computed in exact integer arithmetic (no intermediate rounding at all).
+    """
+    if places is None:
+        with localcontext() as ctx:
+            ctx.prec = PRECISION
+            return numerator / denominator
+    n_num, n_den = numerator.as_integer_ratio()
+    d_num, d_den = denominator.as_integer_ratio()
+    top, bottom = n_num * d_den, n_den * d_num  # the exact quotient top / bottom
+    if bottom < 0:
+        top, bottom = -top, -bottom
+    scaled = abs(top) * 10**places
+    units = (2 * scaled + bottom) // (2 * bottom)  # half-up, away from zero
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(-units if top < 0 else units).scaleb(-places).quantize(quantum)  # keeps 0 as 0.000
 
 
 def times(amount: Decimal, factor: Decimal) -> Decimal:

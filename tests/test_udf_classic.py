@@ -104,6 +104,7 @@ def test_classic_metadata_has_help_category_and_2d_ranges(classic):
         "ROTH_IRA_LIMIT",
         "IRA_DEDUCTION_LIMIT",
         "IRS_LIMIT",
+        "ROTH_PENALTY_FREE",
     }
     for name, info in meta.items():
         assert info["category"] == "xl-rollover", name

@@ -96,6 +96,17 @@ def test_roth_ira_distribution_conversions_range_with_header_and_blank_rows():
     assert F.ROTH_IRA_DISTRIBUTION(10000.0, 5000.0, conversions, 2026.0, 45.0, None, None, "lines_25a") == 1000.0
 
 
+def test_roth_penalty_free_stops_at_a_taxable_conversion_inside_its_five_years():
+    # Hand-worked: 5,000 regular contributions, a 2024 conversion of 3,000 taxable + 1,000 nontaxable, age 45.
+    # 2026: the 2024 taxable part is within its 5 years (2024-2028), so only the 5,000 of contributions is free.
+    # 2029: the period has ended; the whole conversion joins: 9,000 (Reg. 1.408A-6 ).
+    conversions = [["year", "taxable", "nontaxable"], [2024.0, 3000.0, 1000.0]]
+    assert F.ROTH_PENALTY_FREE(5000.0, conversions, 2026.0, 45.0) == 5000.0
+    assert F.ROTH_PENALTY_FREE(5000.0, conversions, 2029.0, 45.0) == 9000.0
+    assert F.ROTH_PENALTY_FREE(5000.0, conversions, 2026.0, 60.0) == 9000.0  # 59½: no recapture stop
+    assert float(core.roth_penalty_free(5000, [(2024, 3000, 1000)], distribution_year=2026, age=45).penalty_free) == 5000.0
+
+
 def test_room_limits_and_irs_limit_against_the_table():
     want = core.mega_backdoor_room(2026, 24500, 10000)
     assert F.MEGA_BACKDOOR_ROOM(2026.0, 24500.0, 10000.0) == float(want.room)

@@ -19,7 +19,7 @@ from xl_rollover.rules.contribution_limits import (
 )
 from xl_rollover.rules.early_penalty import early_penalty
 from xl_rollover.rules.form_8606 import form_8606, prorata_taxable
-from xl_rollover.rules.roth_ordering import roth_ira_distribution
+from xl_rollover.rules.roth_ordering import roth_ira_distribution, roth_penalty_free
 from xl_rollover.rules.split import roth_rollover_split
 
 from .adapter import CellError, Param, Spec, error_of, fail, read_table, run
@@ -406,6 +406,40 @@ def ROTH_IRA_DISTRIBUTION(
     )
 
 
+PENALTY_FREE = Spec(
+    "ROTH_PENALTY_FREE",
+    (
+        Param(
+            "regular_contributions",
+            "Regular Roth IRA contributions ever made, less earlier distributions of them, in dollars.",
+            required=True,
+        ),
+        Param(
+            "conversions",
+            "Range of 3 columns: year, taxable part, nontaxable part of each conversion or rollover in. Blank rows and a header row are skipped; a blank cell means none.",
+            kind="table",
+            required=True,
+        ),
+        Param("distribution_year", "Tax year of the planned withdrawal, e.g. 2027.", required=True),
+        Param(
+            "age",
+            "Age in years at the withdrawal, or two cells: birth date, withdrawal date.",
+            kind="age",
+            required=True,
+        ),
+        Param("output", OUTPUT_HELP + " Default: penalty_free.", kind="output"),
+    ),
+    roth_penalty_free,
+    "penalty_free",
+)
+
+
+@excel_function(PENALTY_FREE)
+def ROTH_PENALTY_FREE(regular_contributions, conversions, distribution_year, age, output=None):
+    """Most of the Roth IRA basis a year's withdrawal can take with no income tax and no 10% tax (IRC 408A(d)(4); Reg. 1.408A-6 A-8)."""
+    return run(PENALTY_FREE, (regular_contributions, conversions, distribution_year, age, output), _roth_prepare)
+
+
 # --- MEGA_BACKDOOR_ROOM / ROTH_IRA_LIMIT / IRA_DEDUCTION_LIMIT -----------------------------
 
 ROOM = Spec(
@@ -553,6 +587,7 @@ __all__ = [
     "PRORATA_TAXABLE",
     "ROTH_IRA_DISTRIBUTION",
     "ROTH_IRA_LIMIT",
+    "ROTH_PENALTY_FREE",
     "ROTH_ROLLOVER_SPLIT",
     "SPECS",
     "CellError",

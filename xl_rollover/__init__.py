@@ -21,8 +21,10 @@ from .rules.roth_ordering import (
     ConversionLayer,
     LayerOut,
     LayersLeft,
+    PenaltyFreeResult,
     RothDistributionResult,
     roth_ira_distribution,
+    roth_penalty_free,
     roth_penalty_free_amount,
 )
 from .rules.split import Form1099R, SplitResult, roth_rollover_split
@@ -39,6 +41,7 @@ __all__ = [
     "IrsLimit",
     "LayerOut",
     "LayersLeft",
+    "PenaltyFreeResult",
     "PenaltyResult",
     "Result",
     "RoomResult",
@@ -57,6 +60,7 @@ __all__ = [
     "prorata_taxable",
     "roth_ira_contribution_limit",
     "roth_ira_distribution",
+    "roth_penalty_free",
     "roth_penalty_free_amount",
     "roth_rollover_split",
     "traditional_ira_deduction_limit",

@@ -102,6 +102,19 @@ failed:
     ROTH_IRA_LIMIT = Err.Description
 End Function
 
+Function ROTH_PENALTY_FREE(regular_contributions, conversions, distribution_year, age, Optional output)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        ROTH_PENALTY_FREE = XLPy.CallUDF("udfs.functions", "ROTH_PENALTY_FREE", Array(regular_contributions, conversions, distribution_year, age, output), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        ROTH_PENALTY_FREE = XLPy.CallUDF("udfs.functions", "ROTH_PENALTY_FREE", Array(regular_contributions, conversions, distribution_year, age, output))
+        Exit Function
+    #End If
+failed:
+    ROTH_PENALTY_FREE = Err.Description
+End Function
+
 Function ROTH_ROLLOVER_SPLIT(distribution, after_tax_basis, account_balance, Optional to_roth_ira, Optional to_traditional, Optional output, Optional rolled_60day_roth, Optional rolled_60day_traditional, Optional age)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed

@@ -363,3 +363,36 @@ def roth_penalty_free_amount(
             return free
         free += layer.taxable + layer.nontaxable
     return free
+
+
+@dataclass(frozen=True, kw_only=True)
+class PenaltyFreeResult(Result):
+    """The basis a year's Roth IRA withdrawal can take with no income tax and no 10% tax."""
+
+    penalty_free: Decimal
+    distribution_year: int
+
+
+def roth_penalty_free(
+    regular_contributions: object = 0,
+    conversions: Iterable[Any] = (),
+    *,
+    distribution_year: object,
+    age: object,
+) -> PenaltyFreeResult:
+    """:func:`roth_penalty_free_amount` with its explanation (IRC §408A(d)(4), (f); Reg. §1.408A-6 A-5, A-8)."""
+    amount = roth_penalty_free_amount(regular_contributions, conversions, distribution_year=distribution_year, age=age)
+    year = limits.parse_year(distribution_year, "distribution_year")
+    step = Step(
+        title="Tax- and penalty-free withdrawal",
+        rule=(
+            "basis comes out first: regular contributions, then each year's conversions (taxable part, then "
+            "nontaxable part), oldest first; the free amount stops before the first taxable conversion part still "
+            "inside its 5-year period (no stop once age 59½ is reached); earnings are never counted here"
+        ),
+        citation="IRC §408A(d)(4), §408A(d)(3)(F), §72(t); Reg. §1.408A-6 A-5, A-8",
+        inputs={"regular_contributions": regular_contributions, "distribution_year": year, "age": str(age)},
+        outputs={"penalty_free": amount},
+        form_line="8606 Part III (lines 22-25)",
+    )
+    return PenaltyFreeResult(penalty_free=amount, distribution_year=year, steps=(step,))

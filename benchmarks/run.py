@@ -133,6 +133,11 @@ def main() -> None:
             ws.write_dynamic_array_formula(f"F1:F{n}", f"=EARLY_PENALTY(D1:D{n},45)")
         wb.close()
 
+    templates = sorted((Path(__file__).resolve().parents[1] / "workbooks").glob("*.xlsx"))
+    for engine in ("formulas", "libreoffice"):
+        for path in templates:
+            t = median_time(lambda path=path, engine=engine: calculate(path, engine=engine), args.repeat)
+            print(f"| {engine} | template {path.name} | {t:.2f} s |")
     with tempfile.TemporaryDirectory() as tmp:
         for engine, n in (("formulas", args.recalc_rows), ("libreoffice", args.lo_rows)):
             for layout in ("per-row", "whole-column", "plain"):

@@ -162,10 +162,12 @@ def _engine_function(name: str, messages: list[str]) -> Callable[..., Any]:
 def register(messages: list[str]) -> None:
     """Register every worksheet function in the ``formulas`` engine (idempotent)."""
     import formulas
+    from formulas.functions import wrap_ranges_func
 
     table = formulas.get_functions()
     for name in _OURS:
-        table[name] = _engine_function(name, messages)
+        # wrap_ranges_func resolves ranges and defined names, and defers a call whose inputs are not computed yet
+        table[name] = wrap_ranges_func(_engine_function(name, messages))
 
 
 def _prepared_copy(source: Path, folder: Path) -> Path:
@@ -406,17 +408,39 @@ def _col_name(n: int) -> str:
     return out
 
 
-def named_values(path: str | Path) -> dict[str, Any]:
-    """The workbook's defined names that point at one cell, with that cell's stored value."""
-    import openpyxl
+def named_values(path: str | Path) -> list[tuple[str, str, Any]]:
+    """The workbook's single-cell defined names as (name, label, value), in sheet order.
 
-    book = openpyxl.load_workbook(path, data_only=True, read_only=False)
-    out: dict[str, Any] = {}
+    The label is the text in the cell to the left of the value when there is one (the templates'
+    layout), else the name itself.
+    """
+    import openpyxl
+    from openpyxl.utils.cell import coordinate_from_string, get_column_letter
+
+    book = openpyxl.load_workbook(path, data_only=True)
+    found: list[tuple[int, int, int, str, str, Any]] = []
     try:
         for name, defined in book.defined_names.items():
             for sheet, ref in defined.destinations:
-                if sheet in book.sheetnames and ":" not in ref:
-                    out[name] = book[sheet][ref.replace("$", "")].value
+                if sheet not in book.sheetnames or ":" in ref:
+                    continue
+                ws = book[sheet]
+                letter, row = coordinate_from_string(ref.replace("$", ""))
+                cell = ws[f"{letter}{row}"]
+                left = ws[f"{get_column_letter(cell.column - 1)}{row}"].value if cell.column > 1 else None
+                label = left.strip() if isinstance(left, str) and left.strip() else name
+                found.append((book.sheetnames.index(sheet), cell.column, row, name, label, cell.value))
     finally:
         book.close()
-    return out
+    return [(name, label, value) for *_, name, label, value in sorted(found)]
+
+
+def show(name: str, value: Any) -> str:
+    """A figure for the terminal: outputs' numbers as money (two decimals), inputs as typed."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value).upper()
+    if isinstance(value, (int, float)) and name.startswith("out_"):
+        return f"{value:,.2f}"
+    if isinstance(value, float) and value == int(value):
+        return f"{int(value)}"
+    return str(value)

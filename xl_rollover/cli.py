@@ -349,10 +349,9 @@ def _calc(args: argparse.Namespace) -> int:
         print(json.dumps({"output": str(output), "values": result.values, "errors": result.errors,
                           "messages": result.messages}, indent=2, default=str))
     else:
-        named = recalc.named_values(output)
         print(f"recalculated {source} -> {output} ({len(result.values)} formula cells)")
-        for name, value in named.items():
-            print(f"  {name:<32} {value}")
+        for name, label, value in recalc.named_values(output):
+            print(f"  {label[:64]:<64} {recalc.show(name, value):>16}")
     if result.errors:
         for cell, error in result.errors.items():
             print(f"xl-rollover: {cell}: {error}", file=sys.stderr)

@@ -1,0 +1,1139 @@
+"""The six client templates as data (see :mod:`workbooks.build`). Example clients are fictional."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from xl_rollover.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
+
+from .build import Chart, Input, Output, Table, Template
+
+
+def _money(x: Any) -> float:
+    return float(Decimal(str(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _num(v: Any) -> float:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+
+
+# --- 1. Mega backdoor at separation ----------------------------------------------------------------------
+
+SEPARATION = Template(
+    file="mega_backdoor_separation.xlsx",
+    title="Leaving the employer with after-tax 401(k) money: option A against option B",
+    purpose=(
+        "A participant separating from service takes the whole 401(k) balance: pretax money, after-tax contributions and "
+        "the earnings on them. Option A sends the after-tax contributions to a Roth IRA and every pretax dollar "
+        "(including the after-tax earnings) to a traditional IRA or a new employer plan: nothing is taxed now. Option B "
+        "sends the after-tax earnings to the Roth IRA too: they are taxed now, but the Roth IRA is clean. The plan also "
+        "shows what option A costs on next year's backdoor Roth through the IRA pro-rata rule, and the 1099-R boxes."
+    ),
+    how=(
+        "Enter the plan's statement figures as of the distribution: pretax balance, after-tax contributions (basis) and "
+        "their earnings. The distribution is the whole balance, paid as direct rollovers.",
+        "Say where the pretax money goes in option A (a traditional IRA, or a new employer's plan that accepts rollovers) "
+        "and next year's backdoor Roth amount and other IRA balances.",
+    ),
+    not_covered=(
+        "Partial distributions before separation, 60-day rollovers and cash payouts (use ROTH_ROLLOVER_SPLIT directly).",
+        "Pre-1987 after-tax money, net unrealized appreciation in employer stock, state tax.",
+    ),
+    inputs=(
+        (
+            "Client",
+            (
+                Input("in_client", "Client", "Dana Rivera", "text", "name for the printout"),
+                Input(
+                    "in_age",
+                    "Age at the distribution",
+                    45,
+                    "age",
+                    "years; under 59½ the 10% tax can apply to taxable cash",
+                ),
+                Input("in_year", "Tax year of the distribution", 2025, "year"),
+            ),
+        ),
+        (
+            "401(k) balance at the distribution",
+            (
+                Input(
+                    "in_pretax",
+                    "Pretax balance (deferrals, employer money, their earnings)",
+                    0,
+                    "money",
+                    "0 when only the after-tax sub-account is distributed",
+                ),
+                Input(
+                    "in_basis",
+                    "After-tax contributions (basis)",
+                    40000,
+                    "money",
+                    "plan statement: after-tax source, contributions",
+                ),
+                Input(
+                    "in_earnings",
+                    "Earnings on the after-tax contributions",
+                    1850,
+                    "money",
+                    "pretax money: taxable when converted",
+                ),
+            ),
+        ),
+        (
+            "Next year",
+            (
+                Input(
+                    "in_pretax_to_ira",
+                    "Option A: pretax to a traditional IRA (TRUE) or to a new employer plan (FALSE)",
+                    True,
+                    "flag",
+                    "money left in a traditional IRA at Dec 31 counts in the pro-rata rule",
+                ),
+                Input("in_backdoor", "Backdoor Roth next year: nondeductible contribution converted", 7500, "money"),
+                Input("in_other_ira", "Other traditional, SEP and SIMPLE IRA balances at Dec 31 next year", 0, "money"),
+                Input("in_rate", "Marginal income-tax rate (federal)", 0.24, "rate", "for the dollar cost only"),
+            ),
+        ),
+    ),
+    outputs=(
+        (
+            "The distribution",
+            (
+                Output(
+                    "out_balance",
+                    "Whole balance distributed",
+                    formula="{in_pretax}+{in_basis}+{in_earnings}",
+                    py=lambda v: _money(_num(v["in_pretax"]) + _num(v["in_basis"]) + _num(v["in_earnings"])),
+                    why="pretax + after-tax contributions + their earnings",
+                    cite="plan statement",
+                ),
+            ),
+        ),
+        (
+            "Option A: contributions to the Roth IRA, all pretax dollars to traditional",
+            (
+                Output(
+                    "out_a_roth",
+                    "To the Roth IRA",
+                    formula="{in_basis}",
+                    py=lambda v: _money(v["in_basis"]),
+                    why="exactly the after-tax contributions",
+                    cite="Notice 2014-54 §III.B (allocation by direct rollover)",
+                ),
+                Output(
+                    "out_a_taxable",
+                    "Taxable now",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_a_roth", None),
+                    "taxable",
+                    why="pretax goes first to the traditional destination, so the Roth receives only basis",
+                    cite="IRC §72(e)(8); §402(c)(2); Notice 2014-54",
+                ),
+                Output(
+                    "out_a_box1_roth",
+                    "1099-R to the Roth IRA: box 1",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_a_roth", None),
+                    "form_1099r_1_box1_gross",
+                    why="gross distribution to this destination",
+                    cite="Form 1099-R instructions, box 1; code G",
+                ),
+                Output(
+                    "out_a_box2_roth",
+                    "1099-R to the Roth IRA: box 2a",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_a_roth", None),
+                    "form_1099r_1_box2a_taxable",
+                    why="taxable amount: 0 when only basis goes to the Roth",
+                    cite="Form 1099-R instructions, box 2a",
+                ),
+                Output(
+                    "out_a_box5_roth",
+                    "1099-R to the Roth IRA: box 5",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_a_roth", None),
+                    "form_1099r_1_box5_employee_contributions",
+                    why="employee after-tax contributions recovered",
+                    cite="Form 1099-R instructions, box 5",
+                ),
+                Output(
+                    "out_a_box1_trad",
+                    "1099-R to traditional: box 1 (box 2a 0, code G)",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_a_roth", None),
+                    "form_1099r_2_box1_gross",
+                    why="direct rollover of the pretax dollars",
+                    cite="Form 1099-R instructions, box 7 code G",
+                ),
+                Output(
+                    "out_a_yev",
+                    "Traditional IRA balances at Dec 31 next year",
+                    formula="{in_other_ira}+IF({in_pretax_to_ira},{in_pretax}+{in_earnings},0)",
+                    py=lambda v: _money(
+                        _num(v["in_other_ira"])
+                        + ((_num(v["in_pretax"]) + _num(v["in_earnings"])) if v["in_pretax_to_ira"] else 0)
+                    ),
+                    why="Form 8606 line 6 next year: other IRAs, plus the rolled pretax money if it went to an IRA",
+                    cite="IRC §408(d)(2); Form 8606 line 6",
+                ),
+                Output(
+                    "out_a_backdoor_taxable",
+                    "Backdoor next year: taxable conversion",
+                    "PRORATA_TAXABLE",
+                    ("in_backdoor", "in_backdoor", "out_a_yev"),
+                    why="the nondeductible basis is spread over all traditional IRA money",
+                    cite="IRC §408(d)(2); §72(e); Form 8606 lines 6-18",
+                ),
+                Output(
+                    "out_a_cost",
+                    "Option A: tax cost (now + backdoor next year)",
+                    formula="ROUND(({out_a_taxable}+{out_a_backdoor_taxable})*{in_rate},2)",
+                    py=lambda v: _money(
+                        (Decimal(str(v["out_a_taxable"])) + Decimal(str(v["out_a_backdoor_taxable"])))
+                        * Decimal(str(v["in_rate"]))
+                    ),
+                    why="taxable amounts × the marginal rate",
+                    cite="estimate; not a form line",
+                ),
+            ),
+        ),
+        (
+            "Option B: contributions and their earnings to the Roth IRA",
+            (
+                Output(
+                    "out_b_roth",
+                    "To the Roth IRA",
+                    formula="{in_basis}+{in_earnings}",
+                    py=lambda v: _money(_num(v["in_basis"]) + _num(v["in_earnings"])),
+                    why="after-tax contributions and their earnings",
+                    cite="Notice 2014-54 §III.B",
+                ),
+                Output(
+                    "out_b_taxable",
+                    "Taxable now",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_b_roth", None),
+                    "taxable",
+                    why="the earnings are pretax money converted to Roth: taxable, but no 10% tax on a direct rollover",
+                    cite="IRC §408A(d)(3)(A); §402(c)(2)",
+                ),
+                Output(
+                    "out_b_penalty_base",
+                    "Subject to the 10% tax",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_b_roth", None),
+                    "penalty_base",
+                    why="only taxable cash kept is subject to §72(t); a rollover is not",
+                    cite="IRC §72(t); §408A(d)(3)(A)(ii)",
+                ),
+                Output(
+                    "out_b_box2_roth",
+                    "1099-R to the Roth IRA: box 2a",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_b_roth", None),
+                    "form_1099r_1_box2a_taxable",
+                    why="taxable amount of the direct Roth rollover",
+                    cite="Form 1099-R instructions, box 2a",
+                ),
+                Output(
+                    "out_b_yev",
+                    "Traditional IRA balances at Dec 31 next year",
+                    formula="{in_other_ira}+IF({in_pretax_to_ira},{in_pretax},0)",
+                    py=lambda v: _money(
+                        _num(v["in_other_ira"]) + (_num(v["in_pretax"]) if v["in_pretax_to_ira"] else 0)
+                    ),
+                    why="as option A, without the earnings",
+                    cite="Form 8606 line 6",
+                ),
+                Output(
+                    "out_b_backdoor_taxable",
+                    "Backdoor next year: taxable conversion",
+                    "PRORATA_TAXABLE",
+                    ("in_backdoor", "in_backdoor", "out_b_yev"),
+                    why="pro-rata rule over the remaining traditional IRA money",
+                    cite="IRC §408(d)(2); Form 8606 lines 6-18",
+                ),
+                Output(
+                    "out_b_cost",
+                    "Option B: tax cost (now + backdoor next year)",
+                    formula="ROUND(({out_b_taxable}+{out_b_backdoor_taxable})*{in_rate},2)",
+                    py=lambda v: _money(
+                        (Decimal(str(v["out_b_taxable"])) + Decimal(str(v["out_b_backdoor_taxable"])))
+                        * Decimal(str(v["in_rate"]))
+                    ),
+                    why="taxable amounts × the marginal rate",
+                    cite="estimate; not a form line",
+                ),
+                Output(
+                    "out_b_minus_a",
+                    "Option B costs more (+) or less (-) than A",
+                    formula="{out_b_cost}-{out_a_cost}",
+                    py=lambda v: _money(Decimal(str(v["out_b_cost"])) - Decimal(str(v["out_a_cost"]))),
+                    why="difference of the two estimates; B also keeps the earnings' future growth tax-free",
+                    cite="estimate",
+                ),
+            ),
+        ),
+    ),
+    sources=(
+        ("IRC §72(e)(8)", "each distribution carries a pro-rata share of the after-tax basis"),
+        (
+            "IRS Notice 2014-54",
+            "disbursements scheduled together are one distribution; pretax goes first to direct rollovers the participant chooses",
+        ),
+        (
+            "IRC §402(c)(2); §408A(d)(3)",
+            "after-tax amounts may roll to a Roth IRA; pretax amounts rolled to a Roth IRA are taxable, without the 10% tax",
+        ),
+        (
+            "IRC §408(d)(2); Form 8606 instructions",
+            "all traditional, SEP and SIMPLE IRAs are one contract for the pro-rata rule (year-end value, line 6)",
+        ),
+        (
+            "Form 1099-R instructions",
+            "box 1 gross, 2a taxable, 5 employee contributions, 7 code G for a direct rollover",
+        ),
+    ),
+    charts=(
+        Chart(
+            "Taxable income from each option",
+            ("now", "backdoor next year"),
+            (
+                ("Option A", ("out_a_taxable", "out_a_backdoor_taxable")),
+                ("Option B", ("out_b_taxable", "out_b_backdoor_taxable")),
+            ),
+        ),
+    ),
+)
+
+
+def _prefix_options(template: Template) -> None:
+    """Label option A and B rows 'A: ...' and 'B: ...' so they read alone (printouts, `xl-rollover calc`)."""
+    groups = []
+    for title, outs in template.outputs:
+        renamed = []
+        for out in outs:
+            option = out.name[4:5].upper() if out.name.startswith(("out_a_", "out_b_")) else ""
+            if option and not out.label.startswith("Option"):
+                out = replace(out, label=f"{option}: {out.label}")
+            renamed.append(out)
+        groups.append((title, tuple(renamed)))
+    template.outputs = tuple(groups)
+
+
+_prefix_options(SEPARATION)
+
+
+# --- 2. In-service after-tax rollovers -------------------------------------------------------------------
+
+
+def _sweep_taxable(v: dict[str, Any], per_year: int) -> float:
+    """Hand formula mirrored by the sheet: contributions spread evenly, half a sweep interval of growth."""
+    per = Decimal(str(v["in_annual_after_tax"])) / per_year
+    return _money(Decimal(str(_money(per * Decimal(str(v["in_return"])) / per_year / 2))) * per_year)
+
+
+IN_SERVICE = Template(
+    file="in_service_after_tax_rollovers.xlsx",
+    title="A year of in-service rollovers of the after-tax sub-account",
+    purpose=(
+        "Plans that allow in-service withdrawals of after-tax money let a participant sweep the after-tax sub-account "
+        "to a Roth IRA (or convert in plan) periodically. Each sweep moves the contributions since the last sweep and "
+        "the earnings on them; the earnings are taxable. Sweeping more often leaves less time for earnings."
+    ),
+    how=(
+        "Enter the year's after-tax contributions, the expected annual return and the sweep frequency.",
+        "The sheet assumes contributions arrive evenly through each sweep interval, so they earn for half an interval "
+        "on average before the sweep (simple interest): earnings per sweep = contributions per sweep × return ÷ sweeps ÷ 2.",
+    ),
+    not_covered=(
+        "Market losses (a negative return), plan fees, the plan's own sweep schedule and trade dates.",
+        "In-plan Roth conversion reporting (Form 1099-R code G vs. code 2, 7).",
+    ),
+    inputs=(
+        (
+            "The year",
+            (
+                Input("in_year", "Tax year", 2026, "year"),
+                Input(
+                    "in_annual_after_tax",
+                    "After-tax contributions this year",
+                    30000,
+                    "money",
+                    "see the mega_backdoor_room template for the limit",
+                ),
+                Input("in_return", "Expected annual return", 0.07, "rate"),
+                Input("in_sweeps", "Sweeps per year (12 monthly, 4 quarterly, 26 per paycheck)", 12, "count"),
+            ),
+        ),
+    ),
+    outputs=(
+        (
+            "One sweep",
+            (
+                Output(
+                    "out_per_sweep",
+                    "Contributions per sweep",
+                    formula="ROUND({in_annual_after_tax}/{in_sweeps},2)",
+                    py=lambda v: _money(Decimal(str(v["in_annual_after_tax"])) / Decimal(str(v["in_sweeps"]))),
+                    why="the year's after-tax contributions ÷ sweeps",
+                    cite="plan terms",
+                ),
+                Output(
+                    "out_earn_per_sweep",
+                    "Earnings swept each time",
+                    formula="ROUND({in_annual_after_tax}/{in_sweeps}*{in_return}/{in_sweeps}/2,2)",
+                    py=lambda v: _money(
+                        Decimal(str(v["in_annual_after_tax"]))
+                        / Decimal(str(v["in_sweeps"]))
+                        * Decimal(str(v["in_return"]))
+                        / Decimal(str(v["in_sweeps"]))
+                        / 2
+                    ),
+                    why="half an interval of growth on the contributions, on average",
+                    cite="assumption stated on the Instructions sheet",
+                ),
+                Output(
+                    "out_sweep_amount",
+                    "Each sweep's distribution",
+                    formula="{out_per_sweep}+{out_earn_per_sweep}",
+                    py=lambda v: _money(Decimal(str(v["out_per_sweep"])) + Decimal(str(v["out_earn_per_sweep"]))),
+                    why="the whole after-tax sub-account: contributions + earnings",
+                    cite="Notice 2014-54 (separate accounting)",
+                ),
+                Output(
+                    "out_sweep_taxable",
+                    "Taxable per sweep",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_sweep_amount", "out_per_sweep", "out_sweep_amount", "out_sweep_amount"),
+                    "taxable",
+                    why="the earnings in a full distribution of the sub-account are pretax; all goes to the Roth IRA",
+                    cite="IRC §72(e)(8); §402(c)(2); §408A(d)(3)",
+                ),
+                Output(
+                    "out_sweep_box5",
+                    "1099-R box 5 per sweep",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_sweep_amount", "out_per_sweep", "out_sweep_amount", "out_sweep_amount"),
+                    "form_1099r_1_box5_employee_contributions",
+                    why="the after-tax contributions recovered",
+                    cite="Form 1099-R instructions, box 5",
+                ),
+            ),
+        ),
+        (
+            "The year",
+            (
+                Output(
+                    "out_year_taxable",
+                    "Taxable for the year",
+                    formula="ROUND({out_sweep_taxable}*{in_sweeps},2)",
+                    py=lambda v: _money(Decimal(str(v["out_sweep_taxable"])) * Decimal(str(v["in_sweeps"]))),
+                    why="taxable per sweep × sweeps",
+                    cite="IRC §72(e)(8), each sweep a separate distribution",
+                ),
+                Output(
+                    "out_monthly",
+                    "Same year swept monthly (12)",
+                    formula="ROUND(ROUND({in_annual_after_tax}/12*{in_return}/12/2,2)*12,2)",
+                    py=lambda v: _sweep_taxable(v, 12),
+                    why="taxable total at 12 sweeps",
+                    cite="same assumption",
+                ),
+                Output(
+                    "out_quarterly",
+                    "Same year swept quarterly (4)",
+                    formula="ROUND(ROUND({in_annual_after_tax}/4*{in_return}/4/2,2)*4,2)",
+                    py=lambda v: _sweep_taxable(v, 4),
+                    why="taxable total at 4 sweeps",
+                    cite="same assumption",
+                ),
+                Output(
+                    "out_paycheck",
+                    "Same year swept per paycheck (26)",
+                    formula="ROUND(ROUND({in_annual_after_tax}/26*{in_return}/26/2,2)*26,2)",
+                    py=lambda v: _sweep_taxable(v, 26),
+                    why="taxable total at 26 sweeps",
+                    cite="same assumption",
+                ),
+            ),
+        ),
+    ),
+    sources=(
+        ("IRC §72(e)(8)", "each distribution of the after-tax sub-account carries its own share of basis"),
+        ("IRS Notice 2014-54", "after-tax amounts to a Roth IRA, pretax (the earnings) taxable when converted"),
+        ("IRC §402(c)(2); §408A(d)(3)", "rollover of after-tax amounts; conversion of pretax amounts is taxable"),
+    ),
+    charts=(
+        Chart(
+            "Taxable earnings for the year by sweep frequency",
+            ("quarterly", "monthly", "per paycheck"),
+            (("taxable", ("out_quarterly", "out_monthly", "out_paycheck")),),
+        ),
+    ),
+)
+
+
+# --- 3. Backdoor Roth and the pro-rata rule ---------------------------------------------------------------
+
+_8606_LINES = (
+    ("1", "Line 1: nondeductible contributions for the year"),
+    ("2", "Line 2: basis carried from last year"),
+    ("3", "Line 3: total basis"),
+    ("5", "Line 5: basis after late contributions"),
+    ("6", "Line 6: IRA value at Dec 31 (+ outstanding rollovers)"),
+    ("7", "Line 7: other distributions"),
+    ("8", "Line 8: converted to Roth"),
+    ("9", "Line 9: lines 6 + 7 + 8"),
+    ("10", "Line 10: nontaxable ratio"),
+    ("11", "Line 11: nontaxable part of the conversion"),
+    ("13", "Line 13: total nontaxable"),
+    ("14", "Line 14: basis carried to next year"),
+    ("15c", "Line 15c: taxable distributions"),
+    ("18", "Line 18: taxable conversion"),
+)
+
+
+def _8606(prefix: str, yev: str) -> tuple[Output, ...]:
+    args = ("in_nondeductible", "in_prior_basis", yev, "in_distributions", "in_converted")
+    return tuple(
+        Output(
+            f"out_{prefix}_l{line}",
+            label,
+            "FORM_8606",
+            args,
+            f"lines_{line}",
+            fmt="ratio" if line == "10" else "money",
+            why={"10": "line 5 ÷ line 9, rounded to 3 places", "18": "conversion less its nontaxable part"}.get(
+                line, "as the form line says"
+            ),
+            cite=f"Form 8606 line {line}; IRC §408(d)(2)",
+        )
+        for line, label in _8606_LINES
+    )
+
+
+BACKDOOR = Template(
+    file="backdoor_roth_prorata.xlsx",
+    title="Backdoor Roth: Form 8606 Parts I and II, and the roll-in what-if",
+    purpose=(
+        "A nondeductible traditional IRA contribution converted to a Roth IRA is tax-free only if the client has no other "
+        "pretax IRA money at December 31: the pro-rata rule spreads the basis over every traditional, SEP and SIMPLE IRA. "
+        "Rolling pretax IRA money into an employer plan that accepts it before December 31 takes it out of the ratio."
+    ),
+    how=(
+        "Enter the year's nondeductible contribution, the basis from last year's Form 8606 line 14, the conversion, other "
+        "distributions, and the value of all traditional, SEP and SIMPLE IRAs at December 31 (after the conversion).",
+        "Enter the pretax IRA money that could roll into the 401(k) before December 31 to see the what-if.",
+    ),
+    not_covered=(
+        "Recharacterizations, inherited IRAs, Form 8606 Part III (see roth_ira_withdrawal), disaster distributions (15b).",
+    ),
+    inputs=(
+        (
+            "Form 8606 inputs",
+            (
+                Input("in_year", "Tax year", 2026, "year"),
+                Input("in_nondeductible", "Nondeductible contribution for the year (line 1)", 7500, "money"),
+                Input("in_prior_basis", "Basis from last year's line 14 (line 2)", 0, "money"),
+                Input("in_converted", "Converted to Roth this year (line 8)", 7500, "money"),
+                Input("in_distributions", "Other distributions, not rolled over (line 7)", 0, "money"),
+                Input(
+                    "in_yev",
+                    "All traditional, SEP, SIMPLE IRAs at Dec 31 (line 6)",
+                    42000,
+                    "money",
+                    "e.g. an old rollover IRA",
+                ),
+            ),
+        ),
+        (
+            "What-if",
+            (
+                Input(
+                    "in_roll_in",
+                    "Pretax IRA money rolled into the 401(k) before Dec 31",
+                    42000,
+                    "money",
+                    "only pretax money can go; basis cannot (IRC §408(d)(3)(A)(ii))",
+                ),
+            ),
+        ),
+    ),
+    outputs=(
+        ("As things stand", _8606("now", "in_yev")),
+        (
+            "After rolling pretax IRA money into the 401(k)",
+            (
+                Output(
+                    "out_yev_after",
+                    "Line 6 after the roll-in",
+                    formula="MAX(0,{in_yev}-{in_roll_in})",
+                    py=lambda v: _money(max(0.0, _num(v["in_yev"]) - _num(v["in_roll_in"]))),
+                    why="the rolled money is no longer in an IRA at Dec 31",
+                    cite="IRC §408(d)(2); §408(d)(3)(A)(ii)",
+                ),
+                Output(
+                    "out_after_l10",
+                    "Line 10 after",
+                    "FORM_8606",
+                    ("in_nondeductible", "in_prior_basis", "out_yev_after", "in_distributions", "in_converted"),
+                    "lines_10",
+                    fmt="ratio",
+                    why="line 5 ÷ line 9",
+                    cite="Form 8606 line 10",
+                ),
+                Output(
+                    "out_after_l18",
+                    "Line 18 after: taxable conversion",
+                    "FORM_8606",
+                    ("in_nondeductible", "in_prior_basis", "out_yev_after", "in_distributions", "in_converted"),
+                    "lines_18",
+                    why="conversion less its nontaxable part",
+                    cite="Form 8606 line 18",
+                ),
+                Output(
+                    "out_saved",
+                    "Taxable income avoided by the roll-in",
+                    formula="{out_now_l18}-{out_after_l18}",
+                    py=lambda v: _money(Decimal(str(v["out_now_l18"])) - Decimal(str(v["out_after_l18"]))),
+                    why="line 18 now less line 18 after",
+                    cite="Form 8606 line 18",
+                ),
+            ),
+        ),
+    ),
+    sources=(
+        ("IRC §408(d)(2)", "all IRAs are one contract; values at the end of the year; distributions aggregated"),
+        ("IRC §72(e)", "basis recovered pro rata"),
+        ("Form 8606 instructions (lines 1-18)", "the line-by-line computation; line 10 rounded to at least 3 places"),
+        ("IRC §408(d)(3)(A)(ii)", "only pretax amounts may roll from an IRA to an employer plan"),
+    ),
+    charts=(
+        Chart(
+            "Taxable conversion",
+            ("as things stand", "after the roll-in"),
+            (("line 18", ("out_now_l18", "out_after_l18")),),
+        ),
+    ),
+)
+
+
+# --- 4. Early withdrawal and §72(t) ----------------------------------------------------------------------
+
+
+def _codes(account: str) -> tuple[str, ...]:
+    return ("none", *tuple(e.number for e in EXCEPTIONS if e.number and e.applies_to(account)))
+
+
+EARLY = Template(
+    file="early_withdrawal.xlsx",
+    title="Early withdrawal: the 10% additional tax and its exceptions (Form 5329 Part I)",
+    purpose=(
+        "A distribution before age 59½ owes an additional 10% tax on its taxable part unless an exception applies; "
+        "SIMPLE IRA money taken in the first two years of participation owes 25%."
+    ),
+    how=(
+        "Choose the account type first: the exception drop-down then lists only the Form 5329 codes valid for it.",
+        "Give the birth date and the distribution date: age 59½ is then exact to the day.",
+        "For exceptions limited to expenses or a dollar cap, enter the amount it covers.",
+    ),
+    not_covered=(
+        "Exception 99 (several exceptions at once: split the distribution), 16 (Form 8915-F disasters), "
+        "state penalties, Roth IRA ordering (see roth_ira_withdrawal).",
+    ),
+    inputs=(
+        (
+            "The distribution",
+            (
+                Input("in_taxable", "Taxable amount (Form 5329 line 1)", 20000, "money"),
+                Input(
+                    "in_account",
+                    "Account type",
+                    "IRA",
+                    "list",
+                    "IRA, SEP_IRA, SIMPLE_IRA, ROTH_IRA, 401K, 403B, PLAN, GOV_457B",
+                    choices=tuple(ACCOUNT_TYPES),
+                ),
+                Table(
+                    "age",
+                    "Age: birth date and distribution date (59½ is checked to the day)",
+                    ("birth date", "distribution date"),
+                    ((dt.date(1978, 3, 14), dt.date(2026, 5, 1)),),
+                    height=1,
+                    kinds=("date", "date"),
+                ),
+                Input("in_year", "Tax year", 2026, "year"),
+            ),
+        ),
+        (
+            "Exception",
+            (
+                Input(
+                    "in_exception",
+                    "Form 5329 exception code",
+                    "08",
+                    "list",
+                    "08 higher education, 05 medical, 09 first home, ...; 'none' for none",
+                    list_source='=INDIRECT("codes_"&in_account)',
+                ),
+                Input(
+                    "in_exception_amount",
+                    "Amount the exception covers",
+                    12500,
+                    "money",
+                    "expenses or the capped amount; blank = all of it",
+                ),
+                Input("in_simple_2yr", "SIMPLE IRA within 2 years of first participation", False, "flag"),
+            ),
+        ),
+    ),
+    outputs=(
+        (
+            "Form 5329 Part I",
+            (
+                Output(
+                    "out_exception",
+                    "Exception applied",
+                    formula='IF({in_exception}="none","",{in_exception})',
+                    py=lambda v: "" if v["in_exception"] == "none" else v["in_exception"],
+                    fmt="text",
+                    why="blank when none",
+                    cite="Form 5329 line 2",
+                ),
+                Output(
+                    "out_l1",
+                    "Line 1: early distributions in income",
+                    "EARLY_PENALTY",
+                    (
+                        "in_taxable",
+                        "tbl_age",
+                        "in_account",
+                        "out_exception",
+                        "in_exception_amount",
+                        "in_year",
+                        None,
+                        "in_simple_2yr",
+                    ),
+                    "form_5329_1",
+                    why="taxable part of the early distribution",
+                    cite="Form 5329 line 1",
+                ),
+                Output(
+                    "out_l2",
+                    "Line 2: not subject to the additional tax",
+                    "EARLY_PENALTY",
+                    (
+                        "in_taxable",
+                        "tbl_age",
+                        "in_account",
+                        "out_exception",
+                        "in_exception_amount",
+                        "in_year",
+                        None,
+                        "in_simple_2yr",
+                    ),
+                    "form_5329_2",
+                    why="the part the exception covers (within its cap)",
+                    cite="Form 5329 line 2; IRC §72(t)(2)",
+                ),
+                Output(
+                    "out_l3",
+                    "Line 3: subject to the additional tax",
+                    "EARLY_PENALTY",
+                    (
+                        "in_taxable",
+                        "tbl_age",
+                        "in_account",
+                        "out_exception",
+                        "in_exception_amount",
+                        "in_year",
+                        None,
+                        "in_simple_2yr",
+                    ),
+                    "form_5329_3",
+                    why="line 1 less line 2",
+                    cite="Form 5329 line 3",
+                ),
+                Output(
+                    "out_l4",
+                    "Line 4: additional tax",
+                    "EARLY_PENALTY",
+                    (
+                        "in_taxable",
+                        "tbl_age",
+                        "in_account",
+                        "out_exception",
+                        "in_exception_amount",
+                        "in_year",
+                        None,
+                        "in_simple_2yr",
+                    ),
+                    "form_5329_4",
+                    why="10% of line 3 (25% for SIMPLE within 2 years)",
+                    cite="IRC §72(t)(1), (6); Form 5329 line 4",
+                ),
+            ),
+        ),
+        (
+            "If it were SIMPLE IRA money in the first two years",
+            (
+                Output(
+                    "out_simple",
+                    "Additional tax at 25%",
+                    "EARLY_PENALTY",
+                    ("in_taxable", "tbl_age", "SIMPLE_IRA", None, None, "in_year", None, True),
+                    why="no exception, 25% rate",
+                    cite="IRC §72(t)(6)",
+                ),
+            ),
+        ),
+    ),
+    sources=(
+        ("IRC §72(t)(1)", "10% additional tax on early distributions' taxable part"),
+        (
+            "IRC §72(t)(2)",
+            "the exceptions (age 59½, death, disability, SEPP, medical, education, first home, birth/adoption, ...)",
+        ),
+        ("IRC §72(t)(6)", "25% for SIMPLE IRA distributions in the first two years"),
+        ("Form 5329 instructions, line 2", "exception numbers 01-23"),
+    ),
+    lists=tuple((f"codes_{a}", _codes(a)) for a in ACCOUNT_TYPES),
+)
+
+
+def _plus(name: str, k: int) -> Callable[[dict[str, Any]], float]:
+    """The value of ``{name}+k``."""
+    return lambda v: float(_num(v[name]) + k)
+
+
+# --- 5. Roth IRA withdrawals -----------------------------------------------------------------------------
+
+ROTH = Template(
+    file="roth_ira_withdrawal.xlsx",
+    title="Roth IRA withdrawals: ordering layers, both five-year clocks and a withdrawal plan",
+    purpose=(
+        "Roth IRA money comes out in a fixed order: regular contributions, then conversions and rollovers oldest first "
+        "(taxable part, then nontaxable part), then earnings. Each conversion's taxable part owes the 10% tax if taken "
+        "within five years of its year (unless 59½ or an exception), and earnings are tax-free only once the account is "
+        "five years old and the owner 59½, disabled or deceased."
+    ),
+    how=(
+        "Enter the regular contributions ever made (less any taken out), each year's conversions or after-tax rollovers "
+        "with their taxable and nontaxable parts, the first year any Roth IRA was funded, and the planned withdrawal.",
+    ),
+    not_covered=(
+        "Earnings are not known to the sheet: the plan shows the basis that is free of tax and penalty; "
+        "designated Roth 401(k) rollovers and inherited Roth IRAs.",
+    ),
+    inputs=(
+        (
+            "Roth IRA history",
+            (
+                Input("in_regular", "Regular contributions ever made, less taken out", 14000, "money"),
+                Table(
+                    "conversions",
+                    "Conversions and rollovers in (year, taxable part, nontaxable part)",
+                    ("year", "taxable part", "nontaxable part"),
+                    ((2024, 7500, 0), (2025, 1850, 40000), (2026, 0, 7500)),
+                    height=6,
+                    kinds=("year", "money", "money"),
+                ),
+                Input(
+                    "in_first_year",
+                    "First year any Roth IRA was funded",
+                    2019,
+                    "year",
+                    "starts the 5-year clock for earnings",
+                ),
+            ),
+        ),
+        (
+            "Planned withdrawal",
+            (
+                Input("in_amount", "Amount to withdraw", 20000, "money"),
+                Input("in_year", "Year of the withdrawal", 2027, "year"),
+                Input("in_age", "Age at the withdrawal", 46, "age"),
+            ),
+        ),
+    ),
+    outputs=(
+        (
+            "The planned withdrawal",
+            (
+                Output(
+                    "out_taxable",
+                    "Taxable",
+                    "ROTH_IRA_DISTRIBUTION",
+                    ("in_amount", "in_regular", "tbl_conversions", "in_year", "in_age", "in_first_year"),
+                    "taxable",
+                    why="only earnings are taxable, and only in a nonqualified distribution",
+                    cite="IRC §408A(d)(4); Reg. §1.408A-6 A-8",
+                ),
+                Output(
+                    "out_penalty_base",
+                    "Subject to the 10% tax",
+                    "ROTH_IRA_DISTRIBUTION",
+                    ("in_amount", "in_regular", "tbl_conversions", "in_year", "in_age", "in_first_year"),
+                    "penalty_base",
+                    why="taxable earnings plus conversion taxable parts inside their 5 years",
+                    cite="IRC §408A(d)(3)(F); §72(t)",
+                ),
+                Output(
+                    "out_penalty",
+                    "10% additional tax",
+                    "ROTH_IRA_DISTRIBUTION",
+                    ("in_amount", "in_regular", "tbl_conversions", "in_year", "in_age", "in_first_year"),
+                    "penalty",
+                    why="10% of the amount subject to it (age 59½ exempts)",
+                    cite="IRC §72(t)(1)",
+                ),
+                Output(
+                    "out_qualified_from",
+                    "Five-year period for earnings met from",
+                    "ROTH_IRA_DISTRIBUTION",
+                    ("in_amount", "in_regular", "tbl_conversions", "in_year", "in_age", "in_first_year"),
+                    "qualified_from",
+                    fmt="date",
+                    why="Jan 1 of the 6th year after the first funded year; earnings are then tax-free once also 59½, disabled or deceased",
+                    cite="IRC §408A(d)(2)(B)",
+                ),
+                Output(
+                    "out_l22",
+                    "Form 8606 line 22: basis in regular contributions",
+                    "ROTH_IRA_DISTRIBUTION",
+                    ("in_amount", "in_regular", "tbl_conversions", "in_year", "in_age", "in_first_year"),
+                    "lines_22",
+                    why="regular contributions come out first",
+                    cite="Form 8606 line 22",
+                ),
+                Output(
+                    "out_l24",
+                    "Form 8606 line 24: basis in conversions",
+                    "ROTH_IRA_DISTRIBUTION",
+                    ("in_amount", "in_regular", "tbl_conversions", "in_year", "in_age", "in_first_year"),
+                    "lines_24",
+                    why="conversions next, oldest first",
+                    cite="Form 8606 line 24",
+                ),
+            ),
+        ),
+        (
+            "Withdrawal plan: basis free of tax and the 10% tax, by year",
+            tuple(
+                o
+                for k in range(5)
+                for o in (
+                    Output(
+                        f"out_plan_year_{k}",
+                        f"Plan year {k + 1}",
+                        formula=f"{{in_year}}+{k}",
+                        py=_plus("in_year", k),
+                        fmt="number",
+                        why="the withdrawal year and the four after it",
+                        cite="plan",
+                    ),
+                    Output(
+                        f"out_plan_age_{k}",
+                        "  age that year",
+                        formula=f"{{in_age}}+{k}",
+                        py=_plus("in_age", k),
+                        fmt="number",
+                        why="a year older each row",
+                        cite="plan",
+                    ),
+                    Output(
+                        f"out_free_{k}",
+                        "  basis free of tax and 10% tax",
+                        "ROTH_PENALTY_FREE",
+                        ("in_regular", "tbl_conversions", f"out_plan_year_{k}", f"out_plan_age_{k}"),
+                        why="contributions, then conversions until a taxable part still inside its 5 years",
+                        cite="Reg. §1.408A-6 A-5, A-8",
+                    ),
+                )
+            ),
+        ),
+    ),
+    sources=(
+        ("IRC §408A(d)(4)", "ordering: regular contributions, conversions oldest first (taxable part first), earnings"),
+        ("IRC §408A(d)(3)(F)", "10% tax on a conversion's taxable part taken within 5 years"),
+        ("IRC §408A(d)(2)", "qualified distributions: 5-year period and 59½, disability, death or first home"),
+        (
+            "Reg. §1.408A-6 Q&A 5, 8, 9",
+            "the five-year periods and the ordering rules; conversions in one year are one layer",
+        ),
+        ("Form 8606 Part III (lines 19-25)", "reporting a nonqualified Roth IRA distribution"),
+    ),
+    charts=(
+        Chart(
+            "Basis available free of tax and penalty",
+            ("year 1", "year 2", "year 3", "year 4", "year 5"),
+            (("free", tuple(f"out_free_{k}" for k in range(5))),),
+        ),
+    ),
+)
+
+
+# --- 6. Mega backdoor room -------------------------------------------------------------------------------
+
+
+def _per_paycheck(v: dict[str, Any]) -> float:
+    n = _num(v["in_paychecks"])
+    room = Decimal(str(v["out_room"]))
+    return float((room / Decimal(str(n))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)) if n else 0.0
+
+
+ROOM = Template(
+    file="mega_backdoor_room.xlsx",
+    title="Mega backdoor room: after-tax contributions left under the annual additions limit",
+    purpose=(
+        "Employee deferrals, employer contributions and after-tax contributions together may not exceed the §415(c) "
+        "annual additions limit (or 100% of compensation); catch-up contributions do not count. What is left is the "
+        "room for after-tax contributions, the first step of a mega backdoor Roth."
+    ),
+    how=(
+        "Enter the year, the client's age at December 31, compensation, the year's deferrals and employer contributions "
+        "(expected totals), after-tax contributions already made and the paychecks left.",
+    ),
+    not_covered=(
+        "Plan-specific after-tax limits and ACP testing (highly compensated employees may be capped lower), "
+        "multiple plans of one employer (limits are per employer), the 415(c) catch-up interplay beyond §402(g).",
+    ),
+    inputs=(
+        (
+            "The year",
+            (
+                Input("in_year", "Plan (limitation) year", 2026, "year"),
+                Input("in_age", "Age at December 31", 52, "age", "50+: catch-up; 60-63: the larger catch-up"),
+                Input("in_comp", "Compensation", 185000, "money", "415(c) caps additions at 100% of it"),
+            ),
+        ),
+        (
+            "Contributions",
+            (
+                Input("in_deferrals", "Employee deferrals (pretax + Roth)", 32500, "money", "including catch-up"),
+                Input("in_employer", "Employer contributions (match, profit sharing)", 9250, "money"),
+                Input("in_after_tax", "After-tax contributions already made", 6000, "money"),
+                Input("in_paychecks", "Paychecks left this year", 14, "count"),
+            ),
+        ),
+    ),
+    outputs=(
+        (
+            "Room",
+            (
+                Output(
+                    "out_limit",
+                    "Annual additions limit",
+                    "MEGA_BACKDOOR_ROOM",
+                    ("in_year", "in_deferrals", "in_employer", "in_comp", "in_age", "in_after_tax"),
+                    "annual_additions_limit",
+                    why="the year's §415(c)(1)(A) dollar limit",
+                    cite="IRC §415(c)(1)(A); IRS notice for the year",
+                ),
+                Output(
+                    "out_catch_up",
+                    "Catch-up not counted",
+                    "MEGA_BACKDOOR_ROOM",
+                    ("in_year", "in_deferrals", "in_employer", "in_comp", "in_age", "in_after_tax"),
+                    "catch_up",
+                    why="deferrals above the §402(g) limit, up to the catch-up limit for the age",
+                    cite="IRC §414(v)(3)(A)",
+                ),
+                Output(
+                    "out_room",
+                    "After-tax room left",
+                    "MEGA_BACKDOOR_ROOM",
+                    ("in_year", "in_deferrals", "in_employer", "in_comp", "in_age", "in_after_tax"),
+                    "room",
+                    why="limit (or compensation) less deferrals counted, employer money and after-tax so far",
+                    cite="IRC §415(c)(1)",
+                ),
+                Output(
+                    "out_per_paycheck",
+                    "Per paycheck (rounded down)",
+                    formula="IF({in_paychecks}>0,ROUNDDOWN({out_room}/{in_paychecks},2),0)",
+                    py=_per_paycheck,
+                    why="room ÷ paychecks left, rounded down so the limit is not exceeded",
+                    cite="arithmetic",
+                ),
+                Output(
+                    "out_402g",
+                    "Elective deferral limit for reference",
+                    "IRS_LIMIT",
+                    ("elective_deferral_limit_402g", "in_year"),
+                    "value",
+                    why="§402(g) limit of the year",
+                    cite="IRC §402(g)(1)(B); irs_limits.csv",
+                ),
+            ),
+        ),
+    ),
+    sources=(
+        ("IRC §415(c)(1)", "annual additions: the lesser of the dollar limit and 100% of compensation"),
+        ("IRC §414(v)(3)(A)", "catch-up contributions are not annual additions"),
+        ("IRC §402(g)", "the elective deferral limit above which deferrals are catch-up"),
+        ("IRS annual limits notices", "the year's dollar limits (see irs_limits.csv for each source)"),
+    ),
+)
+
+
+TEMPLATES: tuple[Template, ...] = (SEPARATION, IN_SERVICE, BACKDOOR, EARLY, ROTH, ROOM)
+
+
+def _serial(day: dt.date) -> float:
+    return float((day - dt.date(1899, 12, 30)).days)
+
+
+#: Three more clients per template (beyond the example), used by the tests to recalculate each template.
+VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
+    SEPARATION.file: (
+        {
+            "in_pretax": 180000,
+            "in_basis": 25000,
+            "in_earnings": 4100.55,
+            "in_pretax_to_ira": False,
+            "in_other_ira": 15000,
+        },
+        {"in_pretax": 95000.10, "in_basis": 60000, "in_earnings": 0, "in_backdoor": 8600, "in_rate": 0.32},
+        {"in_age": 61, "in_pretax_to_ira": True, "in_earnings": 12345.67},
+    ),
+    IN_SERVICE.file: (
+        {"in_sweeps": 4},
+        {"in_sweeps": 26, "in_annual_after_tax": 41000},
+        {"in_return": 0.035, "in_annual_after_tax": 12345.67},
+    ),
+    BACKDOOR.file: (
+        {"in_roll_in": 0},
+        {"in_yev": 120000, "in_roll_in": 60000, "in_prior_basis": 6500},
+        {"in_distributions": 5000, "in_converted": 15000, "in_nondeductible": 7000, "in_yev": 8000},
+    ),
+    EARLY.file: (
+        {"in_exception": "none"},
+        {"in_account": "SIMPLE_IRA", "in_simple_2yr": True, "in_exception": "none"},
+        {
+            "in_exception": "05",
+            "in_exception_amount": 3000,
+            "tbl_age": [[_serial(dt.date(1966, 8, 15)), _serial(dt.date(2026, 2, 14))]],
+        },
+    ),
+    ROTH.file: (
+        {"in_amount": 60000},
+        {"in_year": 2031, "in_age": 50},
+        {
+            "in_regular": 0,
+            "in_amount": 12000,
+            "tbl_conversions": [[2020.0, 10000.0, 0.0], [2023.0, 5000.0, 5000.0]] + [[None, None, None]] * 4,
+        },
+    ),
+    ROOM.file: (
+        {"in_age": 45, "in_deferrals": 24500},
+        {"in_comp": 50000},
+        {"in_paychecks": 0, "in_after_tax": 20000},
+    ),
+}

@@ -249,7 +249,7 @@ def _formats(wb: Any) -> dict[str, Any]:
     base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
     make = lambda **kw: wb.add_format({**base, **kw})  # noqa: E731
     return {
-        "title": make(bold=True, font_size=16, font_color=NAVY),
+        "title": make(bold=True, font_size=14, font_color=NAVY),
         "subtitle": make(italic=True, font_color="#595959", text_wrap=True),
         "h": make(bold=True, font_color="white", bg_color=NAVY, border=1),
         "label": make(text_wrap=True, border=1, border_color="#BFBFBF"),
@@ -285,9 +285,10 @@ def _formats(wb: Any) -> dict[str, Any]:
 
 
 def _instructions(ws: Any, t: Template, f: dict[str, Any]) -> None:
-    ws.set_column(0, 0, 110)
+    ws.set_column(0, 0, 96)
     ws.write(0, 0, t.title, f["title"])
     ws.write(1, 0, t.purpose, f["subtitle"])
+    ws.set_row(1, _height((t.purpose, 100)))
     row = 3
     blocks = (
         (
@@ -323,8 +324,10 @@ def _instructions(ws: Any, t: Template, f: dict[str, Any]) -> None:
         row += 1
         for line in lines:
             ws.write(row, 0, line, f["text"])
+            ws.set_row(row, _height((line, 100)))
             row += 1
         row += 1
+    ws.print_area(0, 0, row, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_paper(1)

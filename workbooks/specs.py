@@ -135,6 +135,15 @@ SEPARATION = Template(
                     cite="IRC §72(e)(8); §402(c)(2); Notice 2014-54",
                 ),
                 Output(
+                    "out_a_withholding",
+                    "Withholding",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_a_roth", None),
+                    "withholding",
+                    why="none on direct rollovers; 20% of taxable cash otherwise",
+                    cite="IRC §3405(c)",
+                ),
+                Output(
                     "out_a_box1_roth",
                     "1099-R to the Roth IRA: box 1",
                     "ROTH_ROLLOVER_SPLIT",
@@ -232,6 +241,32 @@ SEPARATION = Template(
                     cite="IRC §72(t); §408A(d)(3)(A)(ii)",
                 ),
                 Output(
+                    "out_b_penalty",
+                    "10% additional tax",
+                    "EARLY_PENALTY",
+                    ("out_b_penalty_base", "in_age", "401K"),
+                    why="10% of the amount subject to it (nothing for a direct rollover)",
+                    cite="IRC §72(t)(1); Form 5329 line 4",
+                ),
+                Output(
+                    "out_b_withholding",
+                    "Withholding",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_b_roth", None),
+                    "withholding",
+                    why="none on direct rollovers, including the taxable Roth rollover",
+                    cite="IRC §3405(c); Reg. §31.3405(c)-1 Q&A-1",
+                ),
+                Output(
+                    "out_b_box1_roth",
+                    "1099-R to the Roth IRA: box 1",
+                    "ROTH_ROLLOVER_SPLIT",
+                    ("out_balance", "in_basis", "out_balance", "out_b_roth", None),
+                    "form_1099r_1_box1_gross",
+                    why="gross distribution to this destination",
+                    cite="Form 1099-R instructions, box 1; code G",
+                ),
+                Output(
                     "out_b_box2_roth",
                     "1099-R to the Roth IRA: box 2a",
                     "ROTH_ROLLOVER_SPLIT",
@@ -239,6 +274,14 @@ SEPARATION = Template(
                     "form_1099r_1_box2a_taxable",
                     why="taxable amount of the direct Roth rollover",
                     cite="Form 1099-R instructions, box 2a",
+                ),
+                Output(
+                    "out_b_trad",
+                    "To traditional (1099-R box 1, box 2a 0, code G)",
+                    formula="{in_pretax}",
+                    py=lambda v: _money(v["in_pretax"]),
+                    why="the pretax balance only",
+                    cite="Form 1099-R instructions, box 7 code G",
                 ),
                 Output(
                     "out_b_yev",
@@ -485,16 +528,22 @@ _8606_LINES = (
     ("1", "Line 1: nondeductible contributions for the year"),
     ("2", "Line 2: basis carried from last year"),
     ("3", "Line 3: total basis"),
-    ("5", "Line 5: basis after late contributions"),
+    ("4", "Line 4: contributions made next year for this year"),
+    ("5", "Line 5: basis less line 4"),
     ("6", "Line 6: IRA value at Dec 31 (+ outstanding rollovers)"),
     ("7", "Line 7: other distributions"),
     ("8", "Line 8: converted to Roth"),
     ("9", "Line 9: lines 6 + 7 + 8"),
     ("10", "Line 10: nontaxable ratio"),
     ("11", "Line 11: nontaxable part of the conversion"),
+    ("12", "Line 12: nontaxable part of other distributions"),
     ("13", "Line 13: total nontaxable"),
     ("14", "Line 14: basis carried to next year"),
+    ("15a", "Line 15a: taxable distributions"),
+    ("15b", "Line 15b: qualified disaster part (not modelled)"),
     ("15c", "Line 15c: taxable distributions"),
+    ("16", "Line 16: amount converted (Part II)"),
+    ("17", "Line 17: basis in the conversion"),
     ("18", "Line 18: taxable conversion"),
 )
 
@@ -812,6 +861,26 @@ def _plus(name: str, k: int) -> Callable[[dict[str, Any]], float]:
     return lambda v: float(_num(v[name]) + k)
 
 
+def _clock(row: int) -> Callable[[dict[str, Any]], Any]:
+    """End of the 5-year period of the conversion in table row ``row`` (blank row: blank)."""
+
+    def end(v: dict[str, Any]) -> Any:
+        year = v["tbl_conversions"][row - 1][0]
+        return "" if year in (None, "") else dt.date(int(year) + 4, 12, 31)
+
+    return end
+
+
+def _clock(row: int) -> Callable[[dict[str, Any]], Any]:
+    """End of the 5-year period of the conversion in table row ``row`` (blank row: blank)."""
+
+    def end(v: dict[str, Any]) -> Any:
+        year = v["tbl_conversions"][row - 1][0]
+        return "" if year in (None, "") else dt.date(int(year) + 4, 12, 31)
+
+    return end
+
+
 # --- 5. Roth IRA withdrawals -----------------------------------------------------------------------------
 
 ROTH = Template(
@@ -904,6 +973,15 @@ ROTH = Template(
                     cite="IRC §408A(d)(2)(B)",
                 ),
                 Output(
+                    "out_regular_left",
+                    "Regular contributions left after it",
+                    "ROTH_IRA_DISTRIBUTION",
+                    ("in_amount", "in_regular", "tbl_conversions", "in_year", "in_age", "in_first_year"),
+                    "layers_left_regular_contributions",
+                    why="the first layer, reduced by what came out",
+                    cite="Reg. §1.408A-6 A-8",
+                ),
+                Output(
                     "out_l22",
                     "Form 8606 line 22: basis in regular contributions",
                     "ROTH_IRA_DISTRIBUTION",
@@ -921,6 +999,21 @@ ROTH = Template(
                     why="conversions next, oldest first",
                     cite="Form 8606 line 24",
                 ),
+            ),
+        ),
+        (
+            "Five-year periods of the conversion layers (10% tax on the taxable part until they end)",
+            tuple(
+                Output(
+                    f"out_clock_{r}",
+                    f"Conversion row {r}: period ends",
+                    formula=f'IF(INDEX(tbl_conversions,{r},1)="","",DATE(INDEX(tbl_conversions,{r},1)+4,12,31))',
+                    py=_clock(r),
+                    fmt="date",
+                    why="the conversion year and the next four tax years",
+                    cite="IRC §408A(d)(3)(F); Reg. §1.408A-6 A-5(c)",
+                )
+                for r in (1, 2, 3)
             ),
         ),
         (

@@ -871,16 +871,6 @@ def _clock(row: int) -> Callable[[dict[str, Any]], Any]:
     return end
 
 
-def _clock(row: int) -> Callable[[dict[str, Any]], Any]:
-    """End of the 5-year period of the conversion in table row ``row`` (blank row: blank)."""
-
-    def end(v: dict[str, Any]) -> Any:
-        year = v["tbl_conversions"][row - 1][0]
-        return "" if year in (None, "") else dt.date(int(year) + 4, 12, 31)
-
-    return end
-
-
 # --- 5. Roth IRA withdrawals -----------------------------------------------------------------------------
 
 ROTH = Template(

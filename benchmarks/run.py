@@ -22,6 +22,43 @@ import xl_rollover as core
 from xl_rollover import batch
 
 
+def peak_mb(fn) -> float:
+    """Peak Python heap (tracemalloc) of one more run of ``fn``, in MB."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def recalc_in_fresh_process(path: Path, engine: str, repeat: int) -> tuple[float, float]:
+    """Median seconds of ``calculate(path, engine)`` and the peak resident memory (MB) of the process doing it.
+
+    Each run is a fresh Python process, so the memory is that run's own high-water mark (the Python
+    process for ``formulas``; LibreOffice's processes for ``libreoffice``).
+    """
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys, time; from udfs.recalc import calculate; t = time.perf_counter(); "
+        "calculate(sys.argv[1], engine=sys.argv[2]); t = time.perf_counter() - t; "
+        "print(t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    times, memory = [], 0.0
+    for _ in range(repeat):
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(path), engine], capture_output=True, text=True, check=True
+        )
+        seconds, own, children = done.stdout.split()[-3:]
+        times.append(float(seconds))
+        memory = max(memory, int(own if engine == "formulas" else children) / 1024)
+    return statistics.median(times), memory
+
+
 def median_time(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -59,6 +96,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--recalc-rows", type=int, default=1000, help="rows for the formulas engine")
     parser.add_argument("--lo-rows", type=int, default=10_000, help="rows for the LibreOffice engine")
+    parser.add_argument("--recalc-repeat", type=int, default=3, help="runs of each formulas-engine sheet")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}, {platform.platform()}"
@@ -94,13 +132,17 @@ def main() -> None:
     small_groups = {name: g.drop(columns="function") for name, g in small.groupby("function")}
     t_loop_small = median_time(lambda: [batch.run_scalar(batch.RULES[n], g) for n, g in small_groups.items()], 1)
     t_loop = t_loop_small * args.rows / args.loop_rows
-    print(f"| vectorised, exact decimal128 results | {t_fast:.2f} s | {args.rows / t_fast:,.0f} rows/s |")
+    print(
+        f"| vectorised, exact decimal128 results | {t_fast:.2f} s | {args.rows / t_fast:,.0f} rows/s | peak {peak_mb(vector):,.0f} MB |"
+    )
     print(
         f"| scalar loop (measured on {args.loop_rows:,}, extrapolated) | {t_loop:.1f} s | {args.rows / t_loop:,.0f} rows/s |"
     )
     print(f"| ratio loop / vectorised | {t_loop / t_fast:.0f}x |")
     t_file = median_time(lambda: batch.run(frame), args.repeat)
-    print(f"| batch.run (group, chunk, assemble output frames) | {t_file:.2f} s | {args.rows / t_file:,.0f} rows/s |")
+    print(
+        f"| batch.run (group, chunk, assemble output frames) | {t_file:.2f} s | {args.rows / t_file:,.0f} rows/s | peak {peak_mb(lambda: batch.run(frame)):,.0f} MB |"
+    )
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster) as client:
@@ -111,8 +153,6 @@ def main() -> None:
 
     print("\n## Headless recalculation: seconds (median), sheet of N rows")
     import xlsxwriter
-
-    from udfs.recalc import calculate
 
     def build(path: Path, layout: str, n: int) -> None:
         wb = xlsxwriter.Workbook(path)
@@ -136,15 +176,17 @@ def main() -> None:
     templates = sorted((Path(__file__).resolve().parents[1] / "workbooks").glob("*.xlsx"))
     for engine in ("formulas", "libreoffice"):
         for path in templates:
-            t = median_time(lambda path=path, engine=engine: calculate(path, engine=engine), args.repeat)
-            print(f"| {engine} | template {path.name} | {t:.2f} s |")
+            t, memory = recalc_in_fresh_process(path, engine, args.repeat)
+            print(f"| {engine} | template {path.name} | {t:.2f} s | {memory:,.0f} MB |")
     with tempfile.TemporaryDirectory() as tmp:
         for engine, n in (("formulas", args.recalc_rows), ("libreoffice", args.lo_rows)):
             for layout in ("per-row", "whole-column", "plain"):
                 path = Path(tmp) / f"{engine}-{layout}.xlsx"
                 build(path, layout, n)
-                t = median_time(lambda path=path, engine=engine: calculate(path, engine=engine), args.repeat)
-                print(f"| {engine} | {n:,} rows | {layout} | {t:.2f} s |")
+                repeat = args.repeat if engine == "libreoffice" else args.recalc_repeat
+                t, memory = recalc_in_fresh_process(path, engine, repeat)
+                what = "Python process" if engine == "formulas" else "LibreOffice"
+                print(f"| {engine} | {n:,} rows | {layout} | {t:.2f} s | {what} {memory:,.0f} MB |")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (whole run): {peak:,.0f} MB")
 

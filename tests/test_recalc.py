@@ -89,7 +89,12 @@ def test_cli_prints_named_outputs_refuses_overwrite_and_reports_error_cells(tmp_
     wb.close()
     assert main(["calc", str(tmp_path / "bad.xlsx"), "-o", str(tmp_path / "bad.out.xlsx")]) == 1
     err = capsys.readouterr().err
-    assert "S!A1: #VALUE!" in err and "age must be a number, not the text 'abc'" in err
+    assert "S!A1: #VALUE! from =EARLY_PENALTY(1000,\"abc\")" in err and "age must be a number, not the text 'abc'" in err
+    wb = xlsxwriter.Workbook(tmp_path / "unknown.xlsx")
+    wb.add_worksheet("S").write_formula("B3", "=NOT_A_FUNCTION(1)")
+    wb.close()
+    assert main(["calc", str(tmp_path / "unknown.xlsx"), "-o", str(tmp_path / "unknown.out.xlsx")]) == 1
+    assert "S!B3: #NAME? from =NOT_A_FUNCTION(1) (a function this engine does not know)" in capsys.readouterr().err
 
 
 def _zip(path: Path, parts: dict[str, bytes]) -> Path:

@@ -92,6 +92,7 @@ class Recalculated:
 
     values: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
+    formulas: dict[str, str] = field(default_factory=dict)  # the formula text of every formula cell
     messages: list[str] = field(default_factory=list)
     output: Path | None = None
 
@@ -216,7 +217,8 @@ def calculate(
     else:
         raise InputError(f"engine {engine!r} is not one of: formulas, libreoffice")
     result = Recalculated(values={}, messages=messages)
-    for (sheet, cell), _formula in _formula_cells(source).items():
+    for (sheet, cell), text in _formula_cells(source).items():
+        result.formulas[f"{sheet}!{cell}"] = text
         grid = _grid(values.get(f"{sheet.upper()}!{cell}"))
         first = grid[0][0] if grid else None
         result.values[f"{sheet}!{cell}"] = first

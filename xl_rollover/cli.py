@@ -354,7 +354,8 @@ def _calc(args: argparse.Namespace) -> int:
             print(f"  {label[:64]:<64} {recalc.show(name, value):>16}")
     if result.errors:
         for cell, error in result.errors.items():
-            print(f"xl-rollover: {cell}: {error}", file=sys.stderr)
+            why = " (a function this engine does not know)" if error == "#NAME?" else ""
+            print(f"xl-rollover: {cell}: {error} from ={result.formulas.get(cell, '?')}{why}", file=sys.stderr)
         for message in dict.fromkeys(result.messages):
             print(f"xl-rollover:   {message}", file=sys.stderr)
         print(f"xl-rollover: {len(result.errors)} formula cell(s) ended in an error", file=sys.stderr)

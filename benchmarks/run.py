@@ -46,7 +46,9 @@ def recalc_in_fresh_process(path: Path, engine: str, repeat: int) -> tuple[float
     code = (
         "import resource, sys, time; from udfs.recalc import calculate; t = time.perf_counter(); "
         "calculate(sys.argv[1], engine=sys.argv[2]); t = time.perf_counter() - t; "
-        "print(t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec from the (forked) parent
+        "hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
+        "print(t, hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     times, memory = [], 0.0
     for _ in range(repeat):

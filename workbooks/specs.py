@@ -548,6 +548,30 @@ _8606_LINES = (
 )
 
 
+_8606_WHY = {
+    "1": "nondeductible traditional IRA contributions made for the year",
+    "2": "total basis from last year's Form 8606 line 14",
+    "3": "line 1 + line 2",
+    "4": "contributions for this year made between Jan 1 and the due date (none here)",
+    "5": "line 3 - line 4",
+    "6": "Dec 31 value of every traditional, SEP and SIMPLE IRA, plus outstanding rollovers",
+    "7": "distributions not converted and not rolled over",
+    "8": "net amount converted to Roth IRAs",
+    "9": "line 6 + line 7 + line 8",
+    "10": "line 5 / line 9, rounded half-up to 3 places, at most 1.000",
+    "11": "line 8 x line 10",
+    "12": "line 7 x line 10",
+    "13": "line 11 + line 12",
+    "14": "line 3 - line 13: basis carried to next year",
+    "15a": "line 7 - line 12",
+    "15b": "qualified disaster distributions (Form 8915-F): not modelled, 0",
+    "15c": "line 15a - line 15b: to Form 1040 line 4b",
+    "16": "the amount converted (Part II)",
+    "17": "basis in the conversion: line 11",
+    "18": "line 16 - line 17: to Form 1040 line 4b",
+}
+
+
 def _8606(prefix: str, yev: str) -> tuple[Output, ...]:
     args = ("in_nondeductible", "in_prior_basis", yev, "in_distributions", "in_converted")
     return tuple(
@@ -558,9 +582,7 @@ def _8606(prefix: str, yev: str) -> tuple[Output, ...]:
             args,
             f"lines_{line}",
             fmt="ratio" if line == "10" else "money",
-            why={"10": "line 5 ÷ line 9, rounded to 3 places", "18": "conversion less its nontaxable part"}.get(
-                line, "as the form line says"
-            ),
+            why=_8606_WHY[line],
             cite=f"Form 8606 line {line}; IRC §408(d)(2)",
         )
         for line, label in _8606_LINES

@@ -50,10 +50,11 @@ def test_split_partial_distribution_output_and_cash():
 
 
 def test_prorata_matches_worked_example_p08():
-    # Pub. 590-B Rose Green worksheet (W-P08): 5,000 converted, basis 2,000, year-end 16,000 + dists
-    want = core.prorata_taxable(5000, 2000, 16000, 0)
-    assert F.PRORATA_TAXABLE(5000.0, 2000.0, 16000.0) == float(want.taxable_conversion)
-    assert F.PRORATA_TAXABLE(5000.0, 2000.0, 16000.0, None, None, "ratio") == float(want.ratio)
+    # Pub. 590-B Rose Green (W-P08, tests/cases/form_8606.toml): basis 2,300, year-end value 20,000, 5,000
+    # converted: ratio 0.092, nontaxable 460, taxable 4,540 (Form 8606 lines 10, 17, 18)
+    assert F.PRORATA_TAXABLE(5000.0, 2300.0, 20000.0) == 4540.0
+    assert F.PRORATA_TAXABLE(5000.0, 2300.0, 20000.0, None, None, "ratio") == 0.092
+    assert F.PRORATA_TAXABLE(5000.0, 2300.0, 20000.0, None, None, "lines_17") == 460.0
 
 
 def test_prorata_demo_backdoor_and_ratio_decimals():
@@ -143,7 +144,9 @@ def test_column_ranges_are_cases_and_scalars_broadcast():
 
 def test_table_function_over_a_range_has_header_and_one_row_per_case():
     out = F.EARLY_PENALTY([[10000.0], [20000.0]], [[45.0], [60.0]], None, None, None, None, "explain")
-    assert (len(out) == 2 and "10%" in out[0][0]) or "IRC §72(t)" in out[0][0]
+    assert len(out) == 2
+    assert out[0][0].startswith("Rate: 10% of the early distribution") and "Age 59½" not in out[0][0]
+    assert "Age 59½" in out[1][0]  # the 60-year-old's case applies the age exception
     rows = F.ROTH_ROLLOVER_SPLIT([[100000.0], [50000.0]], 20000.0, 100000.0)
     header = rows[0]
     assert header[:3] == ["after_tax", "pretax", "roth_after_tax"]

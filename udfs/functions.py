@@ -327,21 +327,25 @@ def EARLY_PENALTY(
 
 # --- ROTH_IRA_DISTRIBUTION -----------------------------------------------------------------
 
+#: Arguments ROTH_IRA_DISTRIBUTION and ROTH_PENALTY_FREE share (the Roth IRA's layers).
+REGULAR_CONTRIBUTIONS = Param(
+    "regular_contributions",
+    "Regular Roth IRA contributions ever made, less earlier distributions of them, in dollars.",
+    required=True,
+)
+CONVERSIONS = Param(
+    "conversions",
+    "Range of 3 columns: year, taxable part, nontaxable part of each conversion or rollover in. Blank rows and a header row are skipped; a blank cell means none.",
+    kind="table",
+    required=True,
+)
+
 ROTH = Spec(
     "ROTH_IRA_DISTRIBUTION",
     (
         Param("amount", "Roth IRA distributions this year, in dollars (Form 8606 line 19).", required=True),
-        Param(
-            "regular_contributions",
-            "Regular Roth IRA contributions ever made, less earlier distributions of them, in dollars.",
-            required=True,
-        ),
-        Param(
-            "conversions",
-            "Range of 3 columns: year, taxable part, nontaxable part of each conversion or rollover in. Blank rows and a header row are skipped; a blank cell means none.",
-            kind="table",
-            required=True,
-        ),
+        REGULAR_CONTRIBUTIONS,
+        CONVERSIONS,
         Param("distribution_year", "Tax year of the distribution, e.g. 2026.", required=True),
         Param(
             "age",
@@ -409,17 +413,8 @@ def ROTH_IRA_DISTRIBUTION(
 PENALTY_FREE = Spec(
     "ROTH_PENALTY_FREE",
     (
-        Param(
-            "regular_contributions",
-            "Regular Roth IRA contributions ever made, less earlier distributions of them, in dollars.",
-            required=True,
-        ),
-        Param(
-            "conversions",
-            "Range of 3 columns: year, taxable part, nontaxable part of each conversion or rollover in. Blank rows and a header row are skipped; a blank cell means none.",
-            kind="table",
-            required=True,
-        ),
+        REGULAR_CONTRIBUTIONS,
+        CONVERSIONS,
         Param("distribution_year", "Tax year of the planned withdrawal, e.g. 2027.", required=True),
         Param(
             "age",

@@ -46,18 +46,16 @@ def _plain(value):
 
 
 def _back(value):
+    import datetime as dt
+
     if isinstance(value, list):
         return tuple(tuple(_back(v) for v in row) for row in value)
     if value is None:
         return ""
-    if hasattr(value, "toordinal"):
-        import datetime as dt
-
-        return float((value - dt.date(1899, 12, 30)).days) if not isinstance(value, dt.datetime) else float(
-            (value.date() - dt.date(1899, 12, 30)).days
-        )
-    if isinstance(value, bool):
-        return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):  # as a serial number: Basic has no date objects from Python
+        return float((value - dt.date(1899, 12, 30)).days)
     return value
 
 

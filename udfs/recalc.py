@@ -121,11 +121,7 @@ def _to_excel_args(value: Any) -> Any:
     if isinstance(value, Ranges):
         value = value.value
     if isinstance(value, np.ndarray):
-        return (
-            [[_plain(v) for v in row] for row in np.atleast_2d(value).tolist()]
-            if value.dtype != object
-            else [[_plain(v) for v in row] for row in np.atleast_2d(value)]
-        )
+        return _grid(value)
     return _plain(value)
 
 

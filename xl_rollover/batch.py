@@ -21,15 +21,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .age import HALF_59, MAX_AGE
 from .errors import XlRolloverError
 from .explain import Result
-from .limits import parse_year  # noqa: F401  (re-exported for callers building inputs)
+from .limits import value as limit_value
+from .money import MAX_AMOUNT
 from .rules.contribution_limits import mega_backdoor_room, roth_ira_contribution_limit
-from .rules.early_penalty import early_penalty
+from .rules.early_penalty import RATE_PARAMETER, early_penalty
 from .rules.form_8606 import prorata_taxable
 from .rules.split import roth_rollover_split
 
-MAX_CENTS = 100_000_000_000_000  # 1e12 dollars, the core's MAX_AMOUNT
+MAX_CENTS = int(MAX_AMOUNT * 100)  # the core's largest amount, in cents
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     n = len(frame)
     taxable, ok_t = _cents(frame["taxable_amount"])
     age = pd.to_numeric(frame["age"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    ok_age = np.isfinite(age) & (age >= 0) & (age <= 125)
+    ok_age = np.isfinite(age) & (age >= 0) & (age <= float(MAX_AGE))
     plain = np.ones(n, dtype=bool)
     for name in ("exception", "exception_amount", "tax_year", "simple_first_two_years"):
         col = frame.get(name)
@@ -145,13 +147,15 @@ def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
             _blank(account, n) | kinds.isin(["IRA", "TRADITIONAL_IRA", "SEP_IRA", "401K", "403B", "PLAN"]).to_numpy()
         )
     ok = ok_t & ok_age & plain
-    old = age >= 59.5
+    old = age >= float(HALF_59)  # whole and half years are exact in binary: same test as Age.is_59_5_or_over
+    rate, _ = limit_value(RATE_PARAMETER, None)  # the core's rate, from the same table row (IRC §72(t)(1))
+    hundredths = int(rate * 100)
     penalized = np.where(old, 0, taxable)
-    penalty = _half_up_div(penalized * 10, 100)
+    penalty = _half_up_div(penalized * hundredths, 100)
     result = pd.DataFrame(
         {
             "penalty": penalty,
-            "rate": np.full(n, 10),
+            "rate": np.full(n, hundredths),
             "penalized_amount": penalized,
             "excepted_amount": np.where(old, taxable, 0),
             "exception": np.where(old, "age_59_5", np.full(n, None, dtype=object)),

@@ -12,6 +12,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from xl_rollover import limits
+from xl_rollover.age import HALF_59, MAX_AGE
+from xl_rollover.money import plain_cents
+from xl_rollover.rules import early_penalty as _penalty
+from xl_rollover.rules import form_8606 as _8606
 from xl_rollover.rules.contribution_limits import (
     mega_backdoor_room,
     roth_ira_contribution_limit,
@@ -22,7 +26,7 @@ from xl_rollover.rules.form_8606 import form_8606, prorata_taxable
 from xl_rollover.rules.roth_ordering import roth_ira_distribution, roth_penalty_free
 from xl_rollover.rules.split import roth_rollover_split
 
-from .adapter import CellError, Param, Spec, error_of, fail, read_table, run
+from .adapter import CellError, Param, Spec, error_of, fail, is_blank, read_table, run
 
 
 def _plain_func(f: Any = None, **_kwargs: Any) -> Any:
@@ -69,6 +73,48 @@ def excel_function(spec: Spec) -> Callable[[_F], _F]:
         return f
 
     return decorate
+
+
+# --- lean whole-column paths (cases with clean numbers; the rest go to the core) ----------
+
+
+def _optional_cents(value: Any) -> int | None:
+    """An optional amount's cents: a blank cell is 0."""
+    return 0 if is_blank(value) else plain_cents(value)
+
+
+def _prorata_fast(case: dict[str, Any]) -> dict[str, Any] | None:
+    """PRORATA_TAXABLE through :func:`prorata_cents` when every amount is clean and line 10 has 3 places."""
+    places = case["ratio_decimals"]
+    if not (is_blank(places) or (type(places) in (int, float) and places == 3)):
+        return None
+    amounts = (
+        plain_cents(case["converted"]),
+        plain_cents(case["basis"]),
+        plain_cents(case["year_end_value"]),
+        _optional_cents(case["distributions"]),
+        _optional_cents(case["outstanding_rollovers"]),
+    )
+    if None in amounts or amounts[0] + amounts[3] == 0:  # type: ignore[operator]
+        return None
+    return _8606.prorata_cents(*amounts)
+
+
+_AGE_RANGE = (0.0, float(MAX_AGE))
+_HALF_59 = float(HALF_59)  # exact in binary, so the comparison is the core's Decimal one
+
+
+def _penalty_fast(case: dict[str, Any]) -> dict[str, Any] | None:
+    """EARLY_PENALTY through :func:`penalty_cents`: a clean amount, an age in years, no exception."""
+    if not all(is_blank(case[k]) for k in ("exception", "exception_amount", "tax_year", "simple_first_two_years")):
+        return None
+    kind = case["account_type"]
+    if not (is_blank(kind) or (isinstance(kind, str) and kind.strip().upper() in _penalty.TEN_PERCENT_ACCOUNTS)):
+        return None
+    taxable, age = plain_cents(case["taxable_amount"]), case["age"]
+    if taxable is None or type(age) not in (int, float) or not _AGE_RANGE[0] <= age <= _AGE_RANGE[1]:
+        return None
+    return _penalty.penalty_cents(taxable, age >= _HALF_59)
 
 
 # --- ROTH_ROLLOVER_SPLIT -------------------------------------------------------------------
@@ -182,6 +228,8 @@ PRORATA = Spec(
     ),
     prorata_taxable,
     "taxable_conversion",
+    fast=lambda case: _prorata_fast(case),
+    fast_places=_8606.CENTS_PLACES,
 )
 
 
@@ -304,6 +352,8 @@ PENALTY = Spec(
     ),
     early_penalty,
     "penalty",
+    fast=lambda case: _penalty_fast(case),
+    fast_places=_penalty.CENTS_PLACES,
 )
 
 

@@ -24,14 +24,13 @@ import pandas as pd
 from .age import HALF_59, MAX_AGE
 from .errors import XlRolloverError
 from .explain import Result
-from .limits import value as limit_value
-from .money import MAX_AMOUNT
+from .money import MAX_CENTS
 from .rules.contribution_limits import mega_backdoor_room, roth_ira_contribution_limit
-from .rules.early_penalty import RATE_PARAMETER, early_penalty
-from .rules.form_8606 import prorata_taxable
+from .rules.early_penalty import CENTS_PLACES as PENALTY_PLACES
+from .rules.early_penalty import TEN_PERCENT_ACCOUNTS, early_penalty, penalty_cents
+from .rules.form_8606 import CENTS_PLACES as PRORATA_PLACES
+from .rules.form_8606 import prorata_cents, prorata_taxable
 from .rules.split import roth_rollover_split
-
-MAX_CENTS = int(MAX_AMOUNT * 100)  # the core's largest amount, in cents
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,6 @@ def _cents(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.where(ok, scaled, 0).astype(np.int64), ok
 
 
-def _half_up_div(numerator: np.ndarray, denominator: np.ndarray | int) -> np.ndarray:
-    """Round numerator / denominator half-up, for non-negative integers (exact)."""
-    return (2 * numerator + denominator) // (2 * np.asarray(denominator))
-
-
 def _blank(column: pd.Series | None, n: int) -> np.ndarray:
     if column is None:
         return np.ones(n, dtype=bool)
@@ -69,8 +63,15 @@ def _blank(column: pd.Series | None, n: int) -> np.ndarray:
 # --- vectorised rules ----------------------------------------------------------------------
 
 
+class _Columns:
+    """numpy's element operations for the integer-cent rules (see :class:`xl_rollover.money.ScalarOps`)."""
+
+    where = staticmethod(np.where)
+    minimum = staticmethod(np.minimum)
+
+
 def _prorata_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Form 8606 lines 5-18 for whole columns (IRC §408(d)(2); line 10 half-up to 3 places; cap at line 5)."""
+    """Form 8606 lines 5-18 for whole columns: :func:`prorata_cents` over int64 cent columns."""
     n = len(frame)
     line8, ok8 = _cents(frame["converted"])
     line5, ok5 = _cents(frame["basis"])
@@ -85,52 +86,13 @@ def _prorata_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     oko |= _blank(out_col, n)
     rd = frame.get("ratio_decimals")
     ok_rd = _blank(rd, n) | (pd.to_numeric(rd, errors="coerce") == 3).to_numpy() if rd is not None else np.ones(n, bool)
-    line6 = yev + outst
-    line9 = line6 + line7 + line8
-    ok = ok8 & ok5 & ok6 & ok7 & oko & ok_rd & (line9 > 0) & ((line7 + line8) > 0)
-    safe9 = np.where(line9 > 0, line9, 1)
-    milli = np.minimum(_half_up_div(line5 * 1000, safe9), 1000)  # line 10 in thousandths
-    milli = np.where(line5 >= line9, 1000, milli)
-    line11 = _half_up_div(line8 * milli, 1000)
-    line12 = _half_up_div(line7 * milli, 1000)
-    over = line11 + line12 > line5
-    line11 = np.where(over, np.minimum(line11, line5), line11)
-    line12 = np.where(over, np.minimum(line12, line5 - line11), line12)
-    line13 = line11 + line12
-    line14 = line5 - line13
-    line15a = line7 - line12
-    result = pd.DataFrame(
-        {
-            "lines_5": line5,
-            "lines_6": line6,
-            "lines_7": line7,
-            "lines_8": line8,
-            "lines_9": line9,
-            "lines_10": milli,
-            "lines_11": line11,
-            "lines_12": line12,
-            "lines_13": line13,
-            "lines_14": line14,
-            "lines_15a": line15a,
-            "lines_15b": np.zeros(n, np.int64),
-            "lines_15c": line15a,
-            "lines_16": line8,
-            "lines_17": line11,
-            "lines_18": line8 - line11,
-            "ratio": milli,
-            "nontaxable_conversion": line11,
-            "nontaxable_distributions": line12,
-            "basis_remaining": line14,
-            "taxable_distributions": line15a,
-            "taxable_conversion": line8 - line11,
-        },
-        index=frame.index,
-    )
+    ok = ok8 & ok5 & ok6 & ok7 & oko & ok_rd & ((line7 + line8) > 0)
+    result = pd.DataFrame(prorata_cents(line8, line5, yev, line7, outst, _Columns), index=frame.index)
     return result, pd.Series(ok, index=frame.index)
 
 
 def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """The 10% additional tax for whole columns, with only the age-59½ exception (IRC §72(t)(1), (2)(A)(i))."""
+    """The 10% additional tax for whole columns: :func:`penalty_cents` over int64 cent columns."""
     n = len(frame)
     taxable, ok_t = _cents(frame["taxable_amount"])
     age = pd.to_numeric(frame["age"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
@@ -143,35 +105,15 @@ def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     account = frame.get("account_type")
     if account is not None:
         kinds = account.astype(str).str.strip().str.upper()
-        plain &= (
-            _blank(account, n) | kinds.isin(["IRA", "TRADITIONAL_IRA", "SEP_IRA", "401K", "403B", "PLAN"]).to_numpy()
-        )
+        plain &= _blank(account, n) | kinds.isin(TEN_PERCENT_ACCOUNTS).to_numpy()
     ok = ok_t & ok_age & plain
     old = age >= float(HALF_59)  # whole and half years are exact in binary: same test as Age.is_59_5_or_over
-    rate, _ = limit_value(RATE_PARAMETER, None)  # the core's rate, from the same table row (IRC §72(t)(1))
-    hundredths = int(rate * 100)
-    penalized = np.where(old, 0, taxable)
-    penalty = _half_up_div(penalized * hundredths, 100)
-    result = pd.DataFrame(
-        {
-            "penalty": penalty,
-            "rate": np.full(n, hundredths),
-            "penalized_amount": penalized,
-            "excepted_amount": np.where(old, taxable, 0),
-            "exception": np.where(old, "age_59_5", np.full(n, None, dtype=object)),
-            "form_5329_1": penalized,
-            "form_5329_2": np.zeros(n, np.int64),
-            "form_5329_2_exception_number": np.full(n, None),
-            "form_5329_3": penalized,
-            "form_5329_4": penalty,
-        },
-        index=frame.index,
-    )
+    result = pd.DataFrame(penalty_cents(taxable, old, _Columns), index=frame.index)
     return result, pd.Series(ok, index=frame.index)
 
 
-#: Units of the vectorised columns: cents, thousandths (Form 8606 line 10), hundredths (a rate), or text.
-UNITS: dict[str, int] = {"lines_10": 3, "ratio": 3, "rate": 2}
+#: Decimal places of the vectorised columns other than cents: Form 8606 line 10, the rate.
+UNITS: dict[str, int] = {**PRORATA_PLACES, **PENALTY_PLACES}
 
 RULES: dict[str, Rule] = {
     r.name: r

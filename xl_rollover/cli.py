@@ -168,18 +168,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workbook", metavar="WORKBOOK")
     p.add_argument("-o", "--output", help="the new workbook (default: WORKBOOK's name + .calculated.xlsx, here)")
     p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists (never the input)")
-    p.add_argument("--engine", choices=["formulas", "libreoffice"], default="formulas",
-                   help="formulas (pure Python, default) or libreoffice (headless Calc, for large sheets)")
+    p.add_argument(
+        "--engine",
+        choices=["formulas", "libreoffice"],
+        default="formulas",
+        help="formulas (pure Python, default) or libreoffice (headless Calc, for large sheets)",
+    )
     p.add_argument("--timeout", type=float, default=120.0, help="seconds LibreOffice may take before it is stopped")
     p.add_argument("--json", action="store_true", help="print every formula cell's value as JSON")
 
     p = sub.add_parser("batch", help="run a file of client scenarios (CSV, XLSX, Parquet), one per row")
     p.add_argument("input", metavar="INPUT")
-    p.add_argument("-o", "--output", required=True, help="results file: .xlsx (one sheet per function), .csv or .parquet")
+    p.add_argument(
+        "-o", "--output", required=True, help="results file: .xlsx (one sheet per function), .csv or .parquet"
+    )
     p.add_argument("--function", help="the function for every row (otherwise the 'function' column)")
     p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
-    p.add_argument("--engine", choices=["local", "dask"], default="local", help="local pandas (default) or a Dask cluster")
-    p.add_argument("--scheduler", help="with --engine dask: address of an existing scheduler (default: a local cluster)")
+    p.add_argument(
+        "--engine", choices=["local", "dask"], default="local", help="local pandas (default) or a Dask cluster"
+    )
+    p.add_argument(
+        "--scheduler", help="with --engine dask: address of an existing scheduler (default: a local cluster)"
+    )
 
     p = sub.add_parser("lite", help="write main.py and requirements.txt for xlwings Lite into DIR")
     p.add_argument("directory", metavar="DIR")
@@ -346,8 +356,13 @@ def _calc(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else Path(source.stem + ".calculated.xlsx")
     result = recalc.calculate(source, output, overwrite=args.overwrite, engine=args.engine, timeout=args.timeout)
     if args.json:
-        print(json.dumps({"output": str(output), "values": result.values, "errors": result.errors,
-                          "messages": result.messages}, indent=2, default=str))
+        print(
+            json.dumps(
+                {"output": str(output), "values": result.values, "errors": result.errors, "messages": result.messages},
+                indent=2,
+                default=str,
+            )
+        )
     else:
         print(f"recalculated {source} -> {output} ({len(result.values)} formula cells)")
         for name, label, value in recalc.named_values(output):

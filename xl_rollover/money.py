@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from typing import Any
 
 from .errors import InputError
 
@@ -124,3 +125,51 @@ def times(amount: Decimal, factor: Decimal) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = PRECISION
         return round_cents(amount * factor)
+
+
+# --- integer cents: the same rounding in integer arithmetic, for whole columns ----------------
+# The rules that run at scale (Form 8606 lines 5-18, the 10% tax) are also stated in integer cents
+# in their own modules; the statements below work on Python ints (one case, whole-column Excel calls)
+# and on numpy integer arrays (batch) alike, and tests prove them equal to the Decimal path.
+
+MAX_CENTS = int(MAX_AMOUNT * 100)
+
+
+def half_up_div(numerator: Any, denominator: Any) -> Any:
+    """``numerator / denominator`` rounded half-up, for non-negative integers or integer arrays (exact)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+class ScalarOps:
+    """Element operations for one case (Python ints); batch passes numpy's ``where``/``minimum`` instead."""
+
+    @staticmethod
+    def where(condition: Any, if_true: Any, if_false: Any) -> Any:
+        return if_true if condition else if_false
+
+    @staticmethod
+    def minimum(a: Any, b: Any) -> Any:
+        return a if a <= b else b
+
+
+SCALAR = ScalarOps()
+
+
+def plain_cents(value: object) -> int | None:
+    """The integer cents :func:`to_money` gives ``value``, when that is certain without Decimal; else None.
+
+    Accepts ints and floats whose shortest repr has at most two decimals (what a money cell holds),
+    from 0 to :data:`MAX_AMOUNT`. Anything else (text, negatives, fractions of a cent, binary noise,
+    NaN) returns None so the caller hands the value to the core, which answers or explains the error.
+    """
+    kind = type(value)
+    if kind is int:
+        cents = value * 100  # type: ignore[operator]
+    elif kind is float:
+        whole, dot, frac = repr(value).partition(".")
+        if not dot or len(frac) > 2 or not whole.isdigit() or not frac.isdigit():
+            return None
+        cents = int(whole) * 100 + int(frac.ljust(2, "0"))
+    else:
+        return None
+    return cents if 0 <= cents <= MAX_CENTS else None

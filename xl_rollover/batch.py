@@ -357,7 +357,12 @@ def run_dask(
         own = Client(scheduler) if scheduler else Client(LocalCluster(n_workers=2, threads_per_worker=1))
         client = own
     try:
-        ddf = frame if isinstance(frame, dd.DataFrame) else dd.from_pandas(frame, npartitions=partitions or 4)
+        if isinstance(frame, dd.DataFrame):
+            ddf = frame
+        else:  # ship a pandas book to the workers once, not inside every graph that reads it
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                ddf = client.persist(dd.from_pandas(frame, npartitions=partitions or 4))
         if function is not None:
             ddf = ddf.assign(function=function)
         if "function" not in ddf.columns:
@@ -375,9 +380,7 @@ def run_dask(
             def one(df: pd.DataFrame, name: str = name, columns: tuple[str, ...] = tuple(meta.columns)) -> pd.DataFrame:
                 return as_text(run_group(name, df)).reindex(columns=list(columns))
 
-            with warnings.catch_warnings():  # a pandas input travels inside the graph: fine for one machine's book
-                warnings.simplefilter("ignore", UserWarning)
-                result = client.compute(part.map_partitions(one, meta=meta)).result()
+            result = client.compute(part.map_partitions(one, meta=meta)).result()
             key = str(name).strip().lower() if str(name).strip().lower() in RULES else str(name)
             out[key] = result
         return out

@@ -8,6 +8,7 @@ an error cell (never a traceback) and explains itself with ``output="explain"``.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -37,16 +38,18 @@ def _plain_arg(_name: str, *_args: Any, **_kwargs: Any) -> Any:
     return lambda g: g
 
 
-# xlwings attaches Excel metadata on Windows and in Lite; elsewhere its decorators do nothing, and
-# without xlwings installed (headless recalculation, batch) the functions stay plain Python.
+# xlwings attaches Excel metadata for its two hosts: classic xlwings (Windows, which imports xlwings
+# before the UDF module) and Lite (Pyodide). Headless (calc, the LibreOffice bridge, batch on Linux)
+# the functions stay plain Python and do not pay xlwings' import (0.7 s: it imports pandas).
 func: Any = _plain_func
 arg: Any = _plain_arg
-try:
-    import xlwings as _xlwings
+if sys.platform in ("win32", "emscripten") or "xlwings" in sys.modules:
+    try:
+        import xlwings as _xlwings
 
-    func, arg = _xlwings.func, _xlwings.arg
-except ImportError:  # pragma: no cover - exercised where xlwings is absent
-    pass
+        func, arg = _xlwings.func, _xlwings.arg
+    except ImportError:  # pragma: no cover - exercised where xlwings is absent
+        pass
 
 
 CATEGORY = "xl-rollover"

@@ -1,25 +1,37 @@
-"""Recalculate with LibreOffice Calc headless: fast on big sheets, the project's functions via a bridge.
+"""Recalculate with LibreOffice Calc headless: fast on big sheets, the project's functions registered in it.
 
-A dedicated, throw-away LibreOffice profile holds (1) a setting that makes Calc recalculate every
-formula when it loads an .xlsx (``OOXMLRecalcMode`` = 0, "always"; otherwise it shows the cached
-values), (2) a Basic module with one function per worksheet function, each forwarding its arguments
-to (3) a Python script that calls :mod:`udfs.functions` (copied, with the standard-library core, into
-the profile's ``Scripts/python/pythonpath``). The bridge catches every exception and returns the
-error text: an uncaught Python exception in a bridge function can hang the headless process.
+A dedicated, throw-away LibreOffice profile holds:
 
-Calc converts the workbook to .xlsx; the values of its formula cells are then written into a copy
-of the original bytes (the same writer as the ``formulas`` engine), so the output keeps the input's
-formulas and formatting exactly. The process runs in its own session and is killed, with all its
-children, when it does not answer within the timeout.
+1. a Basic module with one function per worksheet function, each forwarding its arguments to a
+   Python script that calls :mod:`udfs.functions` (copied, with the standard-library core, into the
+   profile's ``Scripts/python/pythonpath``). Calc's .xlsx import resolves our function names to these
+   Basic functions, so every formula that calls them works as written.
+2. a Python Calc add-in (``org.xlrollover.Functions``, interface ``XFunctions`` declared in an .idl
+   file that LibreOffice reads directly, registered through the profile's package registry). Calc
+   calls an add-in with whole ranges and takes whole arrays back with no Basic in between; Basic's
+   array copies cost more than the functions themselves on a 10,000-row whole-column call. LibreOffice
+   7.4's .xlsx import cannot map a name to an add-in, and re-pointing a formula to the add-in through
+   the API costs about 5 ms a cell, so only array (whole-column) formulas are re-pointed.
+3. a driver macro that LibreOffice runs on start: it loads the workbook (recalculation on load is
+   off), re-points the array formulas that call our functions to the add-in, recalculates every
+   cell once, stores an .xlsx and quits, writing a status file with any error.
+
+Every bridge catches every exception and returns the error text: an uncaught Python exception in a
+bridge function can hang the headless process. The values of the formula cells are then written into a
+copy of the original bytes (the same writer as the ``formulas`` engine), so the output keeps the
+input's formulas and formatting exactly. The process runs in its own session and is killed, with all
+its children, when it does not answer within the timeout.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,49 +40,189 @@ from xl_rollover.errors import InputError
 
 from .functions import SPECS
 
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Setup/Office"><prop oor:name="ooSetupInstCompleted" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>1</value></prop></item>
 </oor:items>
 """
 
 BRIDGE = '''"""xl-rollover bridge: LibreOffice Basic -> the project's worksheet functions (generated)."""
 
 
-def _plain(value):
-    if isinstance(value, tuple):
-        return [list(_plain(v) for v in row) if isinstance(row, tuple) else _plain(row) for row in value]
-    return value
-
-
-def _back(value):
-    import datetime as dt
-
-    if isinstance(value, list):
-        return tuple(tuple(_back(v) for v in row) for row in value)
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):  # as a serial number: Basic has no date objects from Python
-        return float((value - dt.date(1899, 12, 30)).days)
-    return value
-
-
 def call(name, args):
     try:
-        from udfs import functions
+        from udfs.office_bridge import call as forward
 
-        values = [None if v == "" or v is None else _plain(v) for v in args]
-        return _back(getattr(functions, name)(*values))
+        return forward(name, args)
     except BaseException as exc:  # never let an exception reach LibreOffice (it can hang headless)
         return "#VALUE! bridge: " + type(exc).__name__ + ": " + str(exc)
 
 
 g_exportedScripts = (call,)
 '''
+
+#: The add-in's service; Calc names its functions ``ORG.XLROLLOVER.FUNCTIONS.<NAME>``.
+SERVICE = "org.xlrollover.Functions"
+
+ADDIN = '''"""xl-rollover Calc add-in: array formulas call the worksheet functions with whole ranges (generated)."""
+
+import sys
+
+sys.path.insert(0, {pythonpath!r})
+
+import unohelper  # noqa: E402
+from com.sun.star.lang import Locale, XServiceInfo, XServiceName  # noqa: E402
+from com.sun.star.sheet import LocalizedName, XAddIn, XCompatibilityNames  # noqa: E402
+from org.xlrollover import XFunctions  # noqa: E402
+
+SERVICE = {service!r}
+HELP = {help!r}
+
+
+def _matrix(name, args):
+    try:
+        from udfs.office_bridge import call_matrix
+
+        return call_matrix(name, args)
+    except BaseException as exc:  # never let an exception reach LibreOffice (it can hang headless)
+        return (("#VALUE! bridge: " + type(exc).__name__ + ": " + str(exc),),)
+
+
+class Functions(unohelper.Base, XFunctions, XAddIn, XCompatibilityNames, XServiceName, XServiceInfo):
+    def __init__(self, ctx):
+        self.locale = Locale("en", "US", "")
+
+    def getProgrammaticFuntionName(self, name):
+        return name
+
+    def getDisplayFunctionName(self, name):
+        return name
+
+    def getFunctionDescription(self, name):
+        return HELP.get(name, ("", ()))[0]
+
+    def getDisplayArgumentName(self, name, i):
+        args = HELP.get(name, ("", ()))[1]
+        return args[i][0] if 0 <= i < len(args) else ""
+
+    def getArgumentDescription(self, name, i):
+        args = HELP.get(name, ("", ()))[1]
+        return args[i][1] if 0 <= i < len(args) else ""
+
+    def getProgrammaticCategoryName(self, name):
+        return "Add-In"
+
+    def getDisplayCategoryName(self, name):
+        return "xl-rollover"
+
+    def setLocale(self, locale):
+        self.locale = locale
+
+    def getLocale(self):
+        return self.locale
+
+    def getCompatibilityNames(self, name):
+        return (LocalizedName(Locale("en", "US", ""), name),)
+
+    def getServiceName(self):
+        return SERVICE
+
+    def getImplementationName(self):
+        return SERVICE
+
+    def supportsService(self, name):
+        return name in ("com.sun.star.sheet.AddIn", SERVICE)
+
+    def getSupportedServiceNames(self):
+        return ("com.sun.star.sheet.AddIn", SERVICE)
+
+{methods}
+
+g_ImplementationHelper = unohelper.ImplementationHelper()
+g_ImplementationHelper.addImplementation(Functions, SERVICE, ("com.sun.star.sheet.AddIn", SERVICE))
+'''
+
+DRIVER = '''"""xl-rollover driver: load, point array formulas at the add-in, recalculate, store, quit (generated)."""
+
+import json
+import os
+import re
+import traceback
+
+
+def _prop(name, value):
+    from com.sun.star.beans import PropertyValue
+
+    prop = PropertyValue()
+    prop.Name, prop.Value = name, value
+    return prop
+
+
+def _to_addin(formula, call, prefix):
+    parts = formula.split(chr(34))  # rewrite names outside string literals only
+    parts[::2] = [call.sub(lambda m: prefix + m.group(1).upper() + "(", part) for part in parts[::2]]
+    return chr(34).join(parts)
+
+
+def run(*_args):
+    job = json.load(open(os.environ["XLR_JOB"], encoding="utf-8"))
+    status = {"ok": False}
+    desktop = XSCRIPTCONTEXT.getDesktop()
+    try:
+        call = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(job["functions"]) + r")\\s*\\(", re.IGNORECASE)
+        prefix = job["service"].upper() + "."
+        doc = desktop.loadComponentFromURL(job["input"], "_blank", 0, (_prop("Hidden", True),))
+        if doc is None:
+            raise RuntimeError("LibreOffice could not open the workbook")
+        doc.enableAutomaticCalculation(False)
+        for sheet_name, ref in job["arrays"]:
+            cells = doc.Sheets.getByName(sheet_name).getCellRangeByName(ref)
+            formula = cells.getCellByPosition(0, 0).getFormula()  # API grammar, as setArrayFormula reads it
+            if formula.startswith("{") and formula.endswith("}"):
+                formula = formula[1:-1]
+            if formula:
+                cells.setArrayFormula(_to_addin(formula, call, prefix))
+        doc.calculateAll()
+        doc.storeToURL(job["output"], (_prop("FilterName", "Calc MS Excel 2007 XML"),))
+        doc.close(True)
+        status["ok"] = True
+    except BaseException as exc:  # report, never hang: the caller reads the status file
+        status["error"] = type(exc).__name__ + ": " + str(exc)
+        status["trace"] = traceback.format_exc()
+    finally:
+        with open(job["status"], "w", encoding="utf-8") as handle:
+            json.dump(status, handle)
+        desktop.terminate()
+
+
+g_exportedScripts = (run,)
+'''
+
+
+def _idl() -> str:
+    """The add-in's interface: one method per worksheet function, every argument ``any``, 2-D results."""
+    lines = ["module org { module xlrollover {", "    interface XFunctions: com::sun::star::uno::XInterface", "    {"]
+    for name, spec in SPECS.items():
+        args = ", ".join(f"[in] any a{i}" for i in range(len(spec.params)))  # IDL forbids some of our names
+        lines.append(f"        sequence< sequence< any > > {name}({args});")
+    return "\n".join([*lines, "    };", "}; };", ""])
+
+
+def _addin(pythonpath: Path) -> str:
+    """The add-in component's source: the class, the wizard help, one method per function."""
+    methods = []
+    for name, spec in SPECS.items():
+        params = ", ".join(f"a{i}" for i in range(len(spec.params)))
+        methods.append(
+            f"def _{name}(self, {params}):\n    return _matrix({name!r}, ({params},))\n\n\nFunctions.{name} = _{name}\n"
+        )
+    help_ = {
+        name: ((spec.call.__doc__ or "").strip().split("\n")[0], tuple((p.name, p.help) for p in spec.params))
+        for name, spec in SPECS.items()
+    }
+    return ADDIN.format(pythonpath=str(pythonpath), service=SERVICE, help=help_, methods="\n\n".join(methods))
 
 
 def _basic_module() -> str:
@@ -131,9 +283,9 @@ def soffice() -> str:
     )
 
 
-def _run(command: list[str], timeout: float, what: str) -> None:
+def _run(command: list[str], timeout: float, what: str, env: Mapping[str, str] | None = None) -> None:
     """Run LibreOffice in its own session; on timeout kill the whole process group (no orphans)."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env)
     try:
         _, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -156,20 +308,47 @@ def _profile(folder: Path, binary: str, timeout: float) -> str:
         "creating its profile",
     )
     user = folder / "profile" / "user"
-    (user / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    (user / "registrymodifications.xcu").write_text(SETTINGS, encoding="utf-8")
     (user / "basic" / "Standard" / "Module1.xba").write_text(_basic_module(), encoding="utf-8")
     scripts = user / "Scripts" / "python"
     pythonpath = scripts / "pythonpath"
     pythonpath.mkdir(parents=True, exist_ok=True)
     (scripts / "xl_rollover_bridge.py").write_text(BRIDGE, encoding="utf-8")
+    (scripts / "xl_rollover_driver.py").write_text(DRIVER, encoding="utf-8")
     for package in ("xl_rollover", "udfs"):
         source = Path(str(resources.files(package)))
         shutil.copytree(source, pythonpath / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # the add-in: its type from an .idl LibreOffice reads as is, its component through the profile's
+    # package registry (written after the first start, which resets that registry)
+    addin = folder / "addin"
+    addin.mkdir()
+    (addin / "xl_rollover.idl").write_text(_idl(), encoding="utf-8")
+    (addin / "xl_rollover_addin.py").write_text(_addin(pythonpath), encoding="utf-8")
+    (addin / "xl_rollover.components").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<components xmlns="http://openoffice.org/2010/uno-components">\n'
+        f'  <component loader="com.sun.star.loader.Python" uri="{(addin / "xl_rollover_addin.py").as_uri()}">\n'
+        f'    <implementation name="{SERVICE}"><service name="com.sun.star.sheet.AddIn"/></implementation>\n'
+        "  </component>\n</components>\n",
+        encoding="utf-8",
+    )
+    registry = user / "uno_packages/cache/registry/com.sun.star.comp.deployment.component.PackageRegistryBackend"
+    registry.mkdir(parents=True, exist_ok=True)
+    (registry / "unorc").write_text(
+        "[Bootstrap]\n"
+        f"UNO_SERVICES={(addin / 'xl_rollover.components').as_uri()}\n"
+        f"UNO_TYPES={(addin / 'xl_rollover.idl').as_uri()}\n",
+        encoding="utf-8",
+    )
     return url
 
 
-def recalculate(source: Path, timeout: float = 120.0) -> dict[str, Any]:
-    """Values of every cell LibreOffice computed, keyed ``SHEET!A1`` (sheet upper-cased), from a recalculated copy."""
+def recalculate(source: Path, timeout: float = 120.0, arrays: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """Values of every cell LibreOffice computed, keyed ``SHEET!A1`` (sheet upper-cased), from a recalculated copy.
+
+    ``arrays``: (sheet, range) of the array formulas that call our functions; they are evaluated
+    through the add-in, every other formula as imported.
+    """
     import openpyxl
 
     binary = soffice()
@@ -180,23 +359,40 @@ def recalculate(source: Path, timeout: float = 120.0) -> dict[str, Any]:
         work.mkdir()
         book = work / "book.xlsx"
         shutil.copyfile(source, book)
-        out = folder / "out"
+        result = folder / "out.xlsx"
+        status = folder / "status.json"
+        job = folder / "job.json"
+        job.write_text(
+            json.dumps(
+                {
+                    "input": book.as_uri(),
+                    "output": result.as_uri(),
+                    "status": str(status),
+                    "arrays": [list(a) for a in arrays],
+                    "functions": list(SPECS),
+                    "service": SERVICE,
+                }
+            ),
+            encoding="utf-8",
+        )
         _run(
             [
                 binary,
                 "--headless",
                 "--norestore",
                 f"-env:UserInstallation={url}",
-                "--convert-to",
-                "xlsx",
-                "--outdir",
-                str(out),
-                str(book),
+                "vnd.sun.star.script:xl_rollover_driver.py$run?language=Python&location=user",
             ],
             timeout,
             f"recalculating {source.name}",
+            env={**os.environ, "XLR_JOB": str(job)},
         )
-        result = out / "book.xlsx"
+        report = json.loads(status.read_text(encoding="utf-8")) if status.exists() else {}
+        if not report.get("ok"):
+            reason = (
+                report.get("error") or "it stopped without a report (is libreoffice-script-provider-python installed?)"
+            )
+            raise InputError(f"LibreOffice could not recalculate {source.name}: {reason}")
         if not result.exists():
             raise InputError(f"LibreOffice produced no workbook for {source.name}")
         workbook = openpyxl.load_workbook(result, data_only=True, read_only=True)

@@ -254,15 +254,22 @@ def _formulas_values(source: Path, messages: list[str]) -> dict[str, Any]:
 def _libreoffice_values(source: Path, messages: list[str], timeout: float) -> dict[str, Any]:
     from .libreoffice import recalculate
 
+    formulas = _formula_cells(source)
+    refs = _array_refs(source)
+    arrays = [  # array formulas calling our functions run through the add-in
+        (sheet, f"{_col_name(c0)}{r0}:{_col_name(c1)}{r1}")
+        for (sheet, anchor), (c0, r0, c1, r1) in refs.items()
+        if _CALL.search(formulas.get((sheet, anchor), ""))
+    ]
     with tempfile.TemporaryDirectory() as tmp:  # omitted arguments: Basic would see 0, like formulas
-        cells = recalculate(_prepared_copy(source, Path(tmp)), timeout)
+        cells = recalculate(_prepared_copy(source, Path(tmp)), timeout, arrays)
     for key, value in list(cells.items()):
         if isinstance(value, str) and value.split(" ", 1)[0] in EXCEL_ERRORS and " " in value:
             code, _, message = value.partition(" ")
             messages.append(message)
             cells[key] = code
     values: dict[str, Any] = dict(cells)
-    for (sheet, anchor), (c0, r0, c1, r1) in _array_refs(source).items():
+    for (sheet, anchor), (c0, r0, c1, r1) in refs.items():
         values[f"{sheet.upper()}!{anchor}"] = [
             [cells.get(f"{sheet.upper()}!{_col_name(c)}{r}") for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)
         ]

@@ -1,0 +1,65 @@
+"""Values between LibreOffice Calc and the worksheet functions; runs inside LibreOffice's own Python.
+
+Both LibreOffice bridges end here: the Basic functions that cell formulas call (through a Python
+script) and the Calc add-in that array formulas call. Calc hands ranges over as tuples of tuples and
+blank cells as ``""`` (Basic) or ``None`` (the add-in); the functions take what xlwings passes:
+2-D lists and ``None``. Nothing may raise into LibreOffice (an uncaught Python exception in a bridge
+can hang the headless process), so any failure comes back as ``#VALUE!`` text, which
+:mod:`udfs.recalc` reports as the cell's error and message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+EPOCH = dt.date(1899, 12, 30)  # day 0 of the spreadsheet serial numbers Calc uses
+
+
+def _arg(value: Any) -> Any:
+    """One argument as xlwings would pass it: ranges as 2-D lists, blanks as None."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, tuple):
+        return [[_cell_in(v) for v in row] if isinstance(row, tuple) else _cell_in(row) for row in value]
+    return value
+
+
+def _cell_in(value: Any) -> Any:
+    return None if isinstance(value, str) and value == "" else value
+
+
+def _cell_out(value: Any) -> Any:
+    """One result value as a Calc cell value: blanks as "", dates as serial numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return float((value - EPOCH).days)
+    return value
+
+
+def _error(exc: BaseException) -> str:
+    return f"#VALUE! bridge: {type(exc).__name__}: {exc}"
+
+
+def call(name: str, args: tuple[Any, ...]) -> Any:
+    """Call worksheet function ``name``: a single value, or a tuple of row tuples for an array result."""
+    try:
+        from udfs import functions
+
+        result = getattr(functions, name)(*[_arg(v) for v in args])
+        if isinstance(result, list):
+            return tuple(tuple(_cell_out(v) for v in row) for row in result)
+        return _cell_out(result)
+    except BaseException as exc:  # never let an exception reach LibreOffice
+        return _error(exc)
+
+
+def call_matrix(name: str, args: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+    """:func:`call` for the add-in, whose methods return ``sequence<sequence<any>>``: always rows of cells."""
+    result = call(name, args)
+    if isinstance(result, tuple):
+        return result if result else (("",),)
+    return ((result,),)

@@ -89,7 +89,7 @@ def test_cli_prints_named_outputs_refuses_overwrite_and_reports_error_cells(tmp_
     wb.close()
     assert main(["calc", str(tmp_path / "bad.xlsx"), "-o", str(tmp_path / "bad.out.xlsx")]) == 1
     err = capsys.readouterr().err
-    assert "S!A1: #VALUE! from =EARLY_PENALTY(1000,\"abc\")" in err and "age must be a number, not the text 'abc'" in err
+    assert 'S!A1: #VALUE! from =EARLY_PENALTY(1000,"abc")' in err and "age must be a number, not the text 'abc'" in err
     wb = xlsxwriter.Workbook(tmp_path / "unknown.xlsx")
     wb.add_worksheet("S").write_formula("B3", "=NOT_A_FUNCTION(1)")
     wb.close()
@@ -166,3 +166,22 @@ def test_libreoffice_that_does_not_answer_is_stopped_with_no_orphan(tmp_path):
         calculate(src, engine="libreoffice", timeout=0.05)
     left = subprocess.run(["pgrep", "-f", "xlr-lo-"], capture_output=True, text=True, check=False)
     assert left.stdout.strip() == "", left.stdout
+
+
+@pytest.mark.parametrize("engine", ["formulas", "libreoffice"])
+def test_an_error_inside_a_whole_column_result_is_reported_by_its_cell(tmp_path, engine):
+    """Row 3 of a whole-column EARLY_PENALTY has text for an amount: its cell, not the anchor, is named."""
+    wb = xlsxwriter.Workbook(tmp_path / "col.xlsx")
+    ws = wb.add_worksheet("S")
+    ws.write_column("A1", [10000, 2500.5, "lots", 800])
+    ws.write_column("B1", [45, 45, 45, 60])
+    ws.write_dynamic_array_formula("C1:C4", "=EARLY_PENALTY(A1:A4,B1:B4)")
+    wb.close()
+    out = tmp_path / "out.xlsx"
+    result = calculate(tmp_path / "col.xlsx", out, engine=engine)
+    assert result.errors == {"S!C3": "#VALUE!"}
+    assert result.formulas["S!C3"] == "EARLY_PENALTY(A1:A4,B1:B4)"
+    ws = openpyxl.load_workbook(out, data_only=True)["S"]
+    # 10% of 10,000 and of 2,500.50 (250.05) before 59½; nothing at 60
+    assert [ws[f"C{r}"].value for r in (1, 2, 4)] == [1000.0, 250.05, 0.0]
+    assert ws["C3"].value == "#VALUE!"

@@ -105,7 +105,9 @@ def test_roth_penalty_free_stops_at_a_taxable_conversion_inside_its_five_years()
     assert F.ROTH_PENALTY_FREE(5000.0, conversions, 2026.0, 45.0) == 5000.0
     assert F.ROTH_PENALTY_FREE(5000.0, conversions, 2029.0, 45.0) == 9000.0
     assert F.ROTH_PENALTY_FREE(5000.0, conversions, 2026.0, 60.0) == 9000.0  # 59½: no recapture stop
-    assert float(core.roth_penalty_free(5000, [(2024, 3000, 1000)], distribution_year=2026, age=45).penalty_free) == 5000.0
+    assert (
+        float(core.roth_penalty_free(5000, [(2024, 3000, 1000)], distribution_year=2026, age=45).penalty_free) == 5000.0
+    )
 
 
 def test_room_limits_and_irs_limit_against_the_table():

@@ -57,9 +57,17 @@ def call(name: str, args: tuple[Any, ...]) -> Any:
         return _error(exc)
 
 
+def _number_for_bool(value: Any) -> Any:
+    return float(value) if isinstance(value, bool) else value
+
+
 def call_matrix(name: str, args: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
-    """:func:`call` for the add-in, whose methods return ``sequence<sequence<any>>``: always rows of cells."""
+    """:func:`call` for the add-in, whose methods return ``sequence<sequence<any>>``: always rows of cells.
+
+    Calc has no boolean cell value and reads a boolean inside an add-in's array wrongly, so TRUE and
+    FALSE come back as 1 and 0 (what Calc stores for them anyway).
+    """
     result = call(name, args)
     if isinstance(result, tuple):
-        return result if result else (("",),)
-    return ((result,),)
+        return tuple(tuple(_number_for_bool(v) for v in row) for row in result) if result else (("",),)
+    return ((_number_for_bool(result),),)

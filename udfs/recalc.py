@@ -92,7 +92,7 @@ class Recalculated:
 
     values: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
-    formulas: dict[str, str] = field(default_factory=dict)  # the formula text of every formula cell
+    formulas: dict[str, str] = field(default_factory=dict)  # every formula cell's text (and an array's, per error cell)
     messages: list[str] = field(default_factory=list)
     output: Path | None = None
 
@@ -216,10 +216,16 @@ def calculate(
     for (sheet, cell), text in _formula_cells(source).items():
         result.formulas[f"{sheet}!{cell}"] = text
         grid = _grid(values.get(f"{sheet.upper()}!{cell}"))
-        first = grid[0][0] if grid else None
-        result.values[f"{sheet}!{cell}"] = first
-        if isinstance(first, str) and first in EXCEL_ERRORS:
-            result.errors[f"{sheet}!{cell}"] = first
+        result.values[f"{sheet}!{cell}"] = grid[0][0] if grid else None
+        anchor = re.match(r"([A-Z]+)(\d+)", cell)
+        assert anchor is not None
+        col0, row0 = _col_index(anchor.group(1)), int(anchor.group(2))
+        for r, row in enumerate(grid):  # an error anywhere in an array formula's range counts
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value in EXCEL_ERRORS:
+                    where = f"{sheet}!{_col_name(col0 + c)}{row0 + r}"
+                    result.errors[where] = value
+                    result.formulas.setdefault(where, text)
     if output is not None:
         result.output = _write_values(source, Path(output), values)
     return result

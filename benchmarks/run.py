@@ -61,6 +61,30 @@ def recalc_in_fresh_process(path: Path, engine: str, repeat: int) -> tuple[float
     return statistics.median(times), memory
 
 
+def bare_libreoffice(path: Path, tmp: Path, repeat: int) -> float:
+    """Median seconds of LibreOffice by itself converting ``path`` with recalculation on load (a fresh profile)."""
+    import subprocess
+
+    from udfs.libreoffice import soffice
+
+    settings = (
+        '<?xml version="1.0" encoding="UTF-8"?><oor:items xmlns:oor="http://openoffice.org/2001/registry">'
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">'
+        "<value>0</value></prop></item></oor:items>"
+    )
+    profile = tmp / "bare-profile"
+    url = profile.as_uri()
+    subprocess.run([soffice(), "--headless", "--terminate_after_init", f"-env:UserInstallation={url}"], check=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(settings)
+    command = [soffice(), "--headless", "--norestore", f"-env:UserInstallation={url}", "--convert-to", "xlsx"]
+    return median_time(
+        lambda: subprocess.run(
+            [*command, "--outdir", str(tmp / "bare-out"), str(path)], check=True, capture_output=True
+        ),
+        repeat,
+    )
+
+
 def median_time(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -189,6 +213,11 @@ def main() -> None:
                 t, memory = recalc_in_fresh_process(path, engine, repeat)
                 what = "Python process" if engine == "formulas" else "LibreOffice"
                 print(f"| {engine} | {n:,} rows | {layout} | {t:.2f} s | {what} {memory:,.0f} MB |")
+        plain = Path(tmp) / "libreoffice-plain.xlsx"
+        t = bare_libreoffice(plain, Path(tmp), args.repeat)
+        print(
+            f"| LibreOffice alone (convert-to, recalculate on load, no values read back) | {args.lo_rows:,} rows | plain | {t:.2f} s | |"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (whole run): {peak:,.0f} MB")
 

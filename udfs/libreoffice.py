@@ -34,7 +34,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from xl_rollover.errors import InputError
 
@@ -343,14 +342,12 @@ def _profile(folder: Path, binary: str, timeout: float) -> str:
     return url
 
 
-def recalculate(source: Path, timeout: float = 120.0, arrays: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
-    """Values of every cell LibreOffice computed, keyed ``SHEET!A1`` (sheet upper-cased), from a recalculated copy.
+def recalculate(source: Path, timeout: float = 120.0, arrays: Sequence[tuple[str, str]] = ()) -> bytes:
+    """The workbook LibreOffice recalculated and stored (.xlsx bytes), from a copy of ``source``.
 
     ``arrays``: (sheet, range) of the array formulas that call our functions; they are evaluated
     through the add-in, every other formula as imported.
     """
-    import openpyxl
-
     binary = soffice()
     with tempfile.TemporaryDirectory(prefix="xlr-lo-") as tmp:
         folder = Path(tmp)
@@ -395,14 +392,4 @@ def recalculate(source: Path, timeout: float = 120.0, arrays: Sequence[tuple[str
             raise InputError(f"LibreOffice could not recalculate {source.name}: {reason}")
         if not result.exists():
             raise InputError(f"LibreOffice produced no workbook for {source.name}")
-        workbook = openpyxl.load_workbook(result, data_only=True, read_only=True)
-        values: dict[str, Any] = {}
-        try:
-            for sheet in workbook.worksheets:
-                for row in sheet.iter_rows():
-                    for cell in row:
-                        if getattr(cell, "coordinate", None) and cell.value is not None:
-                            values[f"{sheet.title.upper()}!{cell.coordinate}"] = cell.value
-        finally:
-            workbook.close()
-        return values
+        return result.read_bytes()

@@ -268,7 +268,7 @@ def _libreoffice_values(source: Path, messages: list[str], timeout: float) -> di
         if _CALL.search(formulas.get((sheet, anchor), ""))
     ]
     with tempfile.TemporaryDirectory() as tmp:  # omitted arguments: Basic would see 0, like formulas
-        cells = recalculate(_prepared_copy(source, Path(tmp)), timeout, arrays)
+        cells = stored_values(recalculate(_prepared_copy(source, Path(tmp)), timeout, arrays))
     for key, value in list(cells.items()):
         if isinstance(value, str) and value.split(" ", 1)[0] in EXCEL_ERRORS and " " in value:
             code, _, message = value.partition(" ")
@@ -298,6 +298,56 @@ def _array_refs(source: Path) -> dict[tuple[str, str], tuple[int, int, int, int]
                         r1 = int(ref.group(4)) if ref.group(4) else r0
                         refs[(sheet, f"{m.group(2)}{m.group(3)}")] = (c0, r0, c1, r1)
     return refs
+
+
+_SHARED = re.compile(r"<si\b[^>]*>(.*?)</si>", re.DOTALL)
+_TEXT = re.compile(r"<t\b[^>]*>(.*?)</t>", re.DOTALL)
+_VALUE = re.compile(r"<v>(.*?)</v>", re.DOTALL)
+
+
+def stored_values(data: bytes) -> dict[str, Any]:
+    """Every stored cell value of an .xlsx written by a spreadsheet, keyed ``SHEET!A1`` (sheet upper-cased).
+
+    Reads the sheet XML directly (numbers, shared and inline text, booleans, error values): about ten
+    times faster than a general reader on a 10,000-row sheet, and it expands no entities.
+    """
+    values: dict[str, Any] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in archive.namelist():
+            xml = archive.read("xl/sharedStrings.xml").decode("utf-8")
+            shared = [_unescape("".join(_TEXT.findall(si))) for si in _SHARED.findall(xml)]
+        for sheet, part in _sheet_parts(archive).items():
+            xml = archive.read(part).decode("utf-8")
+            for m in _CELL.finditer(xml):
+                body = m.group(5) or ""
+                kind = re.search(r'\bt="([^"]*)"', m.group(1) + m.group(4))
+                kind_name = kind.group(1) if kind else "n"
+                if kind_name == "inlineStr":
+                    value: Any = _unescape("".join(_TEXT.findall(body)))
+                else:
+                    v = _VALUE.search(body)
+                    if v is None:
+                        continue
+                    text = v.group(1)
+                    if kind_name == "s":
+                        value = shared[int(text)]
+                    elif kind_name == "b":
+                        value = text.strip() == "1"
+                    elif kind_name in ("e", "str"):
+                        value = _unescape(text)
+                    else:
+                        number = float(text)
+                        value = (
+                            int(number)
+                            if number.is_integer()
+                            and abs(number) < 2**53
+                            and "." not in text
+                            and "E" not in text.upper()
+                            else number
+                        )
+                values[f"{sheet.upper()}!{m.group(2)}{m.group(3)}"] = value
+    return values
 
 
 def _grid(value: Any) -> list[list[Any]]:

@@ -185,3 +185,29 @@ def test_an_error_inside_a_whole_column_result_is_reported_by_its_cell(tmp_path,
     # 10% of 10,000 and of 2,500.50 (250.05) before 59½; nothing at 60
     assert [ws[f"C{r}"].value for r in (1, 2, 4)] == [1000.0, 250.05, 0.0]
     assert ws["C3"].value == "#VALUE!"
+
+
+def test_stored_values_reads_every_kind_of_cell(tmp_path):
+    """Numbers, shared text, booleans, error values and text formula results, as a spreadsheet stores them."""
+    from udfs.recalc import stored_values
+
+    wb = xlsxwriter.Workbook(tmp_path / "kinds.xlsx")
+    ws = wb.add_worksheet("Kinds & Co")
+    ws.write_row(0, 0, [1485, 1565.6, "basis <carried>", True, False, -0.25, 1e20])
+    ws.write_formula("A2", "=1/0", None, "#DIV/0!")
+    ws.write_formula("B2", '="a"&"b"', None, "ab")
+    ws.write_formula("C2", "=1+1", None, 2)
+    wb.close()
+    values = stored_values((tmp_path / "kinds.xlsx").read_bytes())
+    assert values == {
+        "KINDS & CO!A1": 1485,
+        "KINDS & CO!B1": 1565.6,
+        "KINDS & CO!C1": "basis <carried>",
+        "KINDS & CO!D1": True,
+        "KINDS & CO!E1": False,
+        "KINDS & CO!F1": -0.25,
+        "KINDS & CO!G1": 1e20,
+        "KINDS & CO!A2": "#DIV/0!",
+        "KINDS & CO!B2": "ab",
+        "KINDS & CO!C2": 2,
+    }

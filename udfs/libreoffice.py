@@ -177,6 +177,8 @@ def run(*_args):
             raise RuntimeError("LibreOffice could not open the workbook")
         doc.enableAutomaticCalculation(False)
         for sheet_name, ref in job["arrays"]:
+            if not doc.Sheets.hasByName(sheet_name):
+                continue  # left to the Basic functions: slower, same figures
             cells = doc.Sheets.getByName(sheet_name).getCellRangeByName(ref)
             formula = cells.getCellByPosition(0, 0).getFormula()  # API grammar, as setArrayFormula reads it
             if formula.startswith("{") and formula.endswith("}"):
@@ -272,14 +274,17 @@ def _basic_module() -> str:
 
 def soffice() -> str:
     """The LibreOffice executable, or an error saying how to install it."""
+    install = "Debian: apt-get install libreoffice-calc-nogui libreoffice-script-provider-python"
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
+            program = Path(found).resolve().parent
+            if (program / "soffice.bin").exists() and not (program / "pythonscript.py").exists():
+                raise InputError(
+                    f"LibreOffice at {program} has no Python script provider ({install}); use --engine formulas"
+                )
             return found
-    raise InputError(
-        "LibreOffice is not installed (Debian: apt-get install libreoffice-calc-nogui "
-        "libreoffice-script-provider-python); use --engine formulas"
-    )
+    raise InputError(f"LibreOffice is not installed ({install}); use --engine formulas")
 
 
 def _run(command: list[str], timeout: float, what: str, env: Mapping[str, str] | None = None) -> None:

@@ -206,18 +206,19 @@ def calculate(
         if out.exists() and not overwrite:
             raise InputError(f"{out} exists; choose another name or pass --overwrite")
     messages: list[str] = []
+    formulas = _formula_cells(source)
     if engine == "formulas":
         values = _formulas_values(source, messages)
     elif engine == "libreoffice":
-        values = _libreoffice_values(source, messages, timeout)
+        values = _libreoffice_values(source, formulas, messages, timeout)
     else:
         raise InputError(f"engine {engine!r} is not one of: formulas, libreoffice")
     result = Recalculated(values={}, messages=messages)
-    for (sheet, cell), text in _formula_cells(source).items():
+    for (sheet, cell), text in formulas.items():
         result.formulas[f"{sheet}!{cell}"] = text
-        grid = _grid(values.get(f"{sheet.upper()}!{cell}"))
+        grid = _cells(values.get(f"{sheet.upper()}!{cell}"))
         result.values[f"{sheet}!{cell}"] = grid[0][0] if grid else None
-        anchor = re.match(r"([A-Z]+)(\d+)", cell)
+        anchor = _ADDRESS.match(cell)
         assert anchor is not None
         col0, row0 = _col_index(anchor.group(1)), int(anchor.group(2))
         for r, row in enumerate(grid):  # an error anywhere in an array formula's range counts
@@ -253,14 +254,15 @@ def _formulas_values(source: Path, messages: list[str]) -> dict[str, Any]:
             continue
         sheet, _, cell = address[len(prefix) :].partition("'!")
         # a spilled (dynamic array) formula is stored under its whole range: key it by its anchor
-        values[f"{sheet}!{cell.split(':')[0]}"] = getattr(ranges, "value", ranges)
+        values[f"{sheet}!{cell.split(':')[0]}"] = _grid(getattr(ranges, "value", ranges))
     return values
 
 
-def _libreoffice_values(source: Path, messages: list[str], timeout: float) -> dict[str, Any]:
+def _libreoffice_values(
+    source: Path, formulas: dict[tuple[str, str], str], messages: list[str], timeout: float
+) -> dict[str, Any]:
     from .libreoffice import recalculate
 
-    formulas = _formula_cells(source)
     refs = _array_refs(source)
     arrays = [  # array formulas calling our functions run through the add-in
         (sheet, f"{_col_name(c0)}{r0}:{_col_name(c1)}{r1}")
@@ -289,9 +291,9 @@ def _array_refs(source: Path) -> dict[tuple[str, str], tuple[int, int, int, int]
         for sheet, part in _sheet_parts(archive).items():
             xml = archive.read(part).decode("utf-8")
             for m in _CELL.finditer(xml):
-                f = re.search(r"<f\b([^>]*)", m.group(5) or "")
+                f = _FORMULA.search(m.group(5) or "")
                 if f and 't="array"' in f.group(1):
-                    ref = re.search(r'ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', f.group(1))
+                    ref = _REF.search(f.group(1))
                     if ref:
                         c0, r0 = _col_index(ref.group(1)), int(ref.group(2))
                         c1 = _col_index(ref.group(3)) if ref.group(3) else c0
@@ -321,7 +323,7 @@ def stored_values(data: bytes) -> dict[str, Any]:
             xml = archive.read(part).decode("utf-8")
             for m in _CELL.finditer(xml):
                 body = m.group(5) or ""
-                kind = re.search(r'\bt="([^"]*)"', m.group(1) + m.group(4))
+                kind = _TYPE.search(m.group(1) + m.group(4))
                 kind_name = kind.group(1) if kind else "n"
                 if kind_name == "inlineStr":
                     value: Any = _unescape("".join(_TEXT.findall(body)))
@@ -350,7 +352,17 @@ def stored_values(data: bytes) -> dict[str, Any]:
     return values
 
 
+def _cells(value: Any) -> list[list[Any]]:
+    """A stored value as rows of cells: an array formula's rows, or one cell; [] for none."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [[value]]
+
+
 def _grid(value: Any) -> list[list[Any]]:
+    """A ``formulas`` engine value (array, range, scalar) as rows of plain cell values."""
     import numpy as np
 
     if value is None:
@@ -363,6 +375,11 @@ def _grid(value: Any) -> list[list[Any]]:
 
 
 _CELL = re.compile(r'<c\b([^>]*?)\br="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.DOTALL)
+_FORMULA = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.DOTALL)
+_REF = re.compile(r'\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_TYPE = re.compile(r'\bt="([^"]*)"')
+_ADDRESS = re.compile(r"([A-Z]+)(\d+)")
+_TYPE_ATTR = re.compile(r'\s\bt="[^"]*"')
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -391,14 +408,14 @@ def _formula_cells(source: Path) -> dict[tuple[str, str], str]:
             xml = archive.read(part).decode("utf-8")
             for m in _CELL.finditer(xml):
                 body = m.group(5) or ""
-                f = re.search(r"<f\b[^>]*?(?:/>|>(.*?)</f>)", body, re.DOTALL)
+                f = _FORMULA.search(body)
                 if f:
-                    cells[(sheet, f"{m.group(2)}{m.group(3)}")] = _unescape(f.group(1) or "")
+                    cells[(sheet, f"{m.group(2)}{m.group(3)}")] = _unescape(f.group(2) or "")
     return cells
 
 
 def _cell_xml(attrs: str, body_formula: str, value: Any) -> str:
-    attrs = re.sub(r'\s\bt="[^"]*"', "", attrs)
+    attrs = _TYPE_ATTR.sub("", attrs)
     if value is None or value == "":
         return f"<c{attrs}>{body_formula}</c>"
     if isinstance(value, bool):
@@ -434,15 +451,15 @@ def _patch_sheet(xml: str, sheet: str, values: dict[str, Any]) -> str:
         cell = f"{m.group(2)}{m.group(3)}"
         body = m.group(5) or ""
         attrs = f'{m.group(1)}r="{cell}"{m.group(4)}'
-        f = re.search(r"<f\b[^>]*?(?:/>|>.*?</f>)", body, re.DOTALL)
+        f = _FORMULA.search(body)
         if not f:
             if cell in spill:
                 return _cell_xml(attrs, "", spill.pop(cell))
             return m.group(0)
-        grid = _grid(values.get(f"{sheet.upper()}!{cell}"))
+        grid = _cells(values.get(f"{sheet.upper()}!{cell}"))
         if not grid:
             return m.group(0)
-        ref = re.search(r'\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"', f.group(0))
+        ref = _REF.search(f.group(1))
         if ref and 't="array"' in f.group(0):
             col0, row0 = _col_index(ref.group(1)), int(ref.group(2))
             for r, row in enumerate(grid):

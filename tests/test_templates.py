@@ -208,3 +208,18 @@ def test_templates_open_in_libreoffice_with_stored_values_and_no_errors(tmp_path
         shutil.copyfile(pdf, ARTIFACTS / pdf.name)
         assert any(ARTIFACTS.glob(f"{stem.name}*.png")), name
     assert os.listdir(ARTIFACTS)
+
+
+@pytest.mark.parametrize("name", sorted(BY_FILE))
+def test_libreoffice_engine_gives_each_template_the_formulas_engines_figures(name):
+    """Every formula cell of every template: both engines agree (floats to 1e-9, binary noise aside)."""
+    formulas_engine = calculate(SHIPPED / name)
+    office = calculate(SHIPPED / name, engine="libreoffice")
+    assert office.errors == {} == formulas_engine.errors
+    assert office.values.keys() == formulas_engine.values.keys()
+    for cell, value in formulas_engine.values.items():
+        other = office.values[cell]
+        if isinstance(value, float) and isinstance(other, (int, float)) and not isinstance(other, bool):
+            assert other == pytest.approx(value, rel=1e-9, abs=1e-9), (name, cell)
+        else:
+            assert other == value, (name, cell, value, other)

@@ -2,23 +2,23 @@
 
 A dedicated, throw-away LibreOffice profile holds:
 
-1. a Basic module with one function per worksheet function, each forwarding its arguments to a
-   Python script that calls :mod:`udfs.functions` (copied, with the standard-library core, into the
-   profile's ``Scripts/python/pythonpath``). Calc's .xlsx import resolves our function names to these
-   Basic functions, so every formula that calls them works as written.
-2. a Python Calc add-in (``org.xlrollover.Functions``, interface ``XFunctions`` declared in an .idl
-   file that LibreOffice reads directly, registered through the profile's package registry). Calc
-   calls an add-in with whole ranges and takes whole arrays back with no Basic in between; Basic's
-   array copies cost more than the functions themselves on a 10,000-row whole-column call. LibreOffice
-   7.4's .xlsx import cannot map a name to an add-in, and re-pointing a formula to the add-in through
-   the API costs about 5 ms a cell, so only array (whole-column) formulas are re-pointed.
+1. a Python Calc add-in (``org.xlrollover.Functions``; its interface ``XFunctions`` is declared in
+   an .idl file generated from the functions' specs, which LibreOffice reads as is, and the component
+   is registered through the profile's package registry). Calc calls an add-in with whole ranges
+   and takes whole arrays back; every method goes through :mod:`udfs.office_bridge` to
+   :mod:`udfs.functions` (copied, with the standard-library core, into the profile's Python path).
+2. a Basic module with one function per worksheet function, named as ours, each calling the add-in's
+   method: LibreOffice 7.4's .xlsx import resolves unknown names to Basic functions but cannot map a
+   name to an add-in, so every formula works as written through Basic.
 3. a driver macro that LibreOffice runs on start: it loads the workbook (recalculation on load is
-   off), re-points the array formulas that call our functions to the add-in, recalculates every
-   cell once, stores an .xlsx and quits, writing a status file with any error.
+   off), points the array (whole-column) formulas that call our functions straight at the add-in
+   (Basic's array copies cost more than the functions on a 10,000-row call; re-pointing a formula
+   costs about 1.5 ms, so single-cell formulas stay on Basic), recalculates every cell once, stores an
+   .xlsx and quits, writing a status file with any error.
 
-Every bridge catches every exception and returns the error text: an uncaught Python exception in a
-bridge function can hang the headless process. The values of the formula cells are then written into a
-copy of the original bytes (the same writer as the ``formulas`` engine), so the output keeps the
+Nothing raises into LibreOffice (an uncaught Python exception in a bridge can hang the headless
+process): errors come back as ``#VALUE!`` text. The values of the formula cells are then written into
+a copy of the original bytes (the same writer as the ``formulas`` engine), so the output keeps the
 input's formulas and formatting exactly. The process runs in its own session and is killed, with all
 its children, when it does not answer within the timeout.
 """
@@ -46,21 +46,6 @@ SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>1</value></prop></item>
 </oor:items>
 """
-
-BRIDGE = '''"""xl-rollover bridge: LibreOffice Basic -> the project's worksheet functions (generated)."""
-
-
-def call(name, args):
-    try:
-        from udfs.office_bridge import call as forward
-
-        return forward(name, args)
-    except BaseException as exc:  # never let an exception reach LibreOffice (it can hang headless)
-        return "#VALUE! bridge: " + type(exc).__name__ + ": " + str(exc)
-
-
-g_exportedScripts = (call,)
-'''
 
 #: The add-in's service; Calc names its functions ``ORG.XLROLLOVER.FUNCTIONS.<NAME>``.
 SERVICE = "org.xlrollover.Functions"
@@ -227,30 +212,34 @@ def _addin(pythonpath: Path) -> str:
 
 
 def _basic_module() -> str:
-    lines = ["REM xl-rollover: worksheet functions forwarded to Python (generated)", "Private oScript As Object", ""]
+    """Basic functions named as ours, each calling the add-in's method directly (no script provider)."""
+    lines = [
+        "REM xl-rollover: worksheet functions forwarded to the Python add-in (generated)",
+        "Private oAddIn As Object",
+        "",
+    ]
     lines += [
-        "Function XLR_CALL(sName As String, vArgs As Variant) As Variant",
-        "    If IsNull(oScript) Then",
-        '        oScript = createUnoService("com.sun.star.script.provider.MasterScriptProviderFactory")'
-        '.createScriptProvider("").getScript("vnd.sun.star.script:xl_rollover_bridge.py$call?language=Python&location=user")',
+        "Function XLR_ADDIN() As Object",
+        "    If IsNull(oAddIn) Then",
+        f'        oAddIn = createUnoService("{SERVICE}")',
         "    End If",
-        "    Dim r As Variant, out() As Variant, i As Long, j As Long",
-        "    r = oScript.invoke(Array(sName, vArgs), Array(), Array())",
-        "    If IsArray(r) Then",
-        "        If UBound(r) >= 0 Then",
-        "            If IsArray(r(0)) Then",
-        "                ReDim out(0 To UBound(r), 0 To UBound(r(0)))",
-        "                For i = 0 To UBound(r)",
-        "                    For j = 0 To UBound(r(0))",
-        "                        out(i, j) = r(i)(j)",
-        "                    Next j",
-        "                Next i",
-        "                XLR_CALL = out",
-        "                Exit Function",
-        "            End If",
-        "        End If",
+        "    XLR_ADDIN = oAddIn",
+        "End Function",
+        "",
+        "Function XLR_BACK(r As Variant) As Variant",
+        "    REM rows of cells from the add-in: one cell as a value, more as a 2-D array for Calc",
+        "    Dim out() As Variant, i As Long, j As Long",
+        "    If UBound(r) = 0 And UBound(r(0)) = 0 Then",
+        "        XLR_BACK = r(0)(0)",
+        "        Exit Function",
         "    End If",
-        "    XLR_CALL = r",
+        "    ReDim out(0 To UBound(r), 0 To UBound(r(0)))",
+        "    For i = 0 To UBound(r)",
+        "        For j = 0 To UBound(r(0))",
+        "            out(i, j) = r(i)(j)",
+        "        Next j",
+        "    Next i",
+        "    XLR_BACK = out",
         "End Function",
         "",
     ]
@@ -260,7 +249,8 @@ def _basic_module() -> str:
         lines.append(f"    Dim v({len(params) - 1}) As Variant")
         for i, p in enumerate(params):
             lines.append(f'    If IsMissing({p}) Then v({i}) = "" Else v({i}) = {p}')
-        lines.append(f'    {name} = XLR_CALL("{name}", v)')
+        args = ", ".join(f"v({i})" for i in range(len(params)))
+        lines.append(f"    {name} = XLR_BACK(XLR_ADDIN().{name}({args}))")
         lines.append("End Function")
         lines.append("")
     body = "\n".join(lines).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
@@ -317,7 +307,6 @@ def _profile(folder: Path, binary: str, timeout: float) -> str:
     scripts = user / "Scripts" / "python"
     pythonpath = scripts / "pythonpath"
     pythonpath.mkdir(parents=True, exist_ok=True)
-    (scripts / "xl_rollover_bridge.py").write_text(BRIDGE, encoding="utf-8")
     (scripts / "xl_rollover_driver.py").write_text(DRIVER, encoding="utf-8")
     for package in ("xl_rollover", "udfs"):
         source = Path(str(resources.files(package)))

@@ -1,8 +1,8 @@
 """Values between LibreOffice Calc and the worksheet functions; runs inside LibreOffice's own Python.
 
-Both LibreOffice bridges end here: the Basic functions that cell formulas call (through a Python
-script) and the Calc add-in that array formulas call. Calc hands ranges over as tuples of tuples and
-blank cells as ``""`` (Basic) or ``None`` (the add-in); the functions take what xlwings passes:
+Every call from LibreOffice ends here, through the Calc add-in's methods (array formulas call them
+directly, cell formulas through a Basic function of the same name). Calc hands ranges over as tuples
+of tuples and blank cells as ``""`` (from Basic) or ``None``; the functions take what xlwings passes:
 2-D lists and ``None``. Nothing may raise into LibreOffice (an uncaught Python exception in a bridge
 can hang the headless process), so any failure comes back as ``#VALUE!`` text, which
 :mod:`udfs.recalc` reports as the cell's error and message.
@@ -64,8 +64,8 @@ def _number_for_bool(value: Any) -> Any:
 def call_matrix(name: str, args: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
     """:func:`call` for the add-in, whose methods return ``sequence<sequence<any>>``: always rows of cells.
 
-    Calc has no boolean cell value and reads a boolean inside an add-in's array wrongly, so TRUE and
-    FALSE come back as 1 and 0 (what Calc stores for them anyway).
+    Calc has no boolean cell value and misreads a boolean inside an add-in's array (FALSE came back
+    as 1), so TRUE and FALSE come back as 1 and 0, the numbers Calc stores for them.
     """
     result = call(name, args)
     if isinstance(result, tuple):

@@ -264,14 +264,16 @@ def _basic_module() -> str:
 
 def soffice() -> str:
     """The LibreOffice executable, or an error saying how to install it."""
-    install = "Debian: apt-get install libreoffice-calc-nogui libreoffice-script-provider-python"
+    install = "Debian: apt-get install libreoffice-calc-nogui libreoffice-script-provider-python python3-uno"
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             program = Path(found).resolve().parent
-            if (program / "soffice.bin").exists() and not (program / "pythonscript.py").exists():
+            missing = [f for f in ("pythonscript.py", "pythonloader.py") if not (program / f).exists()]
+            if (program / "soffice.bin").exists() and missing:
                 raise InputError(
-                    f"LibreOffice at {program} has no Python script provider ({install}); use --engine formulas"
+                    f"LibreOffice at {program} lacks its Python support ({', '.join(missing)}; {install}); "
+                    "use --engine formulas"
                 )
             return found
     raise InputError(f"LibreOffice is not installed ({install}); use --engine formulas")

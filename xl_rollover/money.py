@@ -8,6 +8,7 @@ Floats are accepted (the Excel boundary) and converted through their shortest de
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -162,6 +163,14 @@ def plain_cents(value: object) -> int | None:
     from 0 to :data:`MAX_AMOUNT`. Anything else (text, negatives, fractions of a cent, binary noise,
     NaN) returns None so the caller hands the value to the core, which answers or explains the error.
     """
+    try:
+        return _plain_cents(value)
+    except TypeError:  # unhashable: not a number cell anyway
+        return None
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # a whole column repeats values (a broadcast basis, zeros)
+def _plain_cents(value: object) -> int | None:
     kind = type(value)
     if kind is int:
         cents = value * 100  # type: ignore[operator]

@@ -1,6 +1,6 @@
 """Benchmarks: scalar core calls/s, batch rows/s (vectorised vs the scalar loop), headless recalculation.
 
-Run:  .venv/bin/python benchmarks/run.py [--rows 1000000] [--repeat 3]
+Run:  .venv/bin/python benchmarks/run.py [--rows 1000000] [--repeat 3] [--lo-pairs 11]
 Reports the median of --repeat runs, peak memory (ru_maxrss of this process) and the machine.
 """
 
@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--recalc-rows", type=int, default=1000, help="rows for the formulas engine")
     parser.add_argument("--lo-rows", type=int, default=10_000, help="rows for the LibreOffice engine")
     parser.add_argument("--recalc-repeat", type=int, default=3, help="runs of each formulas-engine sheet")
+    parser.add_argument("--lo-pairs", type=int, default=11, help="alternating whole-column/plain LibreOffice runs")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}, {platform.platform()}"
@@ -213,7 +214,18 @@ def main() -> None:
                 t, memory = recalc_in_fresh_process(path, engine, repeat)
                 what = "Python process" if engine == "formulas" else "LibreOffice"
                 print(f"| {engine} | {n:,} rows | {layout} | {t:.2f} s | {what} {memory:,.0f} MB |")
-        plain = Path(tmp) / "libreoffice-plain.xlsx"
+        # target (c): whole-column against plain, in alternating fresh processes (the machine drifts)
+        whole, plain = Path(tmp) / "libreoffice-whole-column.xlsx", Path(tmp) / "libreoffice-plain.xlsx"
+        pairs = [
+            (recalc_in_fresh_process(whole, "libreoffice", 1)[0], recalc_in_fresh_process(plain, "libreoffice", 1)[0])
+            for _ in range(args.lo_pairs)
+        ]
+        w, pl = statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs)
+        faster = sum(a <= b for a, b in pairs)
+        print(
+            f"| libreoffice | {args.lo_rows:,} rows | whole-column / plain, {args.lo_pairs} alternating runs | "
+            f"{w:.2f} s / {pl:.2f} s: ratio {w / pl:.3f}, whole-column not slower in {faster} of {len(pairs)} |"
+        )
         t = bare_libreoffice(plain, Path(tmp), args.repeat)
         print(
             f"| LibreOffice alone (convert-to, recalculate on load, no values read back) | {args.lo_rows:,} rows | plain | {t:.2f} s | |"

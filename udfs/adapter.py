@@ -219,6 +219,22 @@ def read_table(value: Any, name: str, columns: int, labels: Sequence[str]) -> li
 
 def cases(params: Sequence[Param], values: Sequence[Any]) -> list[dict[str, Any]]:
     """Broadcast the per-case arguments into one keyword dict per case (raw cell values)."""
+    columns, n = case_columns(params, values)
+    return [case_at(columns, i) for i in range(n)]
+
+
+def case_at(columns: Mapping[str, Sequence[Any]], i: int) -> dict[str, Any]:
+    """Case ``i``'s raw values (a single cell is every case's)."""
+    return {name: col[i] if len(col) > 1 else col[0] for name, col in columns.items()}
+
+
+def broadcast(column: Sequence[Any], n: int, read: Callable[[Any], Any]) -> list[Any]:
+    """``read`` of each case's value of one argument; a single cell is read once."""
+    return [read(column[0])] * n if len(column) == 1 else [read(v) for v in column]
+
+
+def case_columns(params: Sequence[Param], values: Sequence[Any]) -> tuple[dict[str, list[Any]], int]:
+    """The per-case arguments as columns (one value per row, or a single cell for all) and the case count."""
     columns: dict[str, list[Any]] = {}
     for param, value in zip(params, values, strict=True):
         if param.kind in ("table", "output"):
@@ -230,7 +246,7 @@ def cases(params: Sequence[Param], values: Sequence[Any]) -> list[dict[str, Any]
     if wrong:
         detail = ", ".join(f"{name} has {length}" for name, length in {**lengths}.items())
         raise CellError("#VALUE!", f"ranges of different lengths ({detail} rows); use single cells or equal columns")
-    return [{name: col[i] if len(col) > 1 else col[0] for name, col in columns.items()} for i in range(n)]
+    return columns, n
 
 
 def core_kwargs(params: Sequence[Param], case: dict[str, Any]) -> dict[str, Any]:
@@ -335,7 +351,7 @@ def lite_error(message: str) -> Exception:
     return XlwingsError(message)
 
 
-def _fast_column(spec: Spec, name: str, rows: Sequence[dict[str, Any]]) -> list[list[Any]] | None:
+def _fast_column(spec: Spec, name: str, columns: Mapping[str, Sequence[Any]], n: int) -> list[list[Any]] | None:
     """A whole-column call through the spec's lean rule; cases it does not take go to the core.
 
     None when no case took the lean rule (the caller then runs the ordinary path, which also
@@ -345,19 +361,18 @@ def _fast_column(spec: Spec, name: str, rows: Sequence[dict[str, Any]]) -> list[
     scale = 10 ** spec.fast_places.get(name, 2)
     column: list[list[Any]] = []
     slow: list[int] = []
-    for i, case in enumerate(rows):
-        flat = spec.fast(case)
+    for i, flat in enumerate(spec.fast(columns, n)):
         if flat is None or name not in flat:
             slow.append(i)
             column.append([None])
             continue
         value = flat[name]
         column.append([value / scale if type(value) is int else value])
-    if len(slow) == len(rows):
+    if len(slow) == n:
         return None
     for i in slow:
         try:
-            result = spec.call(**core_kwargs(spec.params, rows[i]))
+            result = spec.call(**core_kwargs(spec.params, case_at(columns, i)))
         except Exception as exc:
             column[i] = [error_cell(error_of(exc))]
         else:
@@ -373,10 +388,11 @@ class Spec:
     params: tuple[Param, ...]
     call: Callable[..., Result]
     default_output: str | None  # a field name, or None for the label/value table
-    #: Optional lean statement of the rule for whole-column calls: one case's raw cell values to its
-    #: flat fields in integer units, or None when the case needs the core (its error or a branch the
-    #: lean rule does not model). Tests prove it gives the core's figures.
-    fast: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None
+    #: Optional lean statement of the rule for whole-column calls: the argument columns (see
+    #: :func:`case_columns`) and the case count to each case's flat fields in integer units, or None
+    #: for a case that needs the core (its error, or a branch the lean rule does not model). Tests
+    #: prove it gives the core's figures.
+    fast: Callable[[Mapping[str, Sequence[Any]], int], list[dict[str, Any] | None]] | None = None
     fast_places: Mapping[str, int] = dataclasses.field(default_factory=dict)  # places of fields that are not cents
 
 
@@ -387,7 +403,7 @@ def run(
     try:
         by_name = dict(zip((p.name for p in spec.params), values, strict=True))
         output = _output_name(by_name.get("output")) if "output" in by_name else None
-        rows = cases(spec.params, values)
+        columns, n = case_columns(spec.params, values)
         extras: dict[str, Any] = {}
         if prepare is not None:
             prepare(by_name, extras)
@@ -395,13 +411,13 @@ def run(
         return fail(error_of(exc))
 
     field = output or spec.default_output
-    if spec.fast is not None and field is not None and field != "explain" and len(rows) > 1 and not extras:
-        column = _fast_column(spec, field, rows)
+    if spec.fast is not None and field is not None and field != "explain" and n > 1 and not extras:
+        column = _fast_column(spec, field, columns, n)
         if column is not None:
             return column
 
     results: list[Result | CellError] = []
-    for case in rows:
+    for case in (case_at(columns, i) for i in range(n)):
         try:
             results.append(spec.call(**core_kwargs(spec.params, case), **extras))
         except Exception as exc:

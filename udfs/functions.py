@@ -9,7 +9,7 @@ an error cell (never a traceback) and explains itself with ``output="explain"``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from xl_rollover import limits
@@ -27,7 +27,7 @@ from xl_rollover.rules.form_8606 import form_8606, prorata_taxable
 from xl_rollover.rules.roth_ordering import roth_ira_distribution, roth_penalty_free
 from xl_rollover.rules.split import roth_rollover_split
 
-from .adapter import CellError, Param, Spec, error_of, fail, is_blank, read_table, run
+from .adapter import CellError, Param, Spec, broadcast, error_of, fail, is_blank, read_table, run
 
 
 def _plain_func(f: Any = None, **_kwargs: Any) -> Any:
@@ -86,38 +86,66 @@ def _optional_cents(value: Any) -> int | None:
     return 0 if is_blank(value) else plain_cents(value)
 
 
-def _prorata_fast(case: dict[str, Any]) -> dict[str, Any] | None:
-    """PRORATA_TAXABLE through :func:`prorata_cents` when every amount is clean and line 10 has 3 places."""
-    places = case["ratio_decimals"]
-    if not (is_blank(places) or (type(places) in (int, float) and places == 3)):
-        return None
-    amounts = (
-        plain_cents(case["converted"]),
-        plain_cents(case["basis"]),
-        plain_cents(case["year_end_value"]),
-        _optional_cents(case["distributions"]),
-        _optional_cents(case["outstanding_rollovers"]),
-    )
-    if None in amounts or amounts[0] + amounts[3] == 0:  # type: ignore[operator]
-        return None
-    return _8606.prorata_cents(*amounts)
+def _three_places(value: Any) -> bool:
+    """ratio_decimals blank or 3: Form 8606 line 10's own rounding, the one the lean rule states."""
+    return is_blank(value) or (type(value) in (int, float) and value == 3)
 
 
-_AGE_RANGE = (0.0, float(MAX_AGE))
+def _prorata_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
+    """PRORATA_TAXABLE through :func:`prorata_cents` for each case with clean amounts and line 10 at 3 places."""
+    out: list[dict[str, Any] | None] = []
+    for amounts in zip(
+        broadcast(columns["converted"], n, plain_cents),
+        broadcast(columns["basis"], n, plain_cents),
+        broadcast(columns["year_end_value"], n, plain_cents),
+        broadcast(columns["distributions"], n, _optional_cents),
+        broadcast(columns["outstanding_rollovers"], n, _optional_cents),
+        broadcast(columns["ratio_decimals"], n, _three_places),
+        strict=True,
+    ):
+        conv, basis, year_end, dist, outstanding, places_ok = amounts
+        if not places_ok or conv is None or basis is None or year_end is None or dist is None or outstanding is None:
+            out.append(None)
+        elif conv + dist == 0:
+            out.append(None)  # nothing to prorate: the core says so
+        else:
+            out.append(_8606.prorata_cents(conv, basis, year_end, dist, outstanding))
+    return out
+
+
+_MAX_AGE = float(MAX_AGE)
 _HALF_59 = float(HALF_59)  # exact in binary, so the comparison is the core's Decimal one
 
 
-def _penalty_fast(case: dict[str, Any]) -> dict[str, Any] | None:
+def _years(value: Any) -> float | None:
+    """An age given as a number of years within the core's range, else None (dates, text: the core)."""
+    if type(value) in (int, float) and 0.0 <= value <= _MAX_AGE:
+        return float(value)
+    return None
+
+
+def _ten_percent_account(value: Any) -> bool:
+    return is_blank(value) or (isinstance(value, str) and value.strip().upper() in _penalty.TEN_PERCENT_ACCOUNTS)
+
+
+def _penalty_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
     """EARLY_PENALTY through :func:`penalty_cents`: a clean amount, an age in years, no exception."""
-    if not all(is_blank(case[k]) for k in ("exception", "exception_amount", "tax_year", "simple_first_two_years")):
-        return None
-    kind = case["account_type"]
-    if not (is_blank(kind) or (isinstance(kind, str) and kind.strip().upper() in _penalty.TEN_PERCENT_ACCOUNTS)):
-        return None
-    taxable, age = plain_cents(case["taxable_amount"]), case["age"]
-    if taxable is None or type(age) not in (int, float) or not _AGE_RANGE[0] <= age <= _AGE_RANGE[1]:
-        return None
-    return _penalty.penalty_cents(taxable, age >= _HALF_59)
+    out: list[dict[str, Any] | None] = []
+    for taxable, age, plain_account, *blanks in zip(
+        broadcast(columns["taxable_amount"], n, plain_cents),
+        broadcast(columns["age"], n, _years),
+        broadcast(columns["account_type"], n, _ten_percent_account),
+        *(
+            broadcast(columns[k], n, is_blank)
+            for k in ("exception", "exception_amount", "tax_year", "simple_first_two_years")
+        ),
+        strict=True,
+    ):
+        if taxable is None or age is None or not plain_account or not all(blanks):
+            out.append(None)
+        else:
+            out.append(_penalty.penalty_cents(taxable, age >= _HALF_59))
+    return out
 
 
 # --- ROTH_ROLLOVER_SPLIT -------------------------------------------------------------------
@@ -231,7 +259,7 @@ PRORATA = Spec(
     ),
     prorata_taxable,
     "taxable_conversion",
-    fast=lambda case: _prorata_fast(case),
+    fast=lambda columns, n: _prorata_fast(columns, n),
     fast_places=_8606.CENTS_PLACES,
 )
 
@@ -355,7 +383,7 @@ PENALTY = Spec(
     ),
     early_penalty,
     "penalty",
-    fast=lambda case: _penalty_fast(case),
+    fast=lambda columns, n: _penalty_fast(columns, n),
     fast_places=_penalty.CENTS_PLACES,
 )
 

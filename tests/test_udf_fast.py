@@ -117,3 +117,12 @@ def test_the_lean_path_is_taken_for_clean_columns(name, monkeypatch):
         else [[[1000.0], [2000.0]], 45.0, None, None, None, None, None, None]
     )
     assert adapter.run(lean, args) == adapter.run(spec, args)
+
+
+def test_a_defect_in_the_lean_rule_falls_back_to_the_core():
+    def broken(_columns, _n):
+        raise ZeroDivisionError("lean rule defect")
+
+    spec = dataclasses.replace(SPECS["PRORATA_TAXABLE"], fast=broken)
+    args = [[[7500.0], [7600.0]], 7500.0, 1850.0, None, None, None, None]
+    assert adapter.run(spec, args) == [[1485.0], [1565.6]]  # the core's figures (test_recalc, hand-checked)

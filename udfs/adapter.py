@@ -217,12 +217,6 @@ def read_table(value: Any, name: str, columns: int, labels: Sequence[str]) -> li
     return out
 
 
-def cases(params: Sequence[Param], values: Sequence[Any]) -> list[dict[str, Any]]:
-    """Broadcast the per-case arguments into one keyword dict per case (raw cell values)."""
-    columns, n = case_columns(params, values)
-    return [case_at(columns, i) for i in range(n)]
-
-
 def case_at(columns: Mapping[str, Sequence[Any]], i: int) -> dict[str, Any]:
     """Case ``i``'s raw values (a single cell is every case's)."""
     return {name: col[i] if len(col) > 1 else col[0] for name, col in columns.items()}
@@ -361,7 +355,11 @@ def _fast_column(spec: Spec, name: str, columns: Mapping[str, Sequence[Any]], n:
     scale = 10 ** spec.fast_places.get(name, 2)
     column: list[list[Any]] = []
     slow: list[int] = []
-    for i, flat in enumerate(spec.fast(columns, n)):
+    try:
+        flats = spec.fast(columns, n)
+    except Exception:  # a defect in the lean rule must not reach the sheet: the core answers instead
+        return None
+    for i, flat in enumerate(flats):
         if flat is None or name not in flat:
             slow.append(i)
             column.append([None])

@@ -259,7 +259,7 @@ PRORATA = Spec(
     ),
     prorata_taxable,
     "taxable_conversion",
-    fast=lambda columns, n: _prorata_fast(columns, n),
+    fast=_prorata_fast,
     fast_places=_8606.CENTS_PLACES,
 )
 
@@ -383,7 +383,7 @@ PENALTY = Spec(
     ),
     early_penalty,
     "penalty",
-    fast=lambda columns, n: _penalty_fast(columns, n),
+    fast=_penalty_fast,
     fast_places=_penalty.CENTS_PLACES,
 )
 

@@ -50,7 +50,7 @@ SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 #: The add-in's service; Calc names its functions ``ORG.XLROLLOVER.FUNCTIONS.<NAME>``.
 SERVICE = "org.xlrollover.Functions"
 
-ADDIN = '''"""xl-rollover Calc add-in: array formulas call the worksheet functions with whole ranges (generated)."""
+ADDIN = '''"""xl-rollover Calc add-in: the worksheet functions for Calc, arrays in and out (generated)."""
 
 import sys
 

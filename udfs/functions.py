@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from xl_rollover import limits
-from xl_rollover.age import HALF_59, MAX_AGE
+from xl_rollover.age import MAX_AGE
 from xl_rollover.money import plain_cents
 from xl_rollover.rules import early_penalty as _penalty
 from xl_rollover.rules import form_8606 as _8606
@@ -114,7 +114,6 @@ def _prorata_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str
 
 
 _MAX_AGE = float(MAX_AGE)
-_HALF_59 = float(HALF_59)  # exact in binary, so the comparison is the core's Decimal one
 
 
 def _years(value: Any) -> float | None:
@@ -144,7 +143,7 @@ def _penalty_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str
         if taxable is None or age is None or not plain_account or not all(blanks):
             out.append(None)
         else:
-            out.append(_penalty.penalty_cents(taxable, age >= _HALF_59))
+            out.append(_penalty.penalty_cents(taxable, age))
     return out
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .age import HALF_59, MAX_AGE
+from .age import MAX_AGE
 from .errors import XlRolloverError
 from .explain import Result
 from .money import MAX_CENTS
@@ -107,8 +107,7 @@ def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         kinds = account.astype(str).str.strip().str.upper()
         plain &= _blank(account, n) | kinds.isin(TEN_PERCENT_ACCOUNTS).to_numpy()
     ok = ok_t & ok_age & plain
-    old = age >= float(HALF_59)  # whole and half years are exact in binary: same test as Age.is_59_5_or_over
-    result = pd.DataFrame(penalty_cents(taxable, old, _Columns), index=frame.index)
+    result = pd.DataFrame(penalty_cents(taxable, np.where(ok_age, age, 0.0), _Columns), index=frame.index)
     return result, pd.Series(ok, index=frame.index)
 
 

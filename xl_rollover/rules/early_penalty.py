@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import limits
-from ..age import parse_age
+from ..age import HALF_59, parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
 from ..money import SCALAR, ZERO, fmt, half_up_div, times, to_money
@@ -215,14 +215,17 @@ TEN_PERCENT_ACCOUNTS = frozenset({"IRA", "TRADITIONAL_IRA", "SEP_IRA", "401K", "
 CENTS_PLACES: dict[str, int] = {"rate": 2}
 
 
-def penalty_cents(taxable: Any, at_least_59_5: Any, ops: Any = SCALAR) -> dict[str, Any]:
+def penalty_cents(taxable: Any, age_years: Any, ops: Any = SCALAR) -> dict[str, Any]:
     """:func:`early_penalty` with no exception in integer cents, for one case or whole columns.
 
     The §72(t)(1) rate (from the limits table, as the core takes it) on the taxable amount unless
     age 59½ is attained (§72(t)(2)(A)(i)), rounded half-up to the cent; for the account types in
     :data:`TEN_PERCENT_ACCOUNTS` and no exception, amount or tax year. Cents as ints or numpy
-    arrays (``ops`` numpy's ``where``); keys are :meth:`Result.flat`'s. Tests prove it equal to the core.
+    arrays (``ops`` numpy's ``where``), the age in years as a float or float array (59.5 is exact
+    in binary, so the comparison is :attr:`Age.is_59_5_or_over`'s); keys are :meth:`Result.flat`'s.
+    Tests prove it equal to the core.
     """
+    at_least_59_5 = age_years >= float(HALF_59)
     rate, _ = limits.value(RATE_PARAMETER, None)
     hundredths = int(rate * 100)
     penalized = ops.where(at_least_59_5, 0, taxable)

@@ -211,3 +211,19 @@ def test_stored_values_reads_every_kind_of_cell(tmp_path):
         "KINDS & CO!B2": "ab",
         "KINDS & CO!C2": 2,
     }
+
+
+def test_a_workbook_libreoffice_cannot_open_is_reported_not_waited_for(tmp_path):
+    """The driver macro reports LibreOffice's own reason through its status file, and LibreOffice quits."""
+    import subprocess
+
+    from udfs import libreoffice
+
+    text = tmp_path / "notes.xlsx"  # calc would refuse it first; the engine is handed it directly here
+    text.write_text("not a workbook\n")
+    with pytest.raises(
+        InputError, match=r"LibreOffice could not recalculate notes\.xlsx: .*could not open the workbook"
+    ):
+        libreoffice.recalculate(text, timeout=60)
+    left = subprocess.run(["pgrep", "-f", "xlr-lo-"], capture_output=True, text=True, check=False)
+    assert left.stdout.strip() == "", left.stdout

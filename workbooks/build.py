@@ -21,6 +21,8 @@ from typing import Any
 import xlsxwriter
 
 from udfs import functions
+from xl_rollover.age import MAX_AGE
+from xl_rollover.money import MAX_AMOUNT
 
 HERE = Path(__file__).resolve().parent
 FIXED_DATE = dt.datetime(2026, 1, 1)
@@ -449,55 +451,24 @@ def _validation(kind: str, label: str, choices: Sequence[str] = (), source: str 
         return {"validate": "list", "source": source or list(choices), "error_message": f"Pick {label} from the list."}
     if kind == "flag":
         return {"validate": "list", "source": ["TRUE", "FALSE"], "error_message": "TRUE or FALSE."}
-    if kind == "date":
-        return {
-            "validate": "date",
-            "criteria": "between",
-            "minimum": dt.date(1900, 1, 1),
-            "maximum": dt.date(2150, 12, 31),
-            "error_message": "A date (YYYY-MM-DD).",
-        }
-    if kind == "year":
-        return {
-            "validate": "integer",
-            "criteria": "between",
-            "minimum": 1975,
-            "maximum": 2100,
-            "error_message": "A tax year, e.g. 2026.",
-        }
-    if kind in ("age",):
-        return {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": 125,
-            "error_message": "An age in years (0-125).",
-        }
-    if kind == "rate":
-        return {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": 1,
-            "error_message": "A rate from 0% to 100%.",
-        }
-    if kind == "count":
-        return {
-            "validate": "integer",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": 1000,
-            "error_message": "A whole number.",
-        }
-    if kind in ("money", "number"):
-        return {
-            "validate": "decimal",
-            "criteria": "between",
-            "minimum": 0,
-            "maximum": 1e12,
-            "error_message": "A dollar amount of 0 or more.",
-        }
-    return {"validate": "any"}
+    rule = _RANGES.get(kind)
+    if rule is None:
+        return {"validate": "any"}
+    validate, low, high, message = rule
+    return {"validate": validate, "criteria": "between", "minimum": low, "maximum": high, "error_message": message}
+
+
+#: Excel data validation of numeric inputs by kind: type, lowest, highest, message. Ages and amounts
+#: take the core's own limits (what the functions would refuse), so the sheet refuses them first.
+_RANGES: dict[str, tuple[str, Any, Any, str]] = {
+    "date": ("date", dt.date(1900, 1, 1), dt.date(2150, 12, 31), "A date (YYYY-MM-DD)."),
+    "year": ("integer", 1975, 2100, "A tax year, e.g. 2026."),
+    "age": ("decimal", 0, int(MAX_AGE), f"An age in years (0-{int(MAX_AGE)})."),
+    "rate": ("decimal", 0, 1, "A rate from 0% to 100%."),
+    "count": ("integer", 0, 1000, "A whole number."),
+    "money": ("decimal", 0, float(MAX_AMOUNT), "A dollar amount of 0 or more."),
+    "number": ("decimal", 0, float(MAX_AMOUNT), "A dollar amount of 0 or more."),
+}
 
 
 def _sources(ws: Any, t: Template, f: dict[str, Any]) -> None:

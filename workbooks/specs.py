@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -400,7 +401,7 @@ _prefix_options(SEPARATION)
 # --- 2. In-service after-tax rollovers -------------------------------------------------------------------
 
 
-def _sweep_taxable(v: dict[str, Any], per_year: int) -> float:
+def _sweep_taxable(per_year: int, v: dict[str, Any]) -> float:
     """Hand formula mirrored by the sheet: contributions spread evenly, half a sweep interval of growth."""
     per = Decimal(str(v["in_annual_after_tax"])) / per_year
     return _money(Decimal(str(_money(per * Decimal(str(v["in_return"])) / per_year / 2))) * per_year)
@@ -505,29 +506,20 @@ IN_SERVICE = Template(
                     why="taxable per sweep × sweeps",
                     cite="IRC §72(e)(8), each sweep a separate distribution",
                 ),
-                Output(
-                    "out_monthly",
-                    "Same year swept monthly (12)",
-                    formula="ROUND(ROUND({in_annual_after_tax}/12*{in_return}/12/2,2)*12,2)",
-                    py=lambda v: _sweep_taxable(v, 12),
-                    why="taxable total at 12 sweeps",
-                    cite="same assumption",
-                ),
-                Output(
-                    "out_quarterly",
-                    "Same year swept quarterly (4)",
-                    formula="ROUND(ROUND({in_annual_after_tax}/4*{in_return}/4/2,2)*4,2)",
-                    py=lambda v: _sweep_taxable(v, 4),
-                    why="taxable total at 4 sweeps",
-                    cite="same assumption",
-                ),
-                Output(
-                    "out_paycheck",
-                    "Same year swept per paycheck (26)",
-                    formula="ROUND(ROUND({in_annual_after_tax}/26*{in_return}/26/2,2)*26,2)",
-                    py=lambda v: _sweep_taxable(v, 26),
-                    why="taxable total at 26 sweeps",
-                    cite="same assumption",
+                *(
+                    Output(
+                        name,
+                        label,
+                        formula=f"ROUND(ROUND({{in_annual_after_tax}}/{n}*{{in_return}}/{n}/2,2)*{n},2)",
+                        py=functools.partial(_sweep_taxable, n),
+                        why=f"taxable total at {n} sweeps",
+                        cite="same assumption",
+                    )
+                    for name, label, n in (
+                        ("out_monthly", "Same year swept monthly (12)", 12),
+                        ("out_quarterly", "Same year swept quarterly (4)", 4),
+                        ("out_paycheck", "Same year swept per paycheck (26)", 26),
+                    )
                 ),
             ),
         ),

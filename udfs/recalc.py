@@ -35,6 +35,7 @@ from xl_rollover.errors import InputError
 
 from . import functions
 from .adapter import EXCEL_ERRORS
+from .ooxml import keep_stored_values, unescape_xstring, xml_text
 from .safe_xlsx import check_workbook
 
 _OURS = tuple(functions.SPECS)
@@ -318,7 +319,7 @@ def stored_values(data: bytes) -> dict[str, Any]:
         shared: list[str] = []
         if "xl/sharedStrings.xml" in archive.namelist():
             xml = archive.read("xl/sharedStrings.xml").decode("utf-8")
-            shared = [_unescape("".join(_TEXT.findall(si))) for si in _SHARED.findall(xml)]
+            shared = [unescape_xstring(_unescape("".join(_TEXT.findall(si)))) for si in _SHARED.findall(xml)]
         for sheet, part in _sheet_parts(archive).items():
             xml = archive.read(part).decode("utf-8")
             for m in _CELL.finditer(xml):
@@ -326,7 +327,7 @@ def stored_values(data: bytes) -> dict[str, Any]:
                 kind = _TYPE.search(m.group(1) + m.group(4))
                 kind_name = kind.group(1) if kind else "n"
                 if kind_name == "inlineStr":
-                    value: Any = _unescape("".join(_TEXT.findall(body)))
+                    value: Any = unescape_xstring(_unescape("".join(_TEXT.findall(body))))
                 else:
                     v = _VALUE.search(body)
                     if v is None:
@@ -336,7 +337,9 @@ def stored_values(data: bytes) -> dict[str, Any]:
                         value = shared[int(text)]
                     elif kind_name == "b":
                         value = text.strip() == "1"
-                    elif kind_name in ("e", "str"):
+                    elif kind_name == "str":
+                        value = unescape_xstring(_unescape(text))
+                    elif kind_name == "e":
                         value = _unescape(text)
                     else:
                         number = float(text)
@@ -425,7 +428,7 @@ def _cell_xml(attrs: str, body_formula: str, value: Any) -> str:
     text = str(value)
     if text in EXCEL_ERRORS:
         return f'<c{attrs} t="e">{body_formula}<v>{escape(text)}</v></c>'
-    return f'<c{attrs} t="str">{body_formula}<v>{escape(text)}</v></c>'
+    return f'<c{attrs} t="str">{body_formula}<v>{xml_text(text)}</v></c>'
 
 
 def _write_values(source: Path, output: Path, values: dict[str, Any]) -> Path:
@@ -437,6 +440,8 @@ def _write_values(source: Path, output: Path, values: dict[str, Any]) -> Path:
             sheet = parts.get(info.filename)
             if sheet is not None:
                 data = _patch_sheet(data.decode("utf-8"), sheet, values).encode("utf-8")
+            elif info.filename == "xl/workbook.xml":  # stored values must survive opening (see udfs.ooxml)
+                data = keep_stored_values(data.decode("utf-8")).encode("utf-8")
             zout.writestr(info, data)
     tmp = output.with_name(output.name + ".part")
     tmp.write_bytes(buffer.getvalue())

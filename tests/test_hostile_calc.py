@@ -1,0 +1,125 @@
+"""`xl-rollover calc` against hostile and damaged workbooks (issue 15): each attack is a small generated fixture.
+
+Every refusal is checked the same way (:func:`refused`): no traceback, one line on stderr naming the
+reason, the documented exit code (README: 2 for bad input, 3 for what is not supported), the input's
+bytes unchanged, and nothing left at the output path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+from xml.parsers import expat
+
+import pytest
+import xlsxwriter
+
+from udfs.ooxml import CALC_FEATURES, CALC_ID, escape_xstring, unescape_xstring
+from xl_rollover.cli import main
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refused(capsys, source: Path, output: Path, code: int, reason: str, *extra: str) -> str:
+    """Run calc and check the refusal: exit code, one clear line, input unchanged, nothing at the output."""
+    before = digest(source) if source.is_file() else None
+    assert main(["calc", str(source), "-o", str(output), *extra]) == code
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith("xl-rollover: "), lines[0]
+    assert reason in lines[0], lines[0]
+    assert "Traceback" not in captured.err + captured.out
+    if before is not None:
+        assert digest(source) == before
+    if not output.is_dir():
+        assert not output.exists() and not output.is_symlink()
+    return lines[0]
+
+
+def parse_every_part(path: Path) -> list[str]:
+    """Parse every XML part of a written workbook (expat, no DTD); return the part names."""
+    names = []
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                parser = expat.ParserCreate()
+                parser.Parse(archive.read(info), True)  # raises ExpatError when not well-formed
+                names.append(info.filename)
+    return names
+
+
+def plain_book(path: Path) -> Path:
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("S")
+    ws.write_row(0, 0, [7500, 7500, 1850])
+    ws.write_formula("D1", "=PRORATA_TAXABLE(A1,B1,C1)")
+    wb.close()
+    return path
+
+
+def test_xstring_escapes_what_xml_cannot_carry_and_round_trips():
+    """ECMA-376 Part 1 §22.9.2.19: BEL is _x0007_; a literal _x0041_ is protected as _x005F_x0041_."""
+    assert escape_xstring("\x07x") == "_x0007_x"
+    assert escape_xstring("_x0041_") == "_x005F_x0041_"
+    assert escape_xstring("tab\tline\ncr\r") == "tab\tline\ncr\r"
+    for text in ("\x00\x1f\ufffe\uffff", "_x0041_", "plain", "a_x12_b", "\ud800"):
+        assert unescape_xstring(escape_xstring(text)) == text
+
+
+@pytest.mark.parametrize("engine", ["formulas", "libreoffice"])
+def test_control_characters_in_results_are_escaped_and_every_part_parses(tmp_path, engine):
+    """A cell =CHAR(7)&"x" (an Excel-shaped sheet: shared strings, styles, a defined name) writes _x0007_x."""
+    source = tmp_path / "excel_shaped.xlsx"
+    wb = xlsxwriter.Workbook(source)
+    ws = wb.add_worksheet("Functions")
+    bold = wb.add_format({"bold": True})
+    ws.write_row(0, 0, ["code", "text", "sum"], bold)
+    ws.write_row(1, 0, [7, "a & <b>", 2])
+    ws.write_formula("B3", '=CHAR(A2)&"x"')
+    ws.write_formula("C3", "=C2*3")
+    ws.write_formula("D3", "=PRORATA_TAXABLE(7500,7500,1850)")
+    wb.define_name("Taxable", "=Functions!$D$3")
+    wb.close()
+    out = tmp_path / "out.xlsx"
+    assert main(["calc", str(source), "-o", str(out), "--engine", engine]) == 0
+    assert "xl/worksheets/sheet1.xml" in parse_every_part(out)
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>_x0007_x</v>" in sheet
+    assert "<v>6</v>" in sheet or "<v>6.0</v>" in sheet
+    assert "<v>1485.0</v>" in sheet or "<v>1485</v>" in sheet  # 7500 x (1 - 7500/9350), hand-worked in test_recalc
+
+
+def test_output_keeps_stored_values_on_open(tmp_path):
+    """Issue 13 point 1: no fullCalcOnLoad, calcId 191029 and Excel 365's calcFeatures (ECMA-376 §18.2.2)."""
+    source = plain_book(tmp_path / "in.xlsx")
+    assert 'fullCalcOnLoad="1"' in zipfile.ZipFile(source).read("xl/workbook.xml").decode()  # XlsxWriter's default
+    out = tmp_path / "out.xlsx"
+    assert main(["calc", str(source), "-o", str(out)]) == 0
+    workbook = zipfile.ZipFile(out).read("xl/workbook.xml").decode()
+    assert "fullCalcOnLoad" not in workbook
+    assert f'<calcPr calcId="{CALC_ID}"/>' in workbook and CALC_ID == 191029
+    for feature in CALC_FEATURES:
+        assert f'<xcalcf:feature name="{feature}"/>' in workbook
+    parse_every_part(out)
+
+
+def test_keep_stored_values_adds_or_rewrites_calc_pr_in_schema_order():
+    from udfs.ooxml import CALC_FEATURES_EXT, keep_stored_values
+
+    plain = "<workbook><sheets/><definedNames/><oleSize ref='A1'/></workbook>"
+    assert keep_stored_values(plain) == (
+        f"<workbook><sheets/><definedNames/><calcPr calcId=\"191029\"/><oleSize ref='A1'/>"
+        f"<extLst>{CALC_FEATURES_EXT}</extLst></workbook>"
+    )
+    prefixed = (
+        '<x:workbook><x:calcPr fullCalcOnLoad="1" calcId="124519" calcMode="auto"/><x:extLst></x:extLst></x:workbook>'
+    )
+    assert keep_stored_values(prefixed) == (
+        f'<x:workbook><x:calcPr calcId="191029" calcMode="auto"/><x:extLst>{CALC_FEATURES_EXT}</x:extLst></x:workbook>'
+    )
+    twice = keep_stored_values(keep_stored_values(plain))
+    assert twice == keep_stored_values(plain)

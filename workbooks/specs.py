@@ -732,8 +732,9 @@ EARLY = Template(
         "For exceptions limited to expenses or a dollar cap, enter the amount it covers.",
     ),
     not_covered=(
-        "Exception 99 (several exceptions at once: split the distribution), 16 (Form 8915-F disasters), "
-        "state penalties, Roth IRA ordering (see roth_ira_withdrawal).",
+        "Exception 99 (several exceptions at once: split the distribution), 16 (annuity contracts, the part "
+        "allocable to investment before August 14, 1982: not these account types), qualified disaster recovery "
+        "distributions (Form 8915-F), state penalties, Roth IRA ordering (see roth_ira_withdrawal).",
     ),
     inputs=(
         (

@@ -3,6 +3,12 @@
 The tables live in ``xl_rollover/data/*.csv`` (columns ``year, parameter, filing_status, value,
 source``). A row with no year is a statutory constant that is not indexed (a rate, a cap fixed in
 the Code) and answers for every year. Adding a tax year is adding rows; nothing here changes.
+
+A ``source`` cell is ``<primary authority>; x-check: <cross-checks>``: the part before the first
+``x-check:`` names only primary authority (the Code, Treasury regulations, IRS notices, revenue
+procedures, publications, forms and their instructions) and is what explanations, the CLI and the
+worksheet functions show; the cross-checks after it (IRS web pages, other open-source tables, news
+and vendor restatements) are for maintainers only and never reach a client (``LimitRow.cross_check``).
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from .explain import Result, Step
 from .money import to_decimal
 
 _TABLES = ("irs_limits.csv", "penalty_exception_limits.csv")
+#: Separator between a source cell's primary authority and its maintainers' cross-checks.
+CROSS_CHECK = "x-check:"
 
 #: Filing statuses accepted by the API, and the column of the limits table each one reads.
 FILING_STATUSES: dict[str, str] = {
@@ -39,7 +47,14 @@ class LimitRow:
     parameter: str
     filing_status: str
     value: Decimal
-    source: str
+    source: str  # primary authority only: what a client is shown
+    cross_check: str = ""  # secondary cross-checks, for maintainers (never shown)
+
+
+def split_source(text: str) -> tuple[str, str]:
+    """A source cell as (primary authority, cross-checks), split at the first ``x-check:``."""
+    primary, _, checks = text.partition(CROSS_CHECK)
+    return primary.strip().rstrip(";").strip(), checks.strip()
 
 
 @cache
@@ -50,13 +65,15 @@ def _rows() -> tuple[LimitRow, ...]:
         text = (folder / table).read_text(encoding="utf-8")
         for record in csv.DictReader(io.StringIO(text)):
             year = record["year"].strip()
+            primary, checks = split_source(record["source"])
             rows.append(
                 LimitRow(
                     year=int(year) if year else None,
                     parameter=record["parameter"].strip(),
                     filing_status=record["filing_status"].strip(),
                     value=Decimal(record["value"].strip()),
-                    source=record["source"].strip(),
+                    source=primary,
+                    cross_check=checks,
                 )
             )
     return tuple(rows)

@@ -44,7 +44,7 @@ def in_plan_roth_rollover(amount: object, basis: object, year: object) -> InPlan
             rule="the amount rolled less any basis is includible in the year of the rollover; the 10% additional tax does "
             "not apply to it; withdrawn from the designated Roth account within five taxable years, the taxable amount is "
             "subject to the 10% tax",
-            citation="IRC §402A(c)(4); IRS 'Retirement topics - Designated Roth account' (in-plan Roth rollovers); Notice 2010-84",
+            citation="IRC §402A(c)(4); Notice 2010-84",
             inputs={"amount": rolled, "basis": b, "year": y},
             outputs={"taxable": taxable, "penalty": ZERO, "recapture_ends": ends},
         ),

@@ -1,8 +1,9 @@
 """The §72(t)(2) exceptions, numbered as on Form 5329 line 2, with where each applies.
 
-Scope columns follow the IRS table "Retirement topics - Exceptions to tax on early distributions"
-(reviewed 11-Dec-2025); numbers follow the Form 5329 line 2 list (2024-2025 instructions, as
-restated by two secondary sources). Dollar caps are data (``data/penalty_exception_limits.csv``).
+Numbers follow the Form 5329 line 2 list of the current (2024-2025) instructions; the scope columns
+were checked (by maintainers, not cited to clients) against the IRS web table "Retirement topics -
+Exceptions to tax on early distributions" (reviewed 11-Dec-2025). Citations name primary authority
+only. Dollar caps are data (``data/penalty_exception_limits.csv``).
 """
 
 from __future__ import annotations
@@ -81,13 +82,13 @@ class PenaltyException:
         )
 
 
-_TABLE = "IRS 'Exceptions to tax on early distributions' table"
+_LINE2 = "Instructions for Form 5329, line 2, exception"
 EXCEPTIONS: tuple[PenaltyException, ...] = (
     PenaltyException(
         "separation_55",
         "01",
         "separation from service in or after the year of reaching age 55 (50 for public safety employees)",
-        f"IRC §72(t)(2)(A)(v), §72(t)(10); {_TABLE}",
+        f"IRC §72(t)(2)(A)(v), §72(t)(10); {_LINE2} 01",
         plan=True,
         ira=False,
     ),
@@ -95,7 +96,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "sepp",
         "02",
         "series of substantially equal periodic payments",
-        f"IRC §72(t)(2)(A)(iv), §72(t)(3)(B); {_TABLE}",
+        f"IRC §72(t)(2)(A)(iv), §72(t)(3)(B); {_LINE2} 02",
         plan=True,
         ira=True,
     ),
@@ -103,7 +104,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "disability",
         "03",
         "total and permanent disability",
-        f"IRC §72(t)(2)(A)(iii), §72(m)(7); {_TABLE}",
+        f"IRC §72(t)(2)(A)(iii), §72(m)(7); {_LINE2} 03",
         plan=True,
         ira=True,
     ),
@@ -111,7 +112,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "death",
         "04",
         "distribution to a beneficiary or estate after the owner's death",
-        f"IRC §72(t)(2)(A)(ii); {_TABLE}",
+        f"IRC §72(t)(2)(A)(ii); {_LINE2} 04",
         plan=True,
         ira=True,
     ),
@@ -119,7 +120,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "medical",
         "05",
         "unreimbursed medical expenses above 7.5% of AGI",
-        f"IRC §72(t)(2)(B), §213; {_TABLE}",
+        f"IRC §72(t)(2)(B), §213; {_LINE2} 05",
         plan=True,
         ira=True,
         amount_role="expenses",
@@ -129,7 +130,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "qdro",
         "06",
         "payment to an alternate payee under a QDRO",
-        f"IRC §72(t)(2)(C), §72(t)(3)(A); {_TABLE}",
+        f"IRC §72(t)(2)(C), §72(t)(3)(A); {_LINE2} 06",
         plan=True,
         ira=False,
     ),
@@ -137,7 +138,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "health_insurance",
         "07",
         "health insurance premiums while unemployed",
-        f"IRC §72(t)(2)(D); {_TABLE}",
+        f"IRC §72(t)(2)(D); {_LINE2} 07",
         plan=False,
         ira=True,
         amount_role="expenses",
@@ -147,7 +148,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "higher_education",
         "08",
         "qualified higher education expenses",
-        f"IRC §72(t)(2)(E), §72(t)(7); {_TABLE}",
+        f"IRC §72(t)(2)(E), §72(t)(7); {_LINE2} 08",
         plan=False,
         ira=True,
         amount_role="expenses",
@@ -157,7 +158,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "first_home",
         "09",
         "qualified first-time homebuyer distribution ($10,000 lifetime)",
-        f"IRC §72(t)(2)(F), §72(t)(8); {_TABLE}",
+        f"IRC §72(t)(2)(F), §72(t)(8); {_LINE2} 09",
         plan=False,
         ira=True,
         amount_role="capped",
@@ -165,13 +166,13 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         cap_parameter="first_home_lifetime_cap_72t8B",
     ),
     PenaltyException(
-        "irs_levy", "10", "IRS levy on the account", f"IRC §72(t)(2)(A)(vii); {_TABLE}", plan=True, ira=True
+        "irs_levy", "10", "IRS levy on the account", f"IRC §72(t)(2)(A)(vii); {_LINE2} 10", plan=True, ira=True
     ),
     PenaltyException(
         "reservist",
         "11",
         "qualified reservist called to active duty",
-        f"IRC §72(t)(2)(G); {_TABLE}",
+        f"IRC §72(t)(2)(G); {_LINE2} 11",
         plan=True,
         ira=True,
     ),
@@ -179,7 +180,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "age_59_5",
         "12",
         "distribution at age 59½ or older shown as early (code 1, J or S)",
-        "IRC §72(t)(2)(A)(i); Form 5329 instructions line 2, exception 12",
+        f"IRC §72(t)(2)(A)(i); {_LINE2} 12",
         plan=True,
         ira=True,
         needs_age_59_5=True,
@@ -188,7 +189,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "gov_457b",
         "13",
         "governmental §457(b) distribution not from a rollover",
-        "IRC §72(t)(1) (qualified retirement plan per §4974(c)), §72(t)(9); IRS exceptions table note",
+        f"IRC §72(t)(1) (qualified retirement plan per §4974(c)), §72(t)(9); {_LINE2} 13",
         plan=False,
         ira=False,
         only_accounts=frozenset({"GOV_457B"}),
@@ -197,7 +198,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "pre_1986_election",
         "14",
         "distribution under a designation made before March 1, 1986",
-        "TEFRA §242(b)(2); Form 5329 instructions line 2, exception 14 (SECONDARY)",
+        f"TEFRA §242(b)(2); {_LINE2} 14",
         plan=True,
         ira=False,
     ),
@@ -205,7 +206,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "esop_dividends",
         "15",
         "ESOP dividends paid under §404(k)",
-        f"IRC §72(t)(2)(A)(vi); {_TABLE}",
+        f"IRC §72(t)(2)(A)(vi); {_LINE2} 15",
         plan=True,
         ira=False,
     ),
@@ -213,7 +214,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "phased_retirement",
         "17",
         "federal phased-retirement annuity payments",
-        "IRC §72(t)(2)(A)(viii); Form 5329 instructions line 2, exception 17",
+        f"IRC §72(t)(2)(A)(viii); {_LINE2} 17",
         plan=True,
         ira=False,
     ),
@@ -221,7 +222,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "eaca_withdrawal",
         "18",
         "permissible withdrawal from an automatic contribution arrangement",
-        f"IRC §414(w)(1)(B); {_TABLE}",
+        f"IRC §414(w)(1)(B); {_LINE2} 18",
         plan=True,
         ira=False,
         only_accounts=frozenset({"401K", "403B", "PLAN", "SIMPLE_IRA", "SEP_IRA"}),
@@ -230,7 +231,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "birth_adoption",
         "19",
         "qualified birth or adoption distribution ($5,000 per child)",
-        f"IRC §72(t)(2)(H); {_TABLE}",
+        f"IRC §72(t)(2)(H); {_LINE2} 19",
         plan=True,
         ira=True,
         amount_role="capped",
@@ -242,7 +243,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "terminal_illness",
         "20",
         "distribution to a terminally ill individual",
-        "IRC §72(t)(2)(L) (SECURE 2.0 §326); Notice 2024-2 (plans and IRAs, not §457(b))",
+        f"IRC §72(t)(2)(L) (SECURE 2.0 §326); Notice 2024-2 (plans and IRAs, not §457(b)); {_LINE2} 20",
         plan=True,
         ira=True,
         distributions_after=dt.date(2022, 12, 29),
@@ -251,7 +252,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "excess_contribution_earnings",
         "21",
         "earnings on an excess IRA contribution returned by the extended due date",
-        "IRC §72(t)(2)(A)(ix), §408(d)(4) (SECURE 2.0 §333)",
+        f"IRC §72(t)(2)(A)(ix), §408(d)(4) (SECURE 2.0 §333); {_LINE2} 21",
         plan=False,
         ira=True,
         distributions_after=dt.date(2022, 12, 29),
@@ -260,7 +261,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "domestic_abuse",
         "22",
         "domestic abuse victim distribution",
-        f"IRC §72(t)(2)(K) (SECURE 2.0 §314); {_TABLE}",
+        f"IRC §72(t)(2)(K) (SECURE 2.0 §314); {_LINE2} 22",
         plan=True,
         ira=True,
         amount_role="vested_balance",
@@ -272,7 +273,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "emergency",
         "23",
         "emergency personal expense distribution (one a year)",
-        f"IRC §72(t)(2)(I) (SECURE 2.0 §115); {_TABLE}",
+        f"IRC §72(t)(2)(I) (SECURE 2.0 §115); {_LINE2} 23",
         plan=True,
         ira=True,
         amount_role="vested_balance",
@@ -284,7 +285,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         "disaster",
         None,
         "qualified disaster recovery distribution ($22,000 per disaster)",
-        f"IRC §72(t)(2)(M), §72(t)(11); {_TABLE}; reported on Form 8915-F",
+        "IRC §72(t)(2)(M), §72(t)(11); reported on Form 8915-F, not Form 5329",
         plan=True,
         ira=True,
         amount_role="capped",

@@ -180,7 +180,7 @@ def roth_ira_distribution(
                 title="Designated Roth rollovers",
                 rule="contributions rolled from a designated Roth account are regular-contribution basis; earnings stay earnings; "
                 "a qualified distribution rolled over is all basis; years in the plan do not start the Roth IRA clock",
-                citation="Treas. Reg. §1.408A-10 A-3, A-4 (KNOWLEDGE, not verified against the text)",
+                citation="Treas. Reg. §1.408A-10 Q&A-3, Q&A-4",
                 inputs={"rollovers": "; ".join(drac_notes)},
                 outputs={"basis added": drac_basis},
             )

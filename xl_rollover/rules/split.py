@@ -109,7 +109,7 @@ def roth_rollover_split(
                 if full
                 else "each distribution carries distribution × basis / balance of after-tax money, rounded half-up to the cent"
             ),
-            citation="IRC §72(e)(8); Notice 2014-54 §II; IRS 'Rollovers of after-tax contributions' FAQ",
+            citation="IRC §72(e)(8); Notice 2014-54 §II",
             inputs={"distribution": d, "after_tax_basis": basis, "account_balance": balance},
             outputs={"after_tax": after_tax, "pretax": pretax},
         )
@@ -184,7 +184,7 @@ def roth_rollover_split(
                     "of the payment, the amount rolled within 60 days is pretax first (traditional destination "
                     "first); withheld tax made up from other funds counts as rolled"
                 ),
-                citation="IRC §402(c)(2) and (3); Notice 2014-54 §III; IRS 'Rollovers of retirement plan and IRA distributions'",
+                citation="IRC §402(c)(2) and (3); Notice 2014-54 §III",
                 inputs={
                     "rolled_60day_traditional": r60_trad,
                     "rolled_60day_roth": r60_roth,
@@ -239,7 +239,7 @@ def roth_rollover_split(
                 "only pretax kept by the participant can bear the 10% additional tax: rollovers are not includible "
                 "and a rollover to a Roth IRA is exempt from §72(t)"
             ),
-            citation="IRC §72(t)(1); §408A(d)(3)(A)(ii); IRS exceptions table 'Rollovers'",
+            citation="IRC §72(t)(1); §408A(d)(3)(A)(ii)",
             inputs={"kept_pretax": kept_pretax},
             outputs={"penalty_base": penalty_base},
         )

@@ -7,8 +7,11 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from xl_rollover.errors import InputError
+import xl_rollover as xr
+from xl_rollover.errors import InputError, UnknownYear, UnsupportedCase
 from xl_rollover.rules import rmd
 
 
@@ -66,3 +69,72 @@ def test_bad_birth_date_is_an_input_error():
         rmd.applicable_age("1959-13-01")
     with pytest.raises(InputError, match="birth_date"):
         rmd.first_rmd_year(1959)  # type: ignore[arg-type]
+
+
+# --- required_minimum_distribution: refusals, errors, invariants ---------------------------------
+
+
+def test_year_before_2022_is_unknown():
+    # T.D. 9930's tables apply to distribution calendar years from 2022 (Reg. §1.401(a)(9)-9(f)); older ones are not carried.
+    with pytest.raises(UnknownYear, match="2021"):
+        xr.required_minimum_distribution(2021, "1945-01-01", 100000)
+
+
+def test_inherited_account_is_refused():
+    with pytest.raises(UnsupportedCase, match="inherited"):
+        xr.required_minimum_distribution(2025, "1945-01-01", 100000, inherited=True)
+
+
+def test_spouse_more_than_10_years_younger_is_refused_not_guessed():
+    # Owner 75 in 2026, spouse 64: 11 years younger, sole beneficiary -> the Joint and Last Survivor
+    # Table (Reg. §1.401(a)(9)-9(d)) governs; it is not carried, so the case is refused.
+    with pytest.raises(UnsupportedCase, match="Joint and Last Survivor"):
+        xr.required_minimum_distribution(2026, "1951-02-01", 300000, "1962-01-01", True)
+    # The same spouse who is not the sole beneficiary: the Uniform Lifetime Table, 300,000 / 24.6 = 12,195.12.
+    assert xr.required_minimum_distribution(2026, "1951-02-01", 300000, "1962-01-01", False).amount == Decimal(
+        "12195.12"
+    )
+
+
+def test_sole_spouse_without_birth_date_is_an_input_error():
+    with pytest.raises(InputError, match="spouse_birth_date"):
+        xr.required_minimum_distribution(2026, "1951-02-01", 300000, spouse_sole_beneficiary=True)
+
+
+def test_bad_inputs_are_input_errors():
+    with pytest.raises(InputError, match="prior_year_end_balance"):
+        xr.required_minimum_distribution(2026, "1951-02-01", "-5")
+    with pytest.raises(InputError, match="after the distribution year"):
+        xr.required_minimum_distribution(2026, "2030-01-01", 5)
+    with pytest.raises(InputError, match="inherited"):
+        xr.required_minimum_distribution(2026, "1951-02-01", 5, inherited="maybe")
+
+
+def test_1959_explanation_says_provisional():
+    steps = xr.required_minimum_distribution(2032, "1959-05-05", 100000).explain()
+    assert "provisional" in steps[0].rule
+    # 73 in 2032: first year; 100,000 / 26.5 = 3,773.5849... -> 3,773.58
+    assert xr.required_minimum_distribution(2032, "1959-05-05", 100000).amount == Decimal("3773.58")
+
+
+def test_every_step_cites_primary_authority_only():
+    result = xr.required_minimum_distribution(2025, "1952-03-10", 500000, "1950-01-01", True)
+    for step in result.explain():
+        assert step.citation and "x-check" not in step.citation and ".com" not in step.citation
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    year=st.integers(2022, 2060),
+    born=st.dates(dt.date(1900, 1, 1), dt.date(1990, 12, 31)),
+    cents=st.integers(0, 10**14),
+)
+def test_rmd_never_exceeds_the_balance(year, born, cents):
+    balance = Decimal(cents) / 100
+    if year - born.year > 125:
+        return
+    result = xr.required_minimum_distribution(year, born, balance)
+    assert Decimal(0) <= result.amount <= balance
+    if result.divisor is not None:
+        # the amount is the balance over the divisor to the cent
+        assert abs(result.amount * result.divisor - balance) <= result.divisor / 200

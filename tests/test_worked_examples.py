@@ -33,3 +33,13 @@ def test_roth_ira_distribution_case(case):
 @pytest.mark.parametrize("case", load_cases("contribution_limits"), ids=lambda c: c["id"])
 def test_contribution_limit_case(case):
     check(getattr(xr, case["function"])(**case["args"]), case["expected"], case["id"])
+
+
+@pytest.mark.parametrize("case", load_cases("rmd"), ids=lambda c: c["id"])
+def test_rmd_case(case):
+    check(xr.required_minimum_distribution(**case["args"]), case["expected"], case["id"])
+
+
+@pytest.mark.parametrize("case", load_cases("sepp"), ids=lambda c: c["id"])
+def test_sepp_case(case):
+    check(xr.sepp_payment(**case["args"]), case["expected"], case["id"])

@@ -17,6 +17,7 @@ from .rules.contribution_limits import (
 from .rules.early_penalty import PenaltyResult, early_penalty
 from .rules.form_8606 import Form8606Result, form_8606, prorata_taxable
 from .rules.in_plan_roth import InPlanRothResult, drac_withdrawal_recapture, in_plan_roth_rollover
+from .rules.rmd import RmdResult, applicable_age, first_rmd_year, required_minimum_distribution
 from .rules.roth_ordering import (
     ConversionLayer,
     LayerOut,
@@ -27,6 +28,7 @@ from .rules.roth_ordering import (
     roth_penalty_free,
     roth_penalty_free_amount,
 )
+from .rules.sepp import SeppResult, sepp_payment
 from .rules.split import Form1099R, SplitResult, roth_rollover_split
 
 __version__ = "0.1.0"
@@ -44,24 +46,30 @@ __all__ = [
     "PenaltyFreeResult",
     "PenaltyResult",
     "Result",
+    "RmdResult",
     "RoomResult",
     "RothDistributionResult",
+    "SeppResult",
     "SplitResult",
     "Step",
     "UnknownYear",
     "UnsupportedCase",
     "XlRolloverError",
+    "applicable_age",
     "drac_withdrawal_recapture",
     "early_penalty",
+    "first_rmd_year",
     "form_8606",
     "in_plan_roth_rollover",
     "irs_limit",
     "mega_backdoor_room",
     "prorata_taxable",
+    "required_minimum_distribution",
     "roth_ira_contribution_limit",
     "roth_ira_distribution",
     "roth_penalty_free",
     "roth_penalty_free_amount",
     "roth_rollover_split",
+    "sepp_payment",
     "traditional_ira_deduction_limit",
 ]

@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from functools import cache
 
-from .. import limits
-from ..age import add_months, to_date
-from ..errors import InputError, UnknownYear
+from .. import life_tables, limits
+from ..age import MAX_AGE, add_months, to_date
+from ..errors import InputError, UnknownYear, UnsupportedCase
+from ..explain import Result, Step
+from ..money import PRECISION, ZERO, round_cents, to_money
 
 AGE_PREFIX = "rmd_applicable_age:"
 #: The citation shown to clients for the applicable age (primary authority only).
@@ -116,3 +118,204 @@ def first_rmd_year(birth_date: dt.date | str) -> int:
     next year (the required beginning date).
     """
     return date_attained(birth_date).year
+
+
+# --- the year's required minimum distribution ---------------------------------------------------
+
+RMD_CITATION = "IRC §401(a)(9)(A), (C); Treas. Reg. §1.401(a)(9)-5"
+RBD_CITATION = "IRC §401(a)(9)(C)(i); Treas. Reg. §1.401(a)(9)-2; IRC §408(a)(6) for IRAs"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RmdResult(Result):
+    """One distribution year's required minimum distribution for an account owner, with its deadline."""
+
+    amount: Decimal
+    applicable_age: Decimal
+    first_rmd_year: int
+    required_beginning_date: dt.date
+    deadline: dt.date | None
+    age: int
+    table: str | None
+    divisor: Decimal | None
+
+
+def required_minimum_distribution(
+    year: object,
+    birth_date: object,
+    prior_year_end_balance: object,
+    spouse_birth_date: object = None,
+    spouse_sole_beneficiary: object = False,
+    inherited: object = False,
+) -> RmdResult:
+    """The year's RMD: last year-end balance over the Uniform Lifetime divisor for the owner's age (Reg. §1.401(a)(9)-5).
+
+    Rounded half-up to the cent. Before the first distribution year it is 0, with the reason.
+    """
+    y = limits.parse_year(year)
+    born = to_date(birth_date, "birth_date")
+    balance = to_money(prior_year_end_balance, "prior_year_end_balance")
+    sole = _flag(spouse_sole_beneficiary, "spouse_sole_beneficiary")
+    if _flag(inherited, "inherited"):
+        raise UnsupportedCase(
+            "inherited accounts are not covered: a beneficiary's distributions follow IRC §401(a)(9)(B), (H) and "
+            "Treas. Reg. §1.401(a)(9)-3 and -5(d)-(e) (10-year rule, beneficiary life expectancy), not the owner's table"
+        )
+    if y < life_tables.FIRST_YEAR:
+        raise UnknownYear(
+            f"year {y} is before {life_tables.FIRST_YEAR}: the life expectancy tables carried here "
+            "(Treas. Reg. §1.401(a)(9)-9 as amended by T.D. 9930) apply from 2022; earlier tables are not carried"
+        )
+    if born.year > y:
+        raise InputError(f"birth_date {born} is after the distribution year {y}")
+    age = y - born.year  # age as of the birthday in the distribution calendar year
+    if age > MAX_AGE:
+        raise InputError(f"birth_date {born}: {age} years old in {y}; ages above {MAX_AGE} are not plausible")
+    spouse: dt.date | None = None
+    if spouse_birth_date is not None and spouse_birth_date != "":
+        spouse = to_date(spouse_birth_date, "spouse_birth_date")
+    if sole and spouse is None:
+        raise InputError(
+            "spouse_sole_beneficiary is set: give spouse_birth_date (the table depends on the spouse's age)"
+        )
+    band = age_band(born)
+    first = first_rmd_year(born)
+    rbd = dt.date(first + 1, 4, 1)
+    steps = [_age_step(born, band, first, rbd)]
+    if y < first:
+        steps.append(
+            Step(
+                title="No distribution required this year",
+                rule=f"{y} is before the first distribution year {first} (the year age {_age_text(band.age)} is "
+                "attained): no minimum distribution is required for it",
+                citation=RMD_CITATION,
+                inputs={"year": y, "first_rmd_year": first},
+                outputs={"amount": ZERO},
+            )
+        )
+        return RmdResult(
+            amount=ZERO,
+            applicable_age=band.age,
+            first_rmd_year=first,
+            required_beginning_date=rbd,
+            deadline=None,
+            age=age,
+            table=None,
+            divisor=None,
+            steps=tuple(steps),
+        )
+    deadline = rbd if y == first else dt.date(y, 12, 31)
+    table = "uniform"
+    if sole and spouse is not None:
+        spouse_age = y - spouse.year
+        younger_by = age - spouse_age
+        if younger_by > 10:
+            steps.append(
+                Step(
+                    title="Spouse more than 10 years younger",
+                    rule="the spouse is the sole designated beneficiary and more than 10 years younger (ages as of "
+                    "the birthdays in the year): the distribution period is the longer of the Uniform Lifetime "
+                    "divisor and the couple's joint and last survivor life expectancy",
+                    citation="Treas. Reg. §1.401(a)(9)-5; Treas. Reg. §1.401(a)(9)-9(d)",
+                    inputs={"age": age, "spouse_age": spouse_age},
+                    outputs={"years_younger": younger_by},
+                )
+            )
+            raise UnsupportedCase(
+                f"spouse sole beneficiary {younger_by} years younger (age {age}, spouse {spouse_age} in {y}): "
+                + life_tables.JOINT_REFUSAL
+            )
+        steps.append(
+            Step(
+                title="Spouse not more than 10 years younger",
+                rule="the spouse is the sole designated beneficiary but not more than 10 years younger: the Uniform "
+                "Lifetime Table applies",
+                citation="Treas. Reg. §1.401(a)(9)-5; Treas. Reg. §1.401(a)(9)-9(c)",
+                inputs={"age": age, "spouse_age": spouse_age},
+                outputs={"table": "Uniform Lifetime"},
+            )
+        )
+    divisor = life_tables.factor(table, age)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        amount = round_cents(balance / divisor)
+    steps.append(
+        Step(
+            title="Required minimum distribution",
+            rule=f"the account balance at the end of {y - 1} divided by the Uniform Lifetime Table's distribution "
+            f"period for age {age} (the owner's age on the {y} birthday"
+            + (", the table's 120+ row" if age >= 120 else "")
+            + "), rounded half-up to the cent (the project's rounding; the rule states no rounding)",
+            citation=f"{RMD_CITATION}; {life_tables.TABLE_CITATIONS['uniform']}",
+            inputs={"prior_year_end_balance": balance, "age": age, "divisor": divisor},
+            outputs={"amount": amount},
+        )
+    )
+    steps.append(
+        Step(
+            title="Deadline",
+            rule=(
+                f"the first year's distribution may wait until the required beginning date, April 1, {first + 1}; "
+                f"if it does, the {first + 1} distribution is also due by December 31, {first + 1}"
+                if y == first
+                else f"the distribution for {y} is due by December 31, {y}"
+            ),
+            citation=RBD_CITATION,
+            inputs={"year": y},
+            outputs={"deadline": deadline},
+        )
+    )
+    steps.append(
+        Step(
+            title="Assumptions",
+            rule="an IRA, or an employer plan participant who is retired or a 5% owner (a plan may let a participant "
+            "still working delay the start until April 1 after retiring); the balance is the account's value on "
+            "December 31 of the prior year as the plan or custodian reports it, adjusted where the regulations require "
+            "(e.g. an outstanding rollover); the owner is alive and is the original owner",
+            citation="IRC §401(a)(9)(C)(i)(II), (ii); Treas. Reg. §1.401(a)(9)-5",
+        )
+    )
+    return RmdResult(
+        amount=amount,
+        applicable_age=band.age,
+        first_rmd_year=first,
+        required_beginning_date=rbd,
+        deadline=deadline,
+        age=age,
+        table=table,
+        divisor=divisor,
+        steps=tuple(steps),
+    )
+
+
+def _age_text(age: Decimal) -> str:
+    return "70½" if age == Decimal("70.5") else f"{age.normalize():f}"
+
+
+def _age_step(born: dt.date, band: AgeBand, first: int, rbd: dt.date) -> Step:
+    rule = (
+        f"born {born.isoformat()}: the applicable age is {_age_text(band.age)}, attained in {first}; the required "
+        f"beginning date is April 1 of the next year"
+    )
+    if band.provisional:
+        rule += f" ({PROVISIONAL_NOTE})"
+    return Step(
+        title="Applicable age and required beginning date",
+        rule=rule,
+        citation=f"{AGE_CITATION}; Treas. Reg. §1.401(a)(9)-2",
+        inputs={"birth_date": born},
+        outputs={"applicable_age": band.age, "first_rmd_year": first, "required_beginning_date": rbd},
+    )
+
+
+def _flag(value: object, name: str) -> bool:
+    """A yes/no input: bool, 0/1, or TRUE/FALSE text; blank is no."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0"):
+        return value.strip().upper() in ("TRUE", "YES", "1")
+    raise InputError(f"{name} must be TRUE or FALSE, not {value!r}")

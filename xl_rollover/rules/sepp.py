@@ -1,0 +1,207 @@
+"""Substantially equal periodic payments (IRC §72(t)(2)(A)(iv)) under Notice 2022-6: the annual payment.
+
+Two of the notice's three methods are computed (§3.01(a) required minimum distribution, §3.01(b)
+fixed amortization); fixed annuitization (§3.01(c)) needs the mortality rates of Treas. Reg.
+§1.401(a)(9)-9(e), which are not carried, so it is refused. Life expectancy comes from the tables
+of §1.401(a)(9)-9 (Notice 2022-6 §3.02(a)): the Single Life Table is carried for every age; the
+Uniform Lifetime Table only from age 72 (its younger ages are in the notice's Appendix A, not
+carried); the Joint and Last Survivor Table not at all. A case needing what is not carried is
+refused. The interest rate is the caller's: at most the greater of 5% and 120% of the federal
+mid-term rate for either of the two months before the first payment (Notice 2022-6 §3.02(c)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, localcontext
+
+from .. import life_tables, limits
+from ..age import MAX_AGE, to_date
+from ..errors import InputError, UnknownYear, UnsupportedCase
+from ..explain import Result, Step
+from ..money import PRECISION, round_cents, to_decimal, to_money
+
+NOTICE = "Notice 2022-6"
+FLOOR_RATE = Decimal("0.05")
+METHODS = {
+    "rmd": "required_minimum_distribution",
+    "required_minimum_distribution": "required_minimum_distribution",
+    "amortization": "fixed_amortization",
+    "fixed_amortization": "fixed_amortization",
+    "annuitization": "fixed_annuitization",
+    "fixed_annuitization": "fixed_annuitization",
+}
+TABLES = {"single": "single", "uniform": "uniform", "joint": "joint"}
+TABLE_NAMES = {
+    "single": "Single Life Table",
+    "uniform": "Uniform Lifetime Table",
+    "joint": "Joint and Last Survivor Table",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeppResult(Result):
+    """The year's payment in a series of substantially equal periodic payments, and how it was found."""
+
+    payment: Decimal
+    method: str
+    age: int
+    life_table: str
+    life_expectancy: Decimal
+    interest_rate: Decimal | None
+    rate_cap: Decimal | None
+
+
+def _choice(value: object, name: str, options: dict[str, str]) -> str:
+    if not isinstance(value, str) or value.strip().lower().replace(" ", "_") not in options:
+        raise InputError(f"{name} {value!r} is not one of {', '.join(sorted(set(options)))}")
+    return options[value.strip().lower().replace(" ", "_")]
+
+
+def _rate(value: object, name: str) -> Decimal:
+    rate = to_decimal(value, name)
+    if rate < 0:
+        raise InputError(f"{name} {value} is negative")
+    if rate >= 1:
+        raise InputError(f"{name} {value} is 100% or more; give the rate as a fraction (0.05 for 5%)")
+    return rate
+
+
+def sepp_payment(
+    balance: object,
+    birth_date: object,
+    year: object,
+    method: object,
+    interest_rate: object = None,
+    life_table: object = "single",
+    beneficiary_birth_date: object = None,
+    rate_cap: object = None,
+) -> SeppResult:
+    """The annual SEPP payment by Notice 2022-6's RMD or fixed amortization method, half-up to the cent (§3.01(a), (b)).
+
+    ``rate_cap`` is 120% of the federal mid-term rate for the better of the two months before the first
+    payment; the cap applied is the greater of it and 5% (Notice 2022-6 §3.02(c)).
+    """
+    amount = to_money(balance, "balance")
+    born = to_date(birth_date, "birth_date")
+    y = limits.parse_year(year)
+    how = _choice(method, "method", METHODS)
+    table = _choice(life_table if life_table not in (None, "") else "single", "life_table", TABLES)
+    if y < life_tables.FIRST_YEAR:
+        raise UnknownYear(
+            f"year {y} is before {life_tables.FIRST_YEAR}: Notice 2022-6 and the tables of Treas. Reg. "
+            "§1.401(a)(9)-9 as amended by T.D. 9930 apply from 2022; the earlier guidance (Rev. Rul. 2002-62) is not carried"
+        )
+    if born.year > y:
+        raise InputError(f"birth_date {born} is after the year {y}")
+    age = y - born.year
+    if age > MAX_AGE:
+        raise InputError(f"birth_date {born}: {age} years old in {y}; ages above {MAX_AGE} are not plausible")
+    beneficiary = None
+    if beneficiary_birth_date not in (None, ""):
+        beneficiary = to_date(beneficiary_birth_date, "beneficiary_birth_date")
+    if table == "joint" and beneficiary is None:
+        raise InputError("life_table joint needs beneficiary_birth_date (the designated beneficiary's birth date)")
+    if table != "joint" and beneficiary is not None:
+        raise InputError(f"beneficiary_birth_date is used only with life_table joint, not {table}")
+    if how == "fixed_annuitization":
+        raise UnsupportedCase(
+            "the fixed annuitization method (Notice 2022-6 §3.01(c)) needs the mortality rates of Treas. Reg. "
+            "§1.401(a)(9)-9(e), which are not carried here; use the required minimum distribution or fixed "
+            "amortization method"
+        )
+    factor = life_tables.factor(table, age)
+    steps = [
+        Step(
+            title="Life expectancy",
+            rule=f"the {TABLE_NAMES[table]} figure for age {age} (the age on the {y} birthday"
+            + (", the table's 120+ row" if age >= 120 and table != "joint" else "")
+            + ")",
+            citation=f"{NOTICE}, §3.02(a); {life_tables.TABLE_CITATIONS[table]}",
+            inputs={"birth_date": born, "year": y, "life_table": table},
+            outputs={"age": age, "life_expectancy": factor},
+        )
+    ]
+    rate: Decimal | None = None
+    cap: Decimal | None = None
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        if how == "required_minimum_distribution":
+            payment = round_cents(amount / factor)
+            steps.append(
+                Step(
+                    title="Required minimum distribution method",
+                    rule="the account balance divided by the life expectancy for the year, rounded half-up to the cent "
+                    "(the project's rounding); redetermined each year with that year's balance and age"
+                    + (
+                        "; the interest rate given is not used by this method"
+                        if interest_rate not in (None, "")
+                        else ""
+                    ),
+                    citation=f"{NOTICE}, §3.01(a)",
+                    inputs={"balance": amount, "life_expectancy": factor},
+                    outputs={"payment": payment},
+                )
+            )
+        else:
+            if interest_rate in (None, ""):
+                raise InputError("interest_rate is required for the fixed amortization method (0.05 for 5%)")
+            rate = _rate(interest_rate, "interest_rate")
+            given_cap = None if rate_cap in (None, "") else _rate(rate_cap, "rate_cap")
+            cap = FLOOR_RATE if given_cap is None else max(FLOOR_RATE, given_cap)
+            if rate > cap:
+                raise UnsupportedCase(
+                    f"interest_rate {rate} exceeds the most Notice 2022-6 §3.02(c) allows, {cap}: the greater of 5% and "
+                    "120% of the federal mid-term rate for either of the two months before the first payment"
+                    + ("" if given_cap is not None else " (give rate_cap, that 120% figure, to allow more than 5%)")
+                )
+            steps.append(
+                Step(
+                    title="Interest rate within the limit",
+                    rule="the rate may be any rate not more than the greater of 5% and 120% of the federal mid-term "
+                    "rate (IRC §1274(d)) for either of the two months before the month the payments begin",
+                    citation=f"{NOTICE}, §3.02(c)",
+                    inputs={"interest_rate": rate, "rate_cap": given_cap},
+                    outputs={"limit": cap},
+                )
+            )
+            if rate == 0:
+                payment = round_cents(amount / factor)
+                working = "at 0% the payment is the balance divided by the life expectancy"
+            else:
+                payment = round_cents(amount * rate / (1 - (1 + rate) ** -factor))
+                working = "payment = balance × r / (1 − (1 + r)^−n), n the life expectancy in years"
+            steps.append(
+                Step(
+                    title="Fixed amortization method",
+                    rule=f"the balance amortized over the life expectancy at the chosen rate, one payment a year at the "
+                    f"year's end ({working}), rounded half-up to the cent (the project's rounding); the same amount "
+                    "every year of the series",
+                    citation=f"{NOTICE}, §3.01(b)",
+                    inputs={"balance": amount, "interest_rate": rate, "life_expectancy": factor},
+                    outputs={"payment": payment},
+                )
+            )
+    steps.append(
+        Step(
+            title="Assumptions",
+            rule="the balance is that of the one account the series is paid from, valued as Notice 2022-6 §3.02(d) allows; "
+            "from an employer plan, the payments begin after separation from service; the series continues unmodified "
+            "until the later of five years from the first payment and age 59½, or the 10% tax avoided is recaptured "
+            "with interest",
+            citation=f"IRC §72(t)(2)(A)(iv), (t)(3)(B), (t)(4); {NOTICE}, §3.02(d), (e)",
+        )
+    )
+    return SeppResult(
+        payment=payment,
+        method=how,
+        age=age,
+        life_table=table,
+        life_expectancy=factor,
+        interest_rate=rate,
+        rate_cap=cap,
+        steps=tuple(steps),
+    )
+
+
+__all__ = ["SeppResult", "sepp_payment"]

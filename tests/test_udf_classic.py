@@ -105,6 +105,8 @@ def test_classic_metadata_has_help_category_and_2d_ranges(classic):
         "IRA_DEDUCTION_LIMIT",
         "IRS_LIMIT",
         "ROTH_PENALTY_FREE",
+        "RMD",
+        "SEPP_PAYMENT",
     }
     for name, info in meta.items():
         assert info["category"] == "xl-rollover", name

@@ -64,6 +64,10 @@ CALLS = [
     ("EARLY_PENALTY", [m(100), m(45), m(N), m("99"), m(N), m(N), m(N), m(N)]),
     ("PRORATA_TAXABLE", [m(1, "x"), m(0), m(10), m(N), m(N), m(N), m(N)]),
     ("IRS_LIMIT", [m("annual_additions_limit_415c1A"), m(1999), m(N), m(N)]),
+    # RMD and SEPP (appended: the indexes above stay): born 1952-03-10 is serial 19063
+    ("RMD", [m(2025), m(19063), m(500000), m(N), m(N), m(N), m(N)]),
+    ("SEPP_PAYMENT", [m(400000), m("1973-06-15"), m(2023), m("amortization"), m(0.04), m(N), m(N), m(N), m(N)]),
+    ("SEPP_PAYMENT", [m(400000), m("1973-06-15"), m(2023), m("annuitization"), m(0.04), m(N), m(N), m(N), m(N)]),
 ]
 
 
@@ -140,3 +144,14 @@ def test_errors_end_as_excel_errors(pyodide_run):
     # one bad row of a range: that cell is #VALUE!, the others keep their answers
     assert a[13] == {"value": [[1.0], [{"type": "Error", "errorType": "Value"}]]}
     assert a[14]["raised"] == "XlwingsError" and "year 1999 is not in the limits table" in a[14]["message"]
+
+
+def test_rmd_and_sepp_answer_inside_pyodide(pyodide_run):
+    a = pyodide_run["answers"]
+    # 500,000 / 26.5 (Reg. 1.401(a)(9)-9(c), age 73) = 18,867.92; the date arrives as an Office.js serial number
+    assert a[15] == {"value": [[float(core.required_minimum_distribution(2025, "1952-03-10", 500000).amount)]]}
+    assert a[15] == {"value": [[18867.92]]}
+    # 400,000 amortized over 36.2 years at 4% (Notice 2022-6 §3.01(b)) = 21,101.63
+    assert a[16] == {"value": [[21101.63]]}
+    # fixed annuitization is refused: a real #N/A
+    assert a[17] == {"value": [[{"type": "Error", "errorType": "NotAvailable"}]]}

@@ -145,7 +145,7 @@ class Param:
 
     name: str
     help: str
-    kind: str = "value"  # value | age | table | text | flag | ratio | output
+    kind: str = "value"  # value | age | date | table | text | flag | ratio | output
     required: bool = False
     default: Any = None
     core: str | None = None  # core keyword when it differs from the Excel name
@@ -181,6 +181,8 @@ def _read(value: Any, param: Param) -> Any:
             return None
         return (excel_date(value[1], "age birth date"), excel_date(value[2], "age distribution date"))
     value = cell_scalar(value, param.name)
+    if param.kind == "date" and value is not None:
+        return excel_date(value, param.name)  # a date cell, a serial number (Lite) or ISO text
     if param.kind == "flag" and value is not None:
         if isinstance(value, bool):
             return value

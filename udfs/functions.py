@@ -24,7 +24,9 @@ from xl_rollover.rules.contribution_limits import (
 )
 from xl_rollover.rules.early_penalty import early_penalty
 from xl_rollover.rules.form_8606 import form_8606, prorata_taxable
+from xl_rollover.rules.rmd import required_minimum_distribution
 from xl_rollover.rules.roth_ordering import roth_ira_distribution, roth_penalty_free
+from xl_rollover.rules.sepp import sepp_payment
 from xl_rollover.rules.split import roth_rollover_split
 
 from .adapter import CellError, Param, Spec, broadcast, error_of, fail, is_blank, read_table, run
@@ -617,6 +619,119 @@ def IRA_DEDUCTION_LIMIT(
     )
 
 
+# --- RMD / SEPP_PAYMENT --------------------------------------------------------------------
+
+RMD_SPEC = Spec(
+    "RMD",
+    (
+        Param("year", "Distribution calendar year, e.g. 2026 (2022 or later).", required=True),
+        Param(
+            "birth_date", "The account owner's date of birth (a date cell or YYYY-MM-DD).", kind="date", required=True
+        ),
+        Param(
+            "prior_year_end_balance",
+            "The account balance on December 31 of the year before, in dollars.",
+            required=True,
+        ),
+        Param(
+            "spouse_birth_date",
+            "Optional. The spouse's date of birth, when the spouse is the sole designated beneficiary.",
+            kind="date",
+        ),
+        Param(
+            "spouse_sole_beneficiary",
+            "Optional. TRUE if the spouse is the sole designated beneficiary all year. Default FALSE.",
+            kind="flag",
+        ),
+        Param("output", OUTPUT_HELP + " Default: amount.", kind="output"),
+        Param(
+            "inherited", "Optional. TRUE for an inherited account (refused: not covered). Default FALSE.", kind="flag"
+        ),
+    ),
+    required_minimum_distribution,
+    "amount",
+)
+
+
+@excel_function(RMD_SPEC)
+def RMD(
+    year,
+    birth_date,
+    prior_year_end_balance,
+    spouse_birth_date=None,
+    spouse_sole_beneficiary=None,
+    output=None,
+    inherited=None,
+):
+    """Required minimum distribution for the year: prior year-end balance over the Uniform Lifetime divisor (IRC 401(a)(9); Reg. 1.401(a)(9)-5, -9)."""
+    return run(
+        RMD_SPEC,
+        (year, birth_date, prior_year_end_balance, spouse_birth_date, spouse_sole_beneficiary, output, inherited),
+    )
+
+
+SEPP_SPEC = Spec(
+    "SEPP_PAYMENT",
+    (
+        Param("balance", "The account balance the series is figured on, in dollars.", required=True),
+        Param(
+            "birth_date", "The account owner's date of birth (a date cell or YYYY-MM-DD).", kind="date", required=True
+        ),
+        Param(
+            "year",
+            "The distribution year, e.g. 2026 (2022 or later); the age is the age on that year's birthday.",
+            required=True,
+        ),
+        Param(
+            "method",
+            "rmd (required minimum distribution) or amortization (fixed amortization); annuitization is refused.",
+            kind="text",
+            required=True,
+        ),
+        Param(
+            "interest_rate",
+            "Interest rate as a fraction (0.05 for 5%); required for amortization, not used by rmd.",
+        ),
+        Param(
+            "life_table",
+            "Optional. single (default) or uniform (from age 72); joint is refused (table not carried).",
+            kind="text",
+        ),
+        Param(
+            "beneficiary_birth_date",
+            "Optional. The designated beneficiary's date of birth, for life_table joint.",
+            kind="date",
+        ),
+        Param(
+            "rate_cap",
+            "Optional. 120% of the federal mid-term rate for either of the 2 months before the first payment; the limit is the greater of it and 5%.",
+        ),
+        Param("output", OUTPUT_HELP + " Default: payment.", kind="output"),
+    ),
+    sepp_payment,
+    "payment",
+)
+
+
+@excel_function(SEPP_SPEC)
+def SEPP_PAYMENT(
+    balance,
+    birth_date,
+    year,
+    method,
+    interest_rate=None,
+    life_table=None,
+    beneficiary_birth_date=None,
+    rate_cap=None,
+    output=None,
+):
+    """Annual payment in a series of substantially equal periodic payments, RMD or fixed amortization method (IRC 72(t)(2)(A)(iv); Notice 2022-6)."""
+    return run(
+        SEPP_SPEC,
+        (balance, birth_date, year, method, interest_rate, life_table, beneficiary_birth_date, rate_cap, output),
+    )
+
+
 # --- IRS_LIMIT -----------------------------------------------------------------------------
 
 
@@ -660,10 +775,12 @@ __all__ = [
     "IRS_LIMIT",
     "MEGA_BACKDOOR_ROOM",
     "PRORATA_TAXABLE",
+    "RMD",
     "ROTH_IRA_DISTRIBUTION",
     "ROTH_IRA_LIMIT",
     "ROTH_PENALTY_FREE",
     "ROTH_ROLLOVER_SPLIT",
+    "SEPP_PAYMENT",
     "SPECS",
     "CellError",
     "error_of",

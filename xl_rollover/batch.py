@@ -30,6 +30,8 @@ from .rules.early_penalty import CENTS_PLACES as PENALTY_PLACES
 from .rules.early_penalty import TEN_PERCENT_ACCOUNTS, early_penalty, penalty_cents
 from .rules.form_8606 import CENTS_PLACES as PRORATA_PLACES
 from .rules.form_8606 import prorata_cents, prorata_taxable
+from .rules.rmd import required_minimum_distribution
+from .rules.sepp import sepp_payment
 from .rules.split import roth_rollover_split
 
 
@@ -160,6 +162,32 @@ RULES: dict[str, Rule] = {
             "roth_ira_contribution_limit",
             roth_ira_contribution_limit,
             ("year", "magi", "filing_status", "age", "compensation"),
+        ),
+        Rule(
+            "required_minimum_distribution",
+            required_minimum_distribution,
+            (
+                "year",
+                "birth_date",
+                "prior_year_end_balance",
+                "spouse_birth_date",
+                "spouse_sole_beneficiary",
+                "inherited",
+            ),
+        ),
+        Rule(
+            "sepp_payment",
+            sepp_payment,
+            (
+                "balance",
+                "birth_date",
+                "year",
+                "method",
+                "interest_rate",
+                "life_table",
+                "beneficiary_birth_date",
+                "rate_cap",
+            ),
         ),
     )
 }

@@ -20,7 +20,9 @@ from .money import to_decimal
 from .rules.contribution_limits import mega_backdoor_room, roth_ira_contribution_limit, traditional_ira_deduction_limit
 from .rules.early_penalty import early_penalty
 from .rules.form_8606 import form_8606, prorata_taxable
+from .rules.rmd import required_minimum_distribution
 from .rules.roth_ordering import roth_ira_distribution
+from .rules.sepp import sepp_payment
 from .rules.split import roth_rollover_split
 
 
@@ -164,6 +166,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compensation")
     _add_common(p)
 
+    p = sub.add_parser("rmd", help="required minimum distribution for a year (Uniform Lifetime Table)")
+    p.add_argument("year")
+    p.add_argument("birth_date", help="YYYY-MM-DD")
+    p.add_argument("prior_year_end_balance", help="the balance on December 31 of the year before")
+    p.add_argument("--spouse-birth-date", help="YYYY-MM-DD, with --spouse-sole-beneficiary")
+    p.add_argument("--spouse-sole-beneficiary", action="store_true")
+    p.add_argument("--inherited", action="store_true", help="an inherited account (refused: not covered)")
+    _add_common(p)
+
+    p = sub.add_parser("sepp", help="annual payment of a §72(t) SEPP series (Notice 2022-6)")
+    p.add_argument("balance")
+    p.add_argument("birth_date", help="YYYY-MM-DD")
+    p.add_argument("year")
+    p.add_argument("method", help="rmd or amortization (annuitization is refused)")
+    p.add_argument("--interest-rate", help="a fraction, 0.05 for 5%%; required for amortization")
+    p.add_argument("--life-table", default="single", help="single (default), uniform (from 72); joint is refused")
+    p.add_argument("--beneficiary-birth-date", help="YYYY-MM-DD, for --life-table joint")
+    p.add_argument("--rate-cap", help="120%% of the federal mid-term rate (the limit is the greater of it and 5%%)")
+    _add_common(p)
+
     p = sub.add_parser("calc", help="recalculate an .xlsx headless with the project's functions; write a new workbook")
     p.add_argument("workbook", metavar="WORKBOOK")
     p.add_argument("-o", "--output", help="the new workbook (default: WORKBOOK's name + .calculated.xlsx, here)")
@@ -282,6 +304,24 @@ def _run(args: argparse.Namespace) -> int:
             args.active_participant,
             args.spouse_active_participant,
             args.compensation,
+        ),
+        "rmd": lambda: required_minimum_distribution(
+            args.year,
+            args.birth_date,
+            args.prior_year_end_balance,
+            args.spouse_birth_date,
+            args.spouse_sole_beneficiary,
+            args.inherited,
+        ),
+        "sepp": lambda: sepp_payment(
+            args.balance,
+            args.birth_date,
+            args.year,
+            args.method,
+            args.interest_rate,
+            args.life_table,
+            args.beneficiary_birth_date,
+            args.rate_cap,
         ),
     }
     if args.command == "calc":

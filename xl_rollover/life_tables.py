@@ -25,8 +25,8 @@ TABLE_CITATIONS = {
     "joint": "Treas. Reg. §1.401(a)(9)-9(d) (Joint and Last Survivor Table, T.D. 9930)",
 }
 JOINT_REFUSAL = (
-    "the Joint and Last Survivor Table (Treas. Reg. §1.401(a)(9)-9(d)) is not carried by this version: "
-    "its figures could not be verified here from primary text, so no joint life expectancy is computed"
+    "the Joint and Last Survivor Table (Treas. Reg. §1.401(a)(9)-9(d)) is not carried by this version, "
+    "so no joint life expectancy is computed"
 )
 
 

@@ -76,6 +76,19 @@ failed:
     PRORATA_TAXABLE = Err.Description
 End Function
 
+Function RMD(year, birth_date, prior_year_end_balance, Optional spouse_birth_date, Optional spouse_sole_beneficiary, Optional output, Optional inherited)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        RMD = XLPy.CallUDF("udfs.functions", "RMD", Array(year, birth_date, prior_year_end_balance, spouse_birth_date, spouse_sole_beneficiary, output, inherited), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        RMD = XLPy.CallUDF("udfs.functions", "RMD", Array(year, birth_date, prior_year_end_balance, spouse_birth_date, spouse_sole_beneficiary, output, inherited))
+        Exit Function
+    #End If
+failed:
+    RMD = Err.Description
+End Function
+
 Function ROTH_IRA_DISTRIBUTION(amount, regular_contributions, conversions, distribution_year, age, Optional first_roth_year, Optional exception, Optional output, Optional qualifying_event)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -126,5 +139,18 @@ Function ROTH_ROLLOVER_SPLIT(distribution, after_tax_basis, account_balance, Opt
     #End If
 failed:
     ROTH_ROLLOVER_SPLIT = Err.Description
+End Function
+
+Function SEPP_PAYMENT(balance, birth_date, year, method, Optional interest_rate, Optional life_table, Optional beneficiary_birth_date, Optional rate_cap, Optional output)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        SEPP_PAYMENT = XLPy.CallUDF("udfs.functions", "SEPP_PAYMENT", Array(balance, birth_date, year, method, interest_rate, life_table, beneficiary_birth_date, rate_cap, output), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        SEPP_PAYMENT = XLPy.CallUDF("udfs.functions", "SEPP_PAYMENT", Array(balance, birth_date, year, method, interest_rate, life_table, beneficiary_birth_date, rate_cap, output))
+        Exit Function
+    #End If
+failed:
+    SEPP_PAYMENT = Err.Description
 End Function
 

@@ -5,15 +5,12 @@ and the traditional IRA deduction under §219(g), each by tax year from the limi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from .. import limits
-from ..errors import InputError
+from ..errors import InputError, UnsupportedCase
 from ..explain import Result, Step
 from ..money import ZERO, fmt, to_decimal, to_money
-
-TEN = Decimal(10)
-FLOOR = Decimal(200)  # IRC §219(g)(2)(B): a reduced limit above 0 is at least $200
 
 
 def _age_years(age: object) -> Decimal:
@@ -21,6 +18,17 @@ def _age_years(age: object) -> Decimal:
     if not 0 <= years <= 125:
         raise InputError(f"age {age} is not a plausible age (0 to 125)")
     return years
+
+
+def _primary(source: str) -> str:
+    """A table row's primary authority: its source text before the maintainers' cross-checks."""
+    return source.split("; x-check")[0].strip()
+
+
+def _constant(name: str) -> tuple[Decimal, str]:
+    """A statutory constant (a table row with no year) and its authority."""
+    value, source = limits.value(name, None)
+    return value, _primary(source)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,13 +63,17 @@ def mega_backdoor_room(
     years = _age_years(age) if age is not None else None
     limit_415, src_415 = limits.value("annual_additions_limit_415c1A", y)
     limit_402g, src_402g = limits.value("elective_deferral_limit_402g", y)
+    catch_age, _ = _constant("catchup_age_414v5A")
+    first_60, _ = _constant("catchup_age60_63_first_age_414v2Ei")
+    end_60, _ = _constant("catchup_age60_63_end_age_414v2Ei")
+    first_year_60, _ = _constant("catchup_age60_63_first_year_414v2Ei")
     catch_name = "catchup_age50_414v2Bi"
-    if years is not None and 60 <= years <= 63 and y >= 2025:
+    if years is not None and first_60 <= years < end_60 and y >= first_year_60:
         catch_name = "catchup_age60_63_414v2Ei"
     catch_limit, src_catch = (
         limits.value(catch_name, y)
-        if years is not None and years >= 50
-        else (ZERO, "age under 50 (or not given): no catch-up, §414(v)(5)")
+        if years is not None and years >= catch_age
+        else (ZERO, f"age under {catch_age} (or not given): no catch-up, §414(v)(5)(A)")
     )
     limit_415, limit_402g, catch_limit = limit_415 + ZERO, limit_402g + ZERO, catch_limit + ZERO
     catch_up = min(max(deferrals - limit_402g, ZERO), catch_limit)
@@ -78,7 +90,7 @@ def mega_backdoor_room(
         Step(
             title="Limits for the year",
             rule=f"§415(c) annual additions {fmt(limit_415)}, §402(g) deferrals {fmt(limit_402g)}, catch-up {fmt(catch_limit)}",
-            citation=f"{src_415} | {src_402g} | {src_catch}",
+            citation=f"{_primary(src_415)} | {_primary(src_402g)} | {_primary(src_catch)}",
             inputs={"year": y, "age at year end": years},
             outputs={"annual_additions_limit": limit_415, "limit_402g": limit_402g, "catch_up_limit": catch_limit},
         ),
@@ -129,26 +141,83 @@ class IraLimitResult(Result):
     reduced: bool
 
 
-def _phase_out(full: Decimal, magi: Decimal, start: Decimal, end: Decimal) -> tuple[Decimal, str]:
-    """Reduce ``full`` linearly over [start, end); reduction rounded down to $10 (limit up), $200 floor (§219(g)(2)(B)-(C))."""
-    if magi <= start:
-        return full, "MAGI at or below the start of the range: full limit"
-    if magi >= end:
-        return ZERO, "MAGI at or above the end of the range: no contribution"
-    reduction = full * (magi - start) / (end - start)
-    reduction = (reduction / TEN).to_integral_value(rounding=ROUND_FLOOR) * TEN
-    reduced = full - reduction
-    reduced = (reduced / TEN).to_integral_value(rounding=ROUND_CEILING) * TEN
-    reduced = max(reduced, FLOOR)
-    return reduced + ZERO, "reduced in proportion to MAGI within the range, rounded up to the next $10, at least $200"
-
-
 def _ira_limit(year: int, years: Decimal) -> tuple[Decimal, str]:
+    """The §219(b)(5) dollar limit, with the age-50 catch-up when the age at year end reaches it."""
     base, src = limits.value("ira_contribution_limit_219b5A", year)
-    if years >= 50:
+    catch_age, _ = _constant("ira_catchup_age_219b5B")
+    if years >= catch_age:
         catch, src_c = limits.value("ira_catchup_age50_219b5B", year)
-        return base + catch + ZERO, f"{src} | {src_c}"
-    return base + ZERO, src
+        return base + catch + ZERO, f"{_primary(src)} | {_primary(src_c)}"
+    return base + ZERO, _primary(src)
+
+
+def _round_up_share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
+    """``amount * part / whole`` rounded up to the next multiple of $10 and at least $200, exactly.
+
+    Integer cents throughout, so no non-terminating ratio (a 15,000 range) can push an exact
+    multiple of $10 up by one step (IRC §219(g)(2)(B)-(C); Treas. Reg. §1.408A-3 A-3(b)).
+    """
+    multiple, _ = _constant("ira_phaseout_rounding_multiple_219g2C")
+    minimum, _ = _constant("ira_phaseout_minimum_219g2B")
+    step = int(multiple * 100)
+    numerator = int(amount * 100) * int(part * 100)
+    denominator = int(whole * 100) * step
+    steps = -(-numerator // denominator)  # ceiling division
+    return max(Decimal(steps * step).scaleb(-2), minimum + ZERO)
+
+
+def _rounding_words() -> str:
+    """The phase-out's rounding rule in words, with the constants from the table."""
+    multiple, _ = _constant("ira_phaseout_rounding_multiple_219g2C")
+    minimum, _ = _constant("ira_phaseout_minimum_219g2B")
+    return f"increased to the next multiple of ${multiple:,.0f}, not less than ${minimum:,.0f}"
+
+
+def _spousal_compensation(
+    status: str, own: Decimal | None, spouse: object, spouse_contributions: object
+) -> tuple[Decimal | None, Step | None]:
+    """Compensation that counts for the limit: one's own, or under §219(c) for the lower earner of a joint return
+    one's own plus the spouse's compensation less the spouse's own IRA contributions."""
+    spouse_comp = to_money(spouse, "spouse_compensation") if spouse is not None else None
+    spouse_paid = to_money(spouse_contributions if spouse_contributions is not None else 0, "spouse_ira_contributions")
+    if spouse_comp is None:
+        if spouse_paid:
+            raise InputError(
+                f"spouse_ira_contributions {fmt(spouse_paid)} count only with spouse_compensation "
+                "(the spousal IRA rule, IRC §219(c)(1)(B)(ii))"
+            )
+        return own, None
+    if status != "MFJ":
+        raise InputError(
+            f"spouse_compensation counts only on a joint return (MFJ), not {status}: the spousal IRA rule "
+            "applies to an individual who files a joint return (IRC §219(c)(2)(A))"
+        )
+    if own is None:
+        raise InputError(
+            "spouse_compensation needs compensation too: the spousal IRA rule applies only when your "
+            "compensation is less than your spouse's (IRC §219(c)(2)(B))"
+        )
+    if spouse_paid > spouse_comp:
+        raise UnsupportedCase(
+            f"spouse_ira_contributions {fmt(spouse_paid)} exceed spouse_compensation {fmt(spouse_comp)}: the spouse "
+            "has an excess contribution (IRC §4973), which is not modelled here"
+        )
+    if own >= spouse_comp:
+        counted, how = (
+            own,
+            "your compensation is not less than your spouse's: the spousal rule does not apply, only your own counts",
+        )
+    else:
+        counted = own + spouse_comp - spouse_paid
+        how = "a joint return and your compensation is less than your spouse's: your compensation plus your spouse's, less the spouse's own traditional and Roth IRA contributions for the year"
+    step = Step(
+        title="Compensation that counts (spousal IRA)",
+        rule=how,
+        citation="IRC §219(c)(1)-(2) (Kay Bailey Hutchison Spousal IRA); Pub. 590-A, Kay Bailey Hutchison Spousal IRA Limit",
+        inputs={"compensation": own, "spouse_compensation": spouse_comp, "spouse_ira_contributions": spouse_paid},
+        outputs={"compensation counted": counted},
+    )
+    return counted, step
 
 
 def _ira_inputs(
@@ -164,34 +233,86 @@ def _ira_inputs(
     )
 
 
+_NO_COMPENSATION = (
+    "compensation not given: assumed to be at least the dollar limit (enter it to apply the 100% of compensation cap)"
+)
+
+
 def roth_ira_contribution_limit(
-    year: object, magi: object, filing_status: object, age: object, compensation: object = None
+    year: object,
+    magi: object,
+    filing_status: object,
+    age: object,
+    compensation: object = None,
+    traditional_contributions: object = 0,
+    spouse_compensation: object = None,
+    spouse_ira_contributions: object = 0,
 ) -> IraLimitResult:
-    """The Roth IRA contribution limit after the §408A(c)(3) MAGI phase-out, and never above compensation."""
-    y, income, status, years, comp = _ira_inputs(year, magi, filing_status, age, compensation)
+    """Roth IRA limit: the lesser of the dollar limit and compensation, phased out by MAGI, less other IRA contributions (IRC §408A(c)(2)-(3); Pub. 590-A Worksheet 2-2)."""
+    y, income, status, years, own = _ira_inputs(year, magi, filing_status, age, compensation)
+    other = to_money(
+        traditional_contributions if traditional_contributions is not None else 0, "traditional_contributions"
+    )
+    comp, spousal = _spousal_compensation(status, own, spouse_compensation, spouse_ira_contributions)
     full, src = _ira_limit(y, years)
     start, src_s = limits.value("roth_ira_contribution_phaseout_start", y, status)
     end, _ = limits.value("roth_ira_contribution_phaseout_end", y, status)
-    limit, how = _phase_out(full, income, start, end)
-    if comp is not None and comp < limit:
-        limit, how = comp, how + f"; capped at compensation {fmt(comp)} (§219(b)(1)(B) via §408A(c)(2))"
-    steps = [
+    start, end = start + ZERO, end + ZERO
+    steps = [] if spousal is None else [spousal]
+    line6 = full if comp is None else min(full, comp)
+    steps.append(
         Step(
-            title="Roth IRA limit",
-            rule=f"IRA limit (with the age-50 catch-up) {fmt(full)}; phase-out {fmt(start + ZERO)} to {fmt(end + ZERO)} for {status}; {how}",
-            citation=f"IRC §408A(c)(2)-(3), §219(b)(5); Treas. Reg. §1.408A-3 A-3(b) (round up to $10, $200 floor); Pub. 590-A Worksheet 2-2 | {src} | {src_s}",
-            inputs={"year": y, "magi": income, "filing_status": status, "age": years, "compensation": comp},
-            outputs={"limit": limit},
+            title="Limit before the phase-out",
+            rule="the lesser of the dollar limit (with the age-50 catch-up) and taxable compensation"
+            + ("" if comp is not None else f"; {_NO_COMPENSATION}"),
+            citation=f"IRC §408A(c)(2)(A), §219(b)(1), §219(b)(5) | {src}",
+            form_line="Pub. 590-A Worksheet 2-2, line 6",
+            inputs={"year": y, "age": years, "dollar limit": full, "compensation": comp},
+            outputs={"line 6": line6},
         )
-    ]
-    return IraLimitResult(
-        limit=limit,
-        full_limit=full,
-        phaseout_start=start + ZERO,
-        phaseout_end=end + ZERO,
-        reduced=limit < full,
-        steps=tuple(steps),
     )
+    if income <= start:
+        line7, how = line6, f"MAGI at or below {fmt(start)}: no reduction"
+    elif income >= end:
+        line7, how = ZERO, f"MAGI at or above {fmt(end)}: no Roth IRA contribution (line 3 is zero or less)"
+    else:
+        line7 = _round_up_share(line6, end - income, end - start)
+        how = (
+            f"line 6 times ({fmt(end)} - MAGI) / {fmt(end - start)} (line 5, kept exact: the worksheet asks for at least "
+            f"three places), {_rounding_words()}"
+        )
+    steps.append(
+        Step(
+            title="MAGI phase-out",
+            rule=f"{status} range {fmt(start)} to {fmt(end)}; {how}",
+            citation=f"IRC §408A(c)(3)(A)-(B), §219(g)(2)(B)-(C); Treas. Reg. §1.408A-3 A-3(b) | {_primary(src_s)}",
+            form_line="Pub. 590-A Worksheet 2-2, lines 1-7",
+            inputs={"magi": income, "filing_status": status, "line 6": line6},
+            outputs={"line 7": line7},
+        )
+    )
+    line9 = max(line6 - other, ZERO)
+    limit = min(line7, line9)
+    steps.append(
+        Step(
+            title="Less contributions to other IRAs",
+            rule="line 6 less the year's contributions to traditional IRAs (not SEP or SIMPLE employer contributions), "
+            "never below 0 (line 9); the limit is the lesser of lines 7 and 9",
+            citation="IRC §408A(c)(2)(B), §408A(c)(3)(A); Pub. 590-A, Roth IRAs and traditional IRAs",
+            form_line="Pub. 590-A Worksheet 2-2, lines 8-10",
+            inputs={"line 6": line6, "traditional_contributions": other, "line 7": line7},
+            outputs={"line 9": line9, "limit": limit},
+        )
+    )
+    return IraLimitResult(
+        limit=limit, full_limit=full, phaseout_start=start, phaseout_end=end, reduced=limit < full, steps=tuple(steps)
+    )
+
+
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, (bool, int, float)) or value not in (0, 1):
+        raise InputError(f"{name} {value!r} must be TRUE or FALSE")
+    return bool(value)
 
 
 def traditional_ira_deduction_limit(
@@ -202,47 +323,85 @@ def traditional_ira_deduction_limit(
     active_participant: object,
     spouse_active_participant: object = False,
     compensation: object = None,
+    spouse_compensation: object = None,
+    spouse_ira_contributions: object = 0,
 ) -> IraLimitResult:
-    """The deductible traditional IRA contribution after the §219(g) phase-out for active participants (or a covered spouse)."""
-    y, income, status, years, comp = _ira_inputs(year, magi, filing_status, age, compensation)
-    for name, flag in (
-        ("active_participant", active_participant),
-        ("spouse_active_participant", spouse_active_participant),
-    ):
-        if not isinstance(flag, (bool, int, float)) or flag not in (0, 1):
-            raise InputError(f"{name} {flag!r} must be TRUE or FALSE")
+    """Deductible traditional IRA contribution: the dollar limit phased out by MAGI when covered by a workplace plan, then capped at compensation (IRC §219(b), (c), (g); Pub. 590-A Worksheet 1-2)."""
+    y, income, status, years, own = _ira_inputs(year, magi, filing_status, age, compensation)
+    covered = _flag("active_participant", active_participant)
+    spouse_covered = _flag(
+        "spouse_active_participant", False if spouse_active_participant is None else spouse_active_participant
+    )
+    if spouse_covered and status in ("SINGLE", "HOH", "QSS"):
+        raise InputError(
+            f"spouse_active_participant is for married filers (MFJ, MFS, MFS_APART), not {status} (IRC §219(g)(1), (g)(7))"
+        )
+    comp, spousal = _spousal_compensation(status, own, spouse_compensation, spouse_ira_contributions)
     full, src = _ira_limit(y, years)
     start = end = None
-    if active_participant:
+    src_s = ""
+    if covered:
         start, src_s = limits.value("trad_ira_deduction_active_participant_phaseout_start", y, status)
         end, _ = limits.value("trad_ira_deduction_active_participant_phaseout_end", y, status)
-        which = "owner is an active participant (§219(g)(1), (g)(3)(B))"
-    elif spouse_active_participant and status in ("MFJ", "QSS", "MFS"):
-        if status == "MFS":
-            start, src_s = limits.value("roth_ira_contribution_phaseout_start", y, "MFS")
-            end, _ = limits.value("roth_ira_contribution_phaseout_end", y, "MFS")
-        else:
-            start, src_s = limits.value("trad_ira_deduction_spouse_covered_phaseout_start", y, "MFJ")
-            end, _ = limits.value("trad_ira_deduction_spouse_covered_phaseout_end", y, "MFJ")
-        which = "spouse is an active participant (§219(g)(7))"
+        which = "you are an active participant in a workplace plan (§219(g)(1), (g)(3)(B))"
+    elif spouse_covered and status == "MFJ":
+        start, src_s = limits.value("trad_ira_deduction_spouse_covered_phaseout_start", y, status)
+        end, _ = limits.value("trad_ira_deduction_spouse_covered_phaseout_end", y, status)
+        which = "only your spouse is an active participant (§219(g)(7))"
+    elif spouse_covered and status == "MFS":
+        start, src_s = limits.value("trad_ira_deduction_active_participant_phaseout_start", y, status)
+        end, _ = limits.value("trad_ira_deduction_active_participant_phaseout_end", y, status)
+        which = "only your spouse is an active participant; married filing separately: 0 to 10,000 (§219(g)(7), (g)(3)(B)(iii))"
+    elif spouse_covered:
+        which = "married filing separately and lived apart all year: treated as not married, the spouse's plan does not count (§219(g)(4))"
     else:
-        src_s, which = "no phase-out when neither spouse is covered by a workplace plan (§219(g)(1))", "not covered"
+        which = "neither you nor a spouse is covered by a workplace plan: no phase-out (§219(g)(1))"
+    steps = [] if spousal is None else [spousal]
     if start is not None and end is not None:
-        limit, how = _phase_out(full, income, start, end)
         start, end = start + ZERO, end + ZERO
+        if income <= start:
+            line4, how = full, f"MAGI at or below {fmt(start)}: the full dollar limit"
+        elif income >= end:
+            line4, how = ZERO, f"MAGI at or above {fmt(end)}: no deduction (line 3 is zero or less)"
+        else:
+            line4 = _round_up_share(full, end - income, end - start)
+            how = (
+                f"({fmt(end)} - MAGI) times {fmt(full)} / {fmt(end - start)} (the worksheet's percentage), "
+                f"{_rounding_words()}"
+            )
+        steps.append(
+            Step(
+                title="MAGI phase-out of the dollar limit",
+                rule=f"{which}; {status} range {fmt(start)} to {fmt(end)}; {how}",
+                citation=" | ".join(dict.fromkeys(("IRC §219(g)(1)-(3), (g)(7)", src, _primary(src_s)))),
+                form_line="Pub. 590-A Worksheet 1-2, lines 1-4",
+                inputs={"year": y, "age": years, "dollar limit": full, "magi": income, "filing_status": status},
+                outputs={"line 4": line4},
+            )
+        )
     else:
-        limit, how = full, "full deduction"
-    if comp is not None and comp < limit:
-        limit, how = comp, how + f"; capped at compensation {fmt(comp)} (§219(b)(1)(B))"
-    steps = [
+        line4 = full
+        steps.append(
+            Step(
+                title="Dollar limit",
+                rule=f"{which}; the dollar limit with the age-50 catch-up",
+                citation=f"IRC §219(b)(1)(A), §219(b)(5), §219(g)(1) | {src}",
+                inputs={"year": y, "age": years, "filing_status": status},
+                outputs={"dollar limit": full},
+            )
+        )
+    limit = line4 if comp is None else min(line4, comp)
+    steps.append(
         Step(
-            title="Traditional IRA deduction",
-            rule=f"{which}; {how}",
-            citation=f"IRC §219(b), §219(g); Pub. 590-A Worksheet 1-2 | {src} | {src_s}",
-            inputs={"year": y, "magi": income, "filing_status": status, "age": years},
+            title="Capped at compensation",
+            rule="the smaller of the phased-out limit and taxable compensation"
+            + ("" if comp is not None else f"; {_NO_COMPENSATION}"),
+            citation="IRC §219(b)(1)(B), §219(c)",
+            form_line="Pub. 590-A Worksheet 1-2, lines 5 and 7",
+            inputs={"line 4": line4, "compensation": comp},
             outputs={"limit": limit},
         )
-    ]
+    )
     return IraLimitResult(
         limit=limit, full_limit=full, phaseout_start=start, phaseout_end=end, reduced=limit < full, steps=tuple(steps)
     )

@@ -1,0 +1,178 @@
+"""The IRA limits (IRC §408A(c), §219(b), (c), (g); Pub. 590-A Worksheets 1-2 and 2-2): refusals and invariants."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import xl_rollover as xr
+from xl_rollover import limits
+from xl_rollover.errors import InputError, UnsupportedCase
+
+cents = st.integers(min_value=0, max_value=30_000_000).map(lambda c: Decimal(c).scaleb(-2))
+small = st.integers(min_value=0, max_value=1_500_000).map(lambda c: Decimal(c).scaleb(-2))
+statuses = st.sampled_from(["SINGLE", "HOH", "MFJ", "MFS", "MFS_APART", "QSS"])
+years = st.sampled_from([2018, 2021, 2024, 2025, 2026])
+ages = st.decimals(min_value=18, max_value=90, places=1)
+
+
+def _dollar_limit(year: int, age: Decimal) -> Decimal:
+    base = limits.value("ira_contribution_limit_219b5A", year)[0]
+    return base + (limits.value("ira_catchup_age50_219b5B", year)[0] if age >= 50 else 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(years, cents, statuses, ages, st.one_of(st.none(), small), small, small, small)
+def test_roth_limit_invariants(year, magi, status, age, own, traditional, spouse, spouse_paid):
+    spousal = status == "MFJ" and own is not None
+    spouse_comp = spouse + spouse_paid if spousal else None
+    r = xr.roth_ira_contribution_limit(
+        year, magi, status, age, own, traditional, spouse_comp, spouse_paid if spousal else 0
+    )
+    full = _dollar_limit(year, age)
+    counted = None if own is None else own + (spouse if spousal and own < spouse_comp else 0)
+    lesser = full if counted is None else min(full, counted)
+    assert r.limit >= 0
+    assert r.limit <= lesser, "never above the lesser of the dollar limit and compensation (own + spousal as allowed)"
+    assert r.limit <= max(lesser - traditional, Decimal(0)), "other IRA contributions come off first (§408A(c)(2)(B))"
+    start, end = r.phaseout_start, r.phaseout_end
+    if magi >= end:
+        assert r.limit == 0
+    elif magi > start:
+        phased = lesser * (end - magi) / (end - start)
+        # never above the phased-out lesser amount, except the round-up to $10 and the $200 floor
+        assert r.limit <= max(phased + 10, Decimal(200))
+    # more income or more traditional contributions never raise the limit
+    assert xr.roth_ira_contribution_limit(year, magi + 1000, status, age, own, traditional).limit <= (
+        xr.roth_ira_contribution_limit(year, magi, status, age, own, traditional).limit
+    )
+    assert xr.roth_ira_contribution_limit(year, magi, status, age, own, traditional + 100).limit <= (
+        xr.roth_ira_contribution_limit(year, magi, status, age, own, traditional).limit
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(years, cents, statuses, ages, st.one_of(st.none(), small), st.booleans(), st.booleans(), small, small)
+def test_deduction_limit_invariants(year, magi, status, age, own, covered, spouse_covered, spouse, spouse_paid):
+    assume(not (spouse_covered and status in ("SINGLE", "HOH", "QSS")))
+    spousal = status == "MFJ" and own is not None
+    spouse_comp = spouse + spouse_paid if spousal else None
+    r = xr.traditional_ira_deduction_limit(
+        year, magi, status, age, covered, spouse_covered, own, spouse_comp, spouse_paid if spousal else 0
+    )
+    full = _dollar_limit(year, age)
+    counted = None if own is None else own + (spouse if spousal and own < spouse_comp else 0)
+    assert 0 <= r.limit <= full
+    if counted is not None:
+        assert r.limit <= counted, "never above compensation (own + spousal as allowed)"
+    if r.phaseout_end is not None and magi >= r.phaseout_end:
+        assert r.limit == 0
+    if r.phaseout_start is not None and r.phaseout_start < magi < r.phaseout_end:
+        phased = full * (r.phaseout_end - magi) / (r.phaseout_end - r.phaseout_start)
+        assert r.limit <= max(phased + 10, Decimal(200))
+    if not covered and not spouse_covered:
+        assert r.limit == (full if counted is None else min(full, counted))
+    more = xr.traditional_ira_deduction_limit(year, magi + 1000, status, age, covered, spouse_covered, own)
+    assert more.limit <= xr.traditional_ira_deduction_limit(year, magi, status, age, covered, spouse_covered, own).limit
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda: xr.roth_ira_contribution_limit(2026, 1000, "SINGLE", 40, 1000, spouse_compensation=5000),
+            InputError,
+            "spouse_compensation counts only on a joint return (MFJ), not SINGLE",
+        ),
+        (
+            lambda: xr.traditional_ira_deduction_limit(2026, 1000, "MFS", 40, False, spouse_compensation=5000),
+            InputError,
+            "spouse_compensation counts only on a joint return (MFJ), not MFS",
+        ),
+        (
+            lambda: xr.roth_ira_contribution_limit(2026, 1000, "MFJ", 40, 0, spouse_ira_contributions=100),
+            InputError,
+            "spouse_ira_contributions 100.00 count only with spouse_compensation",
+        ),
+        (
+            lambda: xr.roth_ira_contribution_limit(2026, 1000, "MFJ", 40, spouse_compensation=5000),
+            InputError,
+            "spouse_compensation needs compensation too",
+        ),
+        (
+            lambda: xr.traditional_ira_deduction_limit(
+                2026, 1000, "MFJ", 40, False, compensation=0, spouse_compensation=5000, spouse_ira_contributions=6000
+            ),
+            UnsupportedCase,
+            "spouse_ira_contributions 6,000.00 exceed spouse_compensation 5,000.00",
+        ),
+        (
+            lambda: xr.traditional_ira_deduction_limit(2026, 1000, "SINGLE", 40, False, True),
+            InputError,
+            "spouse_active_participant is for married filers (MFJ, MFS, MFS_APART), not SINGLE",
+        ),
+        (
+            lambda: xr.roth_ira_contribution_limit(2026, 1000, "SINGLE", 40, traditional_contributions="abc"),
+            InputError,
+            "traditional_contributions",
+        ),
+        (
+            lambda: xr.roth_ira_contribution_limit(2026, 1000, "SINGLE", 40, traditional_contributions=-5),
+            InputError,
+            "traditional_contributions",
+        ),
+    ],
+)
+def test_refusals(call, error, message):
+    with pytest.raises(error, match=None) as caught:
+        call()
+    assert message in str(caught.value)
+
+
+def test_statutory_constants_are_data():
+    # IRC §219(g)(2)(B)-(C), §219(b)(5)(B), §414(v)(5)(A), §414(v)(2)(E)(i): rows with no year, each with its source
+    for name, value in [
+        ("ira_phaseout_rounding_multiple_219g2C", "10"),
+        ("ira_phaseout_minimum_219g2B", "200"),
+        ("ira_catchup_age_219b5B", "50"),
+        ("catchup_age_414v5A", "50"),
+        ("catchup_age60_63_first_age_414v2Ei", "60"),
+        ("catchup_age60_63_end_age_414v2Ei", "64"),
+        ("catchup_age60_63_first_year_414v2Ei", "2025"),
+    ]:
+        row = limits.lookup(name, None)
+        assert row.year is None and row.value == Decimal(value) and row.source.startswith(("IRC", "SECURE"))
+
+
+def test_age_63_and_a_half_still_gets_the_60_63_catch_up():
+    # IRC §414(v)(2)(E)(i): "attained age 60 but not age 64": 63.5 at year end qualifies (11,250 in 2026, Notice
+    # 2025-67): 24,500 + 11,250 = 35,750 deferred counts as 24,500; 72,000 - 24,500 - 10,000 = 37,500
+    r = xr.mega_backdoor_room(2026, 35750, 10000, age="63.5")
+    assert r.catch_up == Decimal("11250.00") and r.room == Decimal("37500.00")
+    # 64 does not: the age-50 catch-up, 8,000
+    assert xr.mega_backdoor_room(2026, 32500, 10000, age=64).catch_up == Decimal("8000.00")
+
+
+def test_steps_cite_the_worksheet_lines_and_only_primary_authority():
+    r = xr.roth_ira_contribution_limit(2025, 157500, "SINGLE", 40, 3000, 0)
+    lines = [s.form_line for s in r.explain()]
+    assert lines == [
+        "Pub. 590-A Worksheet 2-2, line 6",
+        "Pub. 590-A Worksheet 2-2, lines 1-7",
+        "Pub. 590-A Worksheet 2-2, lines 8-10",
+    ]
+    d = xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, True, compensation=3000)
+    assert [s.form_line for s in d.explain()] == [
+        "Pub. 590-A Worksheet 1-2, lines 1-4",
+        "Pub. 590-A Worksheet 1-2, lines 5 and 7",
+    ]
+    for step in (*r.explain(), *d.explain()):
+        assert "x-check" not in step.citation and ".com" not in step.citation
+
+
+def test_no_compensation_is_an_assumption_in_words():
+    r = xr.roth_ira_contribution_limit(2026, 100000, "SINGLE", 40)
+    assert "compensation not given: assumed to be at least the dollar limit" in r.explain()[0].rule

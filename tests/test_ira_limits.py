@@ -73,7 +73,9 @@ def test_deduction_limit_invariants(year, magi, status, age, own, covered, spous
     if r.phaseout_start is not None and r.phaseout_start < magi < r.phaseout_end:
         phased = full * (r.phaseout_end - magi) / (r.phaseout_end - r.phaseout_start)
         assert r.limit <= max(phased + 10, Decimal(200))
-    if not covered and not spouse_covered:
+    if year <= 2019 and age >= Decimal("70.5"):
+        assert r.limit == 0  # IRC §219(d)(1) before its repeal by the SECURE Act sec.107
+    elif not covered and not spouse_covered:
         assert r.limit == (full if counted is None else min(full, counted))
     more = xr.traditional_ira_deduction_limit(year, magi + 1000, status, age, covered, spouse_covered, own)
     assert more.limit <= xr.traditional_ira_deduction_limit(year, magi, status, age, covered, spouse_covered, own).limit
@@ -176,3 +178,64 @@ def test_steps_cite_the_worksheet_lines_and_only_primary_authority():
 def test_no_compensation_is_an_assumption_in_words():
     r = xr.roth_ira_contribution_limit(2026, 100000, "SINGLE", 40)
     assert "compensation not given: assumed to be at least the dollar limit" in r.explain()[0].rule
+
+
+# --- every face takes the new inputs -------------------------------------------------------
+
+
+def test_worksheet_functions_take_the_new_inputs():
+    from udfs import functions as F
+
+    # Worksheet 2-2, 2025 single, MAGI 157,500, compensation 3,000: line 7 = 1,500; 2,000 traditional: line 9 = 1,000
+    assert F.ROTH_IRA_LIMIT(2025.0, 157500.0, "SINGLE", 40.0, 3000.0, None, 2000.0) == 1000.0
+    # spousal (IRC §219(c)): 2026 MFJ, own 0, spouse 12,000 less 7,500 = 4,500
+    assert F.ROTH_IRA_LIMIT(2026.0, 12000.0, "MFJ", 40.0, 0.0, None, None, 12000.0, 7500.0) == 4500.0
+    # Pub. 590-A (2021) Kristin and Carl: 6,000
+    assert F.IRA_DEDUCTION_LIMIT(2021.0, 30000.0, "MFJ", 30.0, False, None, 0.0, None, 30000.0, 6000.0) == 6000.0
+    refused = F.ROTH_IRA_LIMIT(2026.0, 1000.0, "SINGLE", 40.0, 1000.0, None, None, 5000.0)
+    assert isinstance(refused, str) and refused.startswith("#VALUE! spouse_compensation counts only on a joint return")
+    assert F.ROTH_IRA_LIMIT(2025.0, 157500.0, "SINGLE", 40.0, 3000.0, "reduced") is True
+
+
+def test_cli_takes_the_new_inputs(capsys):
+    import json
+
+    from xl_rollover.cli import main
+
+    roth = "roth-limit 2025 157500 SINGLE 40 --compensation 3000 --traditional-contributions 2000 --json"
+    code = main(roth.split())
+    assert code == 0 and json.loads(capsys.readouterr().out)["limit"] == "1000.00"
+    spousal = "ira-deduction 2021 30000 MFJ 30 --compensation 0 --spouse-compensation 30000"
+    code = main([*spousal.split(), "--spouse-ira-contributions", "6000", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["limit"] == "6000.00"
+    assert main(["roth-limit", "2026", "1000", "SINGLE", "40", "--spouse-compensation", "5000"]) == 2
+    assert "counts only on a joint return" in capsys.readouterr().err
+
+
+def test_batch_maps_the_new_columns(tmp_path, capsys):
+    import pandas as pd
+
+    from xl_rollover.cli import main
+
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "function,year,magi,filing_status,age,compensation,traditional_contributions,spouse_compensation,"
+        "spouse_ira_contributions,active_participant,spouse_active_participant\n"
+        "roth_ira_contribution_limit,2025,157500,SINGLE,40,3000,2000,,,,\n"
+        "roth_ira_contribution_limit,2026,247000,MFJ,40,2000,,200000,7500,,\n"
+        "traditional_ira_deduction_limit,2021,30000,MFJ,30,0,,30000,6000,FALSE,\n"
+        "traditional_ira_deduction_limit,2026,85000,SINGLE,40,3000,,,,TRUE,FALSE\n"
+    )
+    out = tmp_path / "out.csv"
+    assert main(["batch", str(src), "-o", str(out)]) == 0, capsys.readouterr().err
+    frame = pd.read_csv(out, dtype=str)
+    # 1,000 (Worksheet 2-2 lines 7-10), 3,750 (spousal, in range), 6,000 (Kristin), 3,000 (Worksheet 1-2 line 7)
+    assert list(frame["limit"]) == ["1000.00", "3750.00", "6000.00", "3000.00"]
+
+
+def test_flags_accept_true_false_text():
+    # a batch CSV gives TRUE/FALSE as text; anything else is still refused
+    assert xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, "true").limit == Decimal("4500.00")
+    assert xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, " FALSE ").limit == Decimal("7500.00")
+    with pytest.raises(InputError, match="active_participant 'yes' must be TRUE or FALSE"):
+        xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, "yes")

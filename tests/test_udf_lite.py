@@ -56,8 +56,8 @@ CALLS = [
         ],
     ),
     ("MEGA_BACKDOOR_ROOM", [m(2026), m(24500), m(10000), m(N), m(N), m(N), m(N)]),
-    ("ROTH_IRA_LIMIT", [m(2026), m(160000), m("single"), m(45), m(N), m(N)]),
-    ("IRA_DEDUCTION_LIMIT", [m(2026), m(85000), m("SINGLE"), m(45), m(True), m(N), m(N), m(N)]),
+    ("ROTH_IRA_LIMIT", [m(2025), m(157500), m("single"), m(40), m(3000), m(N), m(2000), m(N), m(N)]),
+    ("IRA_DEDUCTION_LIMIT", [m(2021), m(30000), m("MFJ"), m(30), m(False), m(N), m(0), m(N), m(30000), m(6000)]),
     ("IRS_LIMIT", [m("annual_additions_limit_415c1A"), m(2026), m(N), m(N)]),
     # error paths
     ("ROTH_ROLLOVER_SPLIT", [m(60000), m(0), m(50000), m(N), m(N), m(N), m(N), m(N), m(N)]),
@@ -130,8 +130,10 @@ def test_every_function_answers_through_xlwings_call_path(pyodide_run):
     roth = core.roth_ira_distribution(10000, 5000, [(2022, 3000, 1000)], distribution_year=2026, age=45)
     assert a[6] == {"value": [[float(roth.penalty)]]}
     assert a[7] == {"value": [[float(core.mega_backdoor_room(2026, 24500, 10000).room)]]}
-    assert a[8] == {"value": [[float(core.roth_ira_contribution_limit(2026, 160000, "SINGLE", 45).limit)]]}
-    assert a[9] == {"value": [[float(core.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 45, True).limit)]]}
+    # Pub. 590-A Worksheet 2-2: line 6 = 3,000; line 7 = 3,000 x 7,500 / 15,000 = 1,500; line 9 = 3,000 - 2,000
+    assert a[8] == {"value": [[1000.0]]}
+    # Pub. 590-A (2021) Kristin and Carl: 6,000 with Carl's 30,000 less his 6,000 (IRC 219(c))
+    assert a[9] == {"value": [[6000.0]]}
     assert a[10] == {"value": [[float(core.irs_limit("annual_additions_limit_415c1A", 2026).value)]]}
 
 

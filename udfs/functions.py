@@ -571,6 +571,19 @@ ROTH_LIMIT = Spec(
             "Optional. Taxable compensation, in dollars (the limit never exceeds it). Default: not applied.",
         ),
         Param("output", OUTPUT_HELP + " Default: limit.", kind="output"),
+        Param(
+            "traditional_contributions",
+            "Optional. Contributions for the year to traditional IRAs, in dollars (not SEP/SIMPLE employer money); "
+            "they come off the Roth limit. Default 0.",
+        ),
+        Param(
+            "spouse_compensation",
+            "Optional, MFJ only. Spouse's taxable compensation, in dollars (spousal IRA rule, 219(c)). Needs compensation.",
+        ),
+        Param(
+            "spouse_ira_contributions",
+            "Optional, with spouse_compensation. Spouse's own traditional and Roth IRA contributions for the year. Default 0.",
+        ),
     ),
     roth_ira_contribution_limit,
     "limit",
@@ -578,9 +591,32 @@ ROTH_LIMIT = Spec(
 
 
 @excel_function(ROTH_LIMIT)
-def ROTH_IRA_LIMIT(year, magi, filing_status, age, compensation=None, output=None):
-    """Most a person can contribute to Roth IRAs for the year after the MAGI phase-out (IRC 408A(c)(3); Reg. 1.408A-3 A-3)."""
-    return run(ROTH_LIMIT, (year, magi, filing_status, age, compensation, output))
+def ROTH_IRA_LIMIT(
+    year,
+    magi,
+    filing_status,
+    age,
+    compensation=None,
+    output=None,
+    traditional_contributions=None,
+    spouse_compensation=None,
+    spouse_ira_contributions=None,
+):
+    """Most a person can contribute to Roth IRAs for the year after the MAGI phase-out (IRC 408A(c)(2)-(3); Pub. 590-A Worksheet 2-2)."""
+    return run(
+        ROTH_LIMIT,
+        (
+            year,
+            magi,
+            filing_status,
+            age,
+            compensation,
+            output,
+            traditional_contributions,
+            spouse_compensation,
+            spouse_ira_contributions,
+        ),
+    )
 
 
 DEDUCTION = Spec(
@@ -603,6 +639,14 @@ DEDUCTION = Spec(
         ),
         Param("compensation", "Optional. Taxable compensation, in dollars. Default: not applied."),
         Param("output", OUTPUT_HELP + " Default: limit.", kind="output"),
+        Param(
+            "spouse_compensation",
+            "Optional, MFJ only. Spouse's taxable compensation, in dollars (spousal IRA rule, 219(c)). Needs compensation.",
+        ),
+        Param(
+            "spouse_ira_contributions",
+            "Optional, with spouse_compensation. Spouse's own traditional and Roth IRA contributions for the year. Default 0.",
+        ),
     ),
     traditional_ira_deduction_limit,
     "limit",
@@ -611,11 +655,32 @@ DEDUCTION = Spec(
 
 @excel_function(DEDUCTION)
 def IRA_DEDUCTION_LIMIT(
-    year, magi, filing_status, age, active_participant, spouse_active_participant=None, compensation=None, output=None
+    year,
+    magi,
+    filing_status,
+    age,
+    active_participant,
+    spouse_active_participant=None,
+    compensation=None,
+    output=None,
+    spouse_compensation=None,
+    spouse_ira_contributions=None,
 ):
-    """Deductible traditional IRA contribution after the active-participant phase-out (IRC 219(g); IRS Pub. 590-A)."""
+    """Deductible traditional IRA contribution after the active-participant phase-out (IRC 219(b), (c), (g); Pub. 590-A Worksheet 1-2)."""
     return run(
-        DEDUCTION, (year, magi, filing_status, age, active_participant, spouse_active_participant, compensation, output)
+        DEDUCTION,
+        (
+            year,
+            magi,
+            filing_status,
+            age,
+            active_participant,
+            spouse_active_participant,
+            compensation,
+            output,
+            spouse_compensation,
+            spouse_ira_contributions,
+        ),
     )
 
 

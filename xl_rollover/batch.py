@@ -25,7 +25,11 @@ from .age import MAX_AGE
 from .errors import XlRolloverError
 from .explain import Result
 from .money import MAX_CENTS
-from .rules.contribution_limits import mega_backdoor_room, roth_ira_contribution_limit
+from .rules.contribution_limits import (
+    mega_backdoor_room,
+    roth_ira_contribution_limit,
+    traditional_ira_deduction_limit,
+)
 from .rules.early_penalty import CENTS_PLACES as PENALTY_PLACES
 from .rules.early_penalty import TEN_PERCENT_ACCOUNTS, early_penalty, penalty_cents
 from .rules.form_8606 import CENTS_PLACES as PRORATA_PLACES
@@ -161,7 +165,31 @@ RULES: dict[str, Rule] = {
         Rule(
             "roth_ira_contribution_limit",
             roth_ira_contribution_limit,
-            ("year", "magi", "filing_status", "age", "compensation"),
+            (
+                "year",
+                "magi",
+                "filing_status",
+                "age",
+                "compensation",
+                "traditional_contributions",
+                "spouse_compensation",
+                "spouse_ira_contributions",
+            ),
+        ),
+        Rule(
+            "traditional_ira_deduction_limit",
+            traditional_ira_deduction_limit,
+            (
+                "year",
+                "magi",
+                "filing_status",
+                "age",
+                "active_participant",
+                "spouse_active_participant",
+                "compensation",
+                "spouse_compensation",
+                "spouse_ira_contributions",
+            ),
         ),
         Rule(
             "required_minimum_distribution",

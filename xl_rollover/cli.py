@@ -52,6 +52,19 @@ def _drac(text: str) -> tuple[str, str, str, bool]:
     return year, contributions, earnings, qualified.lower() in ("yes", "true")
 
 
+def _add_spousal(parser: argparse.ArgumentParser) -> None:
+    """The spousal IRA inputs (IRC §219(c)) the two IRA limits share."""
+    parser.add_argument(
+        "--spouse-compensation",
+        help="MFJ only: the spouse's taxable compensation; counts when yours is less (IRC §219(c)); needs --compensation",
+    )
+    parser.add_argument(
+        "--spouse-ira-contributions",
+        default="0",
+        help="with --spouse-compensation: the spouse's own traditional and Roth IRA contributions for the year",
+    )
+
+
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result and its explanation as JSON")
     parser.add_argument("--no-explain", action="store_true", help="print the result table only")
@@ -153,7 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("magi")
     p.add_argument("filing_status", help="SINGLE, HOH, MFJ, MFS, MFS_APART, QSS")
     p.add_argument("age")
-    p.add_argument("--compensation")
+    p.add_argument("--compensation", help="taxable compensation (the limit never exceeds it; default: not applied)")
+    p.add_argument(
+        "--traditional-contributions",
+        default="0",
+        help="contributions for the year to traditional IRAs; they come off the Roth limit (IRC §408A(c)(2)(B))",
+    )
+    _add_spousal(p)
     _add_common(p)
 
     p = sub.add_parser("ira-deduction", help="deductible traditional IRA contribution after the §219(g) phase-out")
@@ -163,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("age")
     p.add_argument("--active-participant", action="store_true")
     p.add_argument("--spouse-active-participant", action="store_true")
-    p.add_argument("--compensation")
+    p.add_argument("--compensation", help="taxable compensation (default: not applied)")
+    _add_spousal(p)
     _add_common(p)
 
     p = sub.add_parser("rmd", help="required minimum distribution for a year (Uniform Lifetime Table)")
@@ -294,7 +314,14 @@ def _run(args: argparse.Namespace) -> int:
             args.after_tax_so_far,
         ),
         "roth-limit": lambda: roth_ira_contribution_limit(
-            args.year, args.magi, args.filing_status, args.age, args.compensation
+            args.year,
+            args.magi,
+            args.filing_status,
+            args.age,
+            args.compensation,
+            args.traditional_contributions,
+            args.spouse_compensation,
+            args.spouse_ira_contributions,
         ),
         "ira-deduction": lambda: traditional_ira_deduction_limit(
             args.year,
@@ -304,6 +331,8 @@ def _run(args: argparse.Namespace) -> int:
             args.active_participant,
             args.spouse_active_participant,
             args.compensation,
+            args.spouse_compensation,
+            args.spouse_ira_contributions,
         ),
         "rmd": lambda: required_minimum_distribution(
             args.year,

@@ -24,13 +24,13 @@ failed:
     FORM_8606 = Err.Description
 End Function
 
-Function IRA_DEDUCTION_LIMIT(year, magi, filing_status, age, active_participant, Optional spouse_active_participant, Optional compensation, Optional output)
+Function IRA_DEDUCTION_LIMIT(year, magi, filing_status, age, active_participant, Optional spouse_active_participant, Optional compensation, Optional output, Optional spouse_compensation, Optional spouse_ira_contributions)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        IRA_DEDUCTION_LIMIT = XLPy.CallUDF("udfs.functions", "IRA_DEDUCTION_LIMIT", Array(year, magi, filing_status, age, active_participant, spouse_active_participant, compensation, output), ThisWorkbook, Application.Caller)
+        IRA_DEDUCTION_LIMIT = XLPy.CallUDF("udfs.functions", "IRA_DEDUCTION_LIMIT", Array(year, magi, filing_status, age, active_participant, spouse_active_participant, compensation, output, spouse_compensation, spouse_ira_contributions), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        IRA_DEDUCTION_LIMIT = XLPy.CallUDF("udfs.functions", "IRA_DEDUCTION_LIMIT", Array(year, magi, filing_status, age, active_participant, spouse_active_participant, compensation, output))
+        IRA_DEDUCTION_LIMIT = XLPy.CallUDF("udfs.functions", "IRA_DEDUCTION_LIMIT", Array(year, magi, filing_status, age, active_participant, spouse_active_participant, compensation, output, spouse_compensation, spouse_ira_contributions))
         Exit Function
     #End If
 failed:
@@ -102,13 +102,13 @@ failed:
     ROTH_IRA_DISTRIBUTION = Err.Description
 End Function
 
-Function ROTH_IRA_LIMIT(year, magi, filing_status, age, Optional compensation, Optional output)
+Function ROTH_IRA_LIMIT(year, magi, filing_status, age, Optional compensation, Optional output, Optional traditional_contributions, Optional spouse_compensation, Optional spouse_ira_contributions)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        ROTH_IRA_LIMIT = XLPy.CallUDF("udfs.functions", "ROTH_IRA_LIMIT", Array(year, magi, filing_status, age, compensation, output), ThisWorkbook, Application.Caller)
+        ROTH_IRA_LIMIT = XLPy.CallUDF("udfs.functions", "ROTH_IRA_LIMIT", Array(year, magi, filing_status, age, compensation, output, traditional_contributions, spouse_compensation, spouse_ira_contributions), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        ROTH_IRA_LIMIT = XLPy.CallUDF("udfs.functions", "ROTH_IRA_LIMIT", Array(year, magi, filing_status, age, compensation, output))
+        ROTH_IRA_LIMIT = XLPy.CallUDF("udfs.functions", "ROTH_IRA_LIMIT", Array(year, magi, filing_status, age, compensation, output, traditional_contributions, spouse_compensation, spouse_ira_contributions))
         Exit Function
     #End If
 failed:

@@ -263,7 +263,7 @@ def roth_ira_contribution_limit(
     steps.append(
         Step(
             title="Limit before the phase-out",
-            rule="the lesser of the dollar limit (with the age-50 catch-up) and taxable compensation"
+            rule="the lesser of the dollar limit (plus the catch-up from age 50) and taxable compensation"
             + ("" if comp is not None else f"; {_NO_COMPENSATION}"),
             citation=f"IRC §408A(c)(2)(A), §219(b)(1), §219(b)(5) | {src}",
             form_line="Pub. 590-A Worksheet 2-2, line 6",
@@ -309,7 +309,13 @@ def roth_ira_contribution_limit(
     )
 
 
+_FLAG_TEXT = {"TRUE": True, "FALSE": False, "1": True, "0": False}
+
+
 def _flag(name: str, value: object) -> bool:
+    """A yes/no input: a logical value, 1/0, or the text TRUE/FALSE (as a CSV row of a batch run gives it)."""
+    if isinstance(value, str) and value.strip().upper() in _FLAG_TEXT:
+        return _FLAG_TEXT[value.strip().upper()]
     if not isinstance(value, (bool, int, float)) or value not in (0, 1):
         raise InputError(f"{name} {value!r} must be TRUE or FALSE")
     return bool(value)
@@ -384,7 +390,7 @@ def traditional_ira_deduction_limit(
         steps.append(
             Step(
                 title="Dollar limit",
-                rule=f"{which}; the dollar limit with the age-50 catch-up",
+                rule=f"{which}; the dollar limit (plus the catch-up from age 50)",
                 citation=f"IRC §219(b)(1)(A), §219(b)(5), §219(g)(1) | {src}",
                 inputs={"year": y, "age": years, "filing_status": status},
                 outputs={"dollar limit": full},
@@ -402,6 +408,20 @@ def traditional_ira_deduction_limit(
             outputs={"limit": limit},
         )
     )
+    bar_age, src_bar = _constant("ira_deduction_age_bar_219d1")
+    last_year, src_last = _constant("ira_deduction_age_bar_last_year_219d1")
+    if y <= last_year and years >= bar_age:
+        steps.append(
+            Step(
+                title="Age 70½ before 2020",
+                rule=f"for {y}, no deduction for an individual who reached age {bar_age} by the end of the year "
+                "(the bar was repealed for years after 2019)",
+                citation=f"{src_bar} | {src_last}",
+                inputs={"year": y, "age": years},
+                outputs={"limit": ZERO},
+            )
+        )
+        limit = ZERO
     return IraLimitResult(
         limit=limit, full_limit=full, phaseout_start=start, phaseout_end=end, reduced=limit < full, steps=tuple(steps)
     )

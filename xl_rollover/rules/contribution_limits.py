@@ -20,15 +20,9 @@ def _age_years(age: object) -> Decimal:
     return years
 
 
-def _primary(source: str) -> str:
-    """A table row's primary authority: its source text before the maintainers' cross-checks."""
-    return source.split("; x-check")[0].strip()
-
-
 def _constant(name: str) -> tuple[Decimal, str]:
     """A statutory constant (a table row with no year) and its authority."""
-    value, source = limits.value(name, None)
-    return value, _primary(source)
+    return limits.value(name, None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,7 +84,7 @@ def mega_backdoor_room(
         Step(
             title="Limits for the year",
             rule=f"§415(c) annual additions {fmt(limit_415)}, §402(g) deferrals {fmt(limit_402g)}, catch-up {fmt(catch_limit)}",
-            citation=f"{_primary(src_415)} | {_primary(src_402g)} | {_primary(src_catch)}",
+            citation=f"{src_415} | {src_402g} | {src_catch}",
             inputs={"year": y, "age at year end": years},
             outputs={"annual_additions_limit": limit_415, "limit_402g": limit_402g, "catch_up_limit": catch_limit},
         ),
@@ -147,8 +141,8 @@ def _ira_limit(year: int, years: Decimal) -> tuple[Decimal, str]:
     catch_age, _ = _constant("ira_catchup_age_219b5B")
     if years >= catch_age:
         catch, src_c = limits.value("ira_catchup_age50_219b5B", year)
-        return base + catch + ZERO, f"{_primary(src)} | {_primary(src_c)}"
-    return base + ZERO, _primary(src)
+        return base + catch + ZERO, f"{src} | {src_c}"
+    return base + ZERO, src
 
 
 def _round_up_share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
@@ -285,7 +279,7 @@ def roth_ira_contribution_limit(
         Step(
             title="MAGI phase-out",
             rule=f"{status} range {fmt(start)} to {fmt(end)}; {how}",
-            citation=f"IRC §408A(c)(3)(A)-(B), §219(g)(2)(B)-(C); Treas. Reg. §1.408A-3 A-3(b) | {_primary(src_s)}",
+            citation=f"IRC §408A(c)(3)(A)-(B), §219(g)(2)(B)-(C); Treas. Reg. §1.408A-3 A-3(b) | {src_s}",
             form_line="Pub. 590-A Worksheet 2-2, lines 1-7",
             inputs={"magi": income, "filing_status": status, "line 6": line6},
             outputs={"line 7": line7},
@@ -379,7 +373,7 @@ def traditional_ira_deduction_limit(
             Step(
                 title="MAGI phase-out of the dollar limit",
                 rule=f"{which}; {status} range {fmt(start)} to {fmt(end)}; {how}",
-                citation=" | ".join(dict.fromkeys(("IRC §219(g)(1)-(3), (g)(7)", src, _primary(src_s)))),
+                citation=" | ".join(dict.fromkeys(("IRC §219(g)(1)-(3), (g)(7)", src, src_s))),
                 form_line="Pub. 590-A Worksheet 1-2, lines 1-4",
                 inputs={"year": y, "age": years, "dollar limit": full, "magi": income, "filing_status": status},
                 outputs={"line 4": line4},

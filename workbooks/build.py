@@ -71,8 +71,22 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Grid:
+    """A block of computed cells in columns A-D (e.g. a year-by-year timeline), one Output a cell.
+
+    ``ranges`` names a rectangle of it (name -> first and last column index) so a function can take it
+    as a range argument (e.g. the Roth IRA layers a withdrawal timeline reads).
+    """
+
+    name: str
+    headings: tuple[str, ...]
+    rows: tuple[tuple[Output | None, ...], ...]
+    ranges: tuple[tuple[str, int, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Chart:
-    """A chart over output cells: categories are labels, series are lists of output names."""
+    """A chart over output cells: categories are labels or output names (calendar years), series lists of outputs."""
 
     title: str
     categories: tuple[str, ...]
@@ -91,11 +105,66 @@ class Template:
     how: tuple[str, ...]
     not_covered: tuple[str, ...]
     inputs: tuple[tuple[str, tuple[Input | Table, ...]], ...]
-    outputs: tuple[tuple[str, tuple[Output, ...]], ...]
+    outputs: tuple[tuple[str, tuple[Output | Grid, ...]], ...]
     sources: tuple[tuple[str, str], ...]
     charts: tuple[Chart, ...] = ()
     names: dict[str, str] = field(default_factory=dict)  # extra defined names (e.g. drop-down lists)
     lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # named lists written on the Lists sheet
+    #: The answer first: a sentence (text formula) and the two or three figures behind it, over the outputs.
+    summary: tuple[Output, ...] = ()
+    client: str = "Dana Rivera"  # the example client's name
+
+    def __post_init__(self) -> None:
+        """Every template starts with who prepared it for whom, and when (the printed header line)."""
+        if not any(group == PREPARED for group, _ in self.inputs):
+            self.inputs = ((PREPARED, branding(self.client)), *self.inputs)
+
+
+PREPARED = "Prepared by and for"
+DISCLAIMER = (
+    "Not tax or legal advice: the figures follow the cited rules for the facts entered; a tax professional checks "
+    "the facts and the return."
+)
+
+
+def branding(client: str) -> tuple[Input, ...]:
+    """The firm, its logo, the client and the date prepared: inputs of every template (printed on every page)."""
+    return (
+        Input("in_firm", "Firm", "Example Wealth Partners", "text", "printed on every page"),
+        Input("in_client", "Client", client, "text", "printed on every page"),
+        Input("in_prepared", "Date prepared", FIXED_DATE.date(), "date", "printed on every page"),
+        Input(
+            "in_logo", "Logo image file (optional)", None, "text", "a PNG or JPEG path; xl-rollover report prints it"
+        ),
+    )
+
+
+def output_cells(template: Template) -> list[Output]:
+    """Every computed cell, in evaluation order: outputs (grid cells row by row), the summary, the header line."""
+    cells: list[Output] = []
+    for _, outs in template.outputs:
+        for out in outs:
+            if isinstance(out, Grid):
+                cells += [c for row in out.rows for c in row if c is not None]
+            else:
+                cells.append(out)
+    return [*cells, *template.summary[1:], *template.summary[:1], PREPARED_LINE]
+
+
+def _prepared_text(v: dict[str, Any]) -> str:
+    day = v["in_prepared"]
+    text = (EXCEL_EPOCH + dt.timedelta(days=int(day))).isoformat() if isinstance(day, (int, float)) else ""
+    return f"Prepared for {v['in_client'] or ''} by {v['in_firm'] or ''}, {text}"
+
+
+#: The line printed under the title on every page.
+PREPARED_LINE = Output(
+    "out_prepared",
+    "Prepared",
+    formula='"Prepared for "&{in_client}&" by "&{in_firm}&", "&TEXT({in_prepared},"yyyy-mm-dd")',
+    py=_prepared_text,
+    fmt="text",
+)
 
 
 # --- evaluation (the cached values) ---------------------------------------------------------------
@@ -130,7 +199,19 @@ def evaluate(template: Template, overrides: dict[str, Any] | None = None) -> dic
                 values[item.name] = excel_value(raw, item.kind)
     for _, outs in template.outputs:
         for out in outs:
-            values[out.name] = compute(out, values)
+            if isinstance(out, Grid):
+                for row in out.rows:
+                    for cell in row:
+                        if cell is not None:
+                            values[cell.name] = compute(cell, values)
+                for name, c0, c1 in out.ranges:
+                    values[name] = [
+                        [values[c.name] if c is not None else None for c in row[c0 : c1 + 1]] for row in out.rows
+                    ]
+            else:
+                values[out.name] = compute(out, values)
+    for out in (*template.summary[1:], *template.summary[:1], PREPARED_LINE):  # the sentence reads the figures
+        values[out.name] = compute(out, values)
     return values
 
 
@@ -190,15 +271,21 @@ def formula(out: Output, template: Template) -> str:
 def _all_names(template: Template) -> list[str]:
     names = [i.name for _, items in template.inputs for i in items if isinstance(i, Input)]
     names += [f"tbl_{t.name}" for _, items in template.inputs for t in items if isinstance(t, Table)]
-    names += [o.name for _, outs in template.outputs for o in outs]
+    names += [o.name for o in output_cells(template)]
+    names += [name for _, outs in template.outputs for g in outs if isinstance(g, Grid) for name, _, _ in g.ranges]
     return names
 
 
 # --- writing ----------------------------------------------------------------------------------------
 
 NAVY = "#1F3864"
-#: Plan sheet column widths (characters): input label, value, help, gap, output label, value, why, authority.
-WIDTHS = (32, 14, 30, 2, 34, 14, 44, 28)
+#: Plan sheet column widths (characters): label, value, why (or an input's help), authority. At 100% scale
+#: they print about 630 pt wide (7 pixels a character + 5, at 96 pixels an inch), inside a landscape Letter
+#: page's 720 pt between margins, with room for LibreOffice's wider rendering of the same widths.
+WIDTHS = (34, 13, 42, 28)
+#: Printable height of a landscape Letter page (8.5 in less 0.6 in margins top and bottom), less the three
+#: header rows repeated on every page and a safety margin: what a block of rows may fill before a page break.
+PAGE_BODY = 8.5 * 72 - 2 * 0.6 * 72 - 60
 
 
 def _height(*texts_and_widths: tuple[str, int]) -> float:
@@ -214,7 +301,6 @@ def write(template: Template, folder: Path) -> Path:
     """Write one template into ``folder``; returns its path."""
     path = folder / template.file
     values = evaluate(template)
-    evaluate_cache[template.file] = values
     wb = xlsxwriter.Workbook(str(path))
     wb.set_properties(
         {
@@ -234,11 +320,8 @@ def write(template: Template, folder: Path) -> Path:
     lists = wb.add_worksheet("Lists")
     conf = wb.add_worksheet("xlwings.conf")
     _instructions(instructions, template, f)
-    cells, bottom = _plan(wb, plan, template, values, f, lists)
-    for chart in template.charts:
-        bottom = _chart(wb, plan, chart, cells, template, f, bottom)
-    plan.print_area(0, 0, bottom, 7)
-    _sources(sources, template, f)
+    _plan(wb, plan, template, values, f, lists)
+    _sources(sources, template, values, f)
     conf.write_row(0, 0, ["UDF Modules", "udfs.functions"])
     conf.set_column(0, 1, 24)
     conf.hide()
@@ -282,7 +365,11 @@ def _formats(wb: Any) -> dict[str, Any]:
         "out_date": make(num_format="yyyy-mm-dd", bold=True, border=1, border_color="#BFBFBF"),
         "out_flag": make(bold=True, border=1, border_color="#BFBFBF", align="center"),
         "cite": make(font_color="#2F5597", text_wrap=True, font_size=9, border=1, border_color="#BFBFBF"),
-        "table_h": make(bold=True, bg_color="#D9E1F2", border=1),
+        "table_h": make(bold=True, bg_color="#D9E1F2", border=1, text_wrap=True),
+        "prepared": make(bold=True, font_color="#404040"),
+        "disclaimer": make(italic=True, font_color="#404040", text_wrap=True, font_size=9),
+        "answer": make(bold=True, font_size=11, text_wrap=True, bg_color="#E2EFDA", border=1, border_color="#548235"),
+        "category_year": make(num_format="0", border=1, border_color="#BFBFBF", align="left"),
     }
 
 
@@ -336,23 +423,49 @@ def _instructions(ws: Any, t: Template, f: dict[str, Any]) -> None:
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
-def _plan(
-    wb: Any, ws: Any, t: Template, values: dict[str, Any], f: dict[str, Any], lists_ws: Any
-) -> tuple[dict[str, tuple[int, int]], int]:
-    """Inputs in columns A-C, outputs in E-H. Returns name -> (row, col) of each value cell, and the next free row."""
+class _Sheet:
+    """The Plan sheet as it is written: rows, their heights, and the blocks a page break must not split."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.row = 0
+        self.heights: dict[int, float] = {}
+        self.blocks: list[tuple[int, int]] = []
+
+    def set_height(self, row: int, height: float) -> None:
+        self.heights[row] = height
+        self.ws.set_row(row, height)
+
+    def page_breaks(self, first: int) -> list[int]:
+        """Rows to break before so that each block starts on a page where it fits (a longer one flows on)."""
+        breaks: list[int] = []
+        used = sum(self.heights.get(r, 15.0) for r in range(first, self.blocks[0][0])) if self.blocks else 0.0
+        for start, end in self.blocks:
+            height = sum(self.heights.get(r, 15.0) for r in range(start, end + 1))
+            if used > 0 and used + height > PAGE_BODY:
+                breaks.append(start)
+                used = 0.0
+            used += height
+            while used > PAGE_BODY:
+                used -= PAGE_BODY
+        return breaks
+
+
+def _plan(wb: Any, ws: Any, t: Template, values: dict[str, Any], f: dict[str, Any], lists_ws: Any) -> None:
+    """The answer first (summary box), then the inputs, the figures with their reasons, the charts: one column
+    of blocks, 100% scale (text prints at its own size), each block kept on one page, three header rows
+    (title, who prepared it for whom and when, the disclaimer) repeated on every page."""
     for col, width in enumerate(WIDTHS):
         ws.set_column(col, col, width)
-    ws.write(0, 0, t.title, f["title"])
-    ws.merge_range(
-        1,
-        0,
-        1,
-        7,
-        "Yellow cells are the client's figures; every other figure is a formula, explained on its row.",
-        f["subtitle"],
-    )
+    sheet = _Sheet(ws)
+    ws.merge_range(0, 0, 0, 3, t.title, f["title"])
+    sheet.set_height(0, _height((t.title, 80)) * 1.5)
+    ws.merge_range(1, 0, 1, 3, "", f["prepared"])
+    ws.write_formula(1, 0, formula(PREPARED_LINE, t), f["prepared"], _cached(values[PREPARED_LINE.name]))
+    wb.define_name(PREPARED_LINE.name, "=Plan!$A$2")
+    ws.merge_range(2, 0, 2, 3, DISCLAIMER, f["disclaimer"])
+    sheet.set_height(2, _height((DISCLAIMER, sum(WIDTHS))))
     cells: dict[str, tuple[int, int]] = {}
-    # named lists (drop-downs)
     for col, (list_name, entries) in enumerate(t.lists):
         lists_ws.write(0, col, list_name, f["bold"])
         for i, entry in enumerate(entries):
@@ -362,78 +475,158 @@ def _plan(
     lists_ws.hide()
     for name, ref in t.names.items():
         wb.define_name(name, ref)
-    row = 3
+    sheet.row = 4
+    if t.summary:
+        _summary(wb, sheet, t, values, f, cells)
     for group, items in t.inputs:
-        ws.merge_range(row, 0, row, 2, group, f["h"])
-        row += 1
-        for item in items:
-            if isinstance(item, Table):
-                ws.write(row, 0, item.label, f["bold"])
-                row += 1
-                for c, heading in enumerate(item.columns):
-                    ws.write(row, c, heading, f["table_h"])
-                row += 1
-                first = row
-                kinds = item.kinds or ("number",) * len(item.columns)
-                for r in range(item.height):
-                    data = item.rows[r] if r < len(item.rows) else ()
-                    for c in range(len(item.columns)):
-                        v = data[c] if c < len(data) else None
-                        fmt = f[f"in_{kinds[c]}"]
-                        if v is None:
-                            ws.write_blank(row, c, None, fmt)
-                        else:
-                            ws.write(row, c, v, fmt)
-                        ws.data_validation(row, c, row, c, _validation(kinds[c], item.columns[c]))
-                    row += 1
-                last_col = xlsxwriter.utility.xl_col_to_name(len(item.columns) - 1)
-                wb.define_name(f"tbl_{item.name}", f"=Plan!$A${first + 1}:${last_col}${row}")
-                cells[f"tbl_{item.name}"] = (first, 0)
-                continue
-            ws.write(row, 0, item.label, f["label"])
-            fmt = f[f"in_{item.kind}"]
-            value = item.value
-            if item.kind == "flag":
-                ws.write_boolean(row, 1, bool(value), fmt)
-            elif item.kind == "date":
-                ws.write_datetime(row, 1, dt.datetime.combine(value, dt.time()), fmt)
-            elif value is None:
-                ws.write_blank(row, 1, None, fmt)
-            else:
-                ws.write(row, 1, value, fmt)
-            ws.write(row, 2, item.help, f["help"])
-            ws.set_row(row, _height((item.label, WIDTHS[0]), (item.help, WIDTHS[2])))
-            ws.data_validation(row, 1, row, 1, _validation(item.kind, item.label, item.choices, item.list_source))
-            wb.define_name(item.name, f"=Plan!$B${row + 1}")
-            cells[item.name] = (row, 1)
-            row += 1
-        row += 1
-    input_end = row
-    row = 3
+        _input_group(wb, sheet, group, items, f, cells)
     for group, outs in t.outputs:
-        ws.merge_range(row, 4, row, 7, group, f["h"])
-        row += 1
-        ws.write_row(row, 4, ["", "value", "why", "authority"], f["table_h"])
-        row += 1
-        for out in outs:
-            ws.write(row, 4, out.label, f["label"])
-            value = values[out.name]
-            ws.write_formula(row, 5, formula(out, t), f[f"out_{out.fmt}"], _cached(value))
-            ws.write(row, 6, out.why, f["help"])
-            ws.write(row, 7, out.cite, f["cite"])
-            ws.set_row(row, _height((out.label, WIDTHS[4]), (out.why, WIDTHS[6]), (out.cite, int(WIDTHS[7] * 1.1))))
-            wb.define_name(out.name, f"=Plan!$F${row + 1}")
-            cells[out.name] = (row, 5)
-            row += 1
-        row += 1
+        _output_group(wb, sheet, group, outs, t, values, f, cells)
+    for chart in t.charts:
+        _chart(wb, sheet, chart, t, values, f)
+    ws.print_area(0, 0, sheet.row, 3)
+    ws.set_h_pagebreaks(sheet.page_breaks(4))
     ws.set_landscape()
     ws.set_paper(1)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0, 1)
-    ws.set_footer("&L&8xl-rollover template &C&8&A &R&8page &P of &N")
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_print_scale(100)
+    ws.repeat_rows(0, 2)
+    ws.set_footer("&L&9&F&R&9page &P of &N", {"margin": 0.25})
     ws.freeze_panes(3, 0)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
-    return cells, max(row, input_end) + 1
+
+
+def _summary(wb: Any, sheet: _Sheet, t: Template, values: dict[str, Any], f: dict[str, Any], cells: dict) -> None:
+    """The box a client reads first: the decision in words (a text formula) and the figures behind it."""
+    ws, start = sheet.ws, sheet.row
+    ws.merge_range(start, 0, start, 3, "In short", f["h"])
+    sentence, *figures = t.summary
+    row = start + 1
+    ws.merge_range(row, 0, row, 3, "", f["answer"])
+    ws.write_formula(row, 0, formula(sentence, t), f["answer"], _cached(values[sentence.name]))
+    sheet.set_height(row, 1.2 * _height((str(values[sentence.name]), int(sum(WIDTHS) * 0.85))))
+    wb.define_name(sentence.name, f"=Plan!$A${row + 1}")
+    cells[sentence.name] = (row, 0)
+    row += 1
+    for out in figures:
+        _output_row(wb, sheet, row, out, t, values, f, cells)
+        row += 1
+    sheet.blocks.append((start, row))
+    sheet.row = row + 1
+
+
+def _input_group(
+    wb: Any, sheet: _Sheet, group: str, items: Sequence[Input | Table], f: dict[str, Any], cells: dict
+) -> None:
+    ws, start = sheet.ws, sheet.row
+    ws.merge_range(start, 0, start, 3, group, f["h"])
+    row = start + 1
+    for item in items:
+        if isinstance(item, Table):
+            ws.merge_range(row, 0, row, 3, item.label, f["bold"])
+            row += 1
+            for c, heading in enumerate(item.columns):
+                ws.write(row, c, heading, f["table_h"])
+            row += 1
+            first = row
+            kinds = item.kinds or ("number",) * len(item.columns)
+            for r in range(item.height):
+                data = item.rows[r] if r < len(item.rows) else ()
+                for c in range(len(item.columns)):
+                    v = data[c] if c < len(data) else None
+                    fmt = f[f"in_{kinds[c]}"]
+                    if v is None:
+                        ws.write_blank(row, c, None, fmt)
+                    elif isinstance(v, dt.date):
+                        ws.write_datetime(row, c, dt.datetime.combine(v, dt.time()), fmt)
+                    else:
+                        ws.write(row, c, v, fmt)
+                    ws.data_validation(row, c, row, c, _validation(kinds[c], item.columns[c]))
+                row += 1
+            last_col = xlsxwriter.utility.xl_col_to_name(len(item.columns) - 1)
+            wb.define_name(f"tbl_{item.name}", f"=Plan!$A${first + 1}:${last_col}${row}")
+            cells[f"tbl_{item.name}"] = (first, 0)
+            continue
+        ws.write(row, 0, item.label, f["label"])
+        fmt = f[f"in_{item.kind}"]
+        value = item.value
+        if item.kind == "flag":
+            ws.write_boolean(row, 1, bool(value), fmt)
+        elif item.kind == "date":
+            ws.write_datetime(row, 1, dt.datetime.combine(value, dt.time()), fmt)
+        elif item.kind in ("text", "list"):  # words: the value spans B:C, the help sits in D
+            ws.merge_range(row, 1, row, 2, "", fmt)
+            if value is not None:
+                ws.write(row, 1, value, fmt)
+        elif value is None:
+            ws.write_blank(row, 1, None, fmt)
+        else:
+            ws.write(row, 1, value, fmt)
+        if item.kind in ("text", "list"):
+            ws.write(row, 3, item.help, f["help"])
+            help_width = WIDTHS[3]
+        else:
+            ws.merge_range(row, 2, row, 3, item.help, f["help"])
+            help_width = WIDTHS[2] + WIDTHS[3]
+        sheet.set_height(row, _height((item.label, WIDTHS[0]), (item.help, help_width)))
+        ws.data_validation(row, 1, row, 1, _validation(item.kind, item.label, item.choices, item.list_source))
+        wb.define_name(item.name, f"=Plan!$B${row + 1}")
+        cells[item.name] = (row, 1)
+        row += 1
+    sheet.blocks.append((start, row))
+    sheet.row = row + 1
+
+
+def _output_row(wb: Any, sheet: _Sheet, row: int, out: Output, t: Template, values: dict, f: dict, cells: dict) -> None:
+    ws = sheet.ws
+    ws.write(row, 0, out.label, f["label"])
+    ws.write_formula(row, 1, formula(out, t), f[f"out_{out.fmt}"], _cached(values[out.name]))
+    ws.write(row, 2, out.why, f["help"])
+    ws.write(row, 3, out.cite, f["cite"])
+    sheet.set_height(row, _height((out.label, WIDTHS[0]), (out.why, WIDTHS[2]), (out.cite, int(WIDTHS[3] * 1.1))))
+    wb.define_name(out.name, f"=Plan!$B${row + 1}")
+    cells[out.name] = (row, 1)
+
+
+def _output_group(
+    wb: Any,
+    sheet: _Sheet,
+    group: str,
+    outs: Sequence[Output | Grid],
+    t: Template,
+    values: dict[str, Any],
+    f: dict[str, Any],
+    cells: dict,
+) -> None:
+    ws, start = sheet.ws, sheet.row
+    ws.merge_range(start, 0, start, 3, group, f["h"])
+    row = start + 1
+    if not isinstance(outs[0], Grid):
+        ws.write_row(row, 0, ["", "value", "why", "authority"], f["table_h"])
+        row += 1
+    for out in outs:
+        if not isinstance(out, Grid):
+            _output_row(wb, sheet, row, out, t, values, f, cells)
+            row += 1
+            continue
+        ws.write_row(row, 0, list(out.headings), f["table_h"])
+        sheet.set_height(row, max(_height((h, WIDTHS[c])) for c, h in enumerate(out.headings)))
+        row += 1
+        first = row
+        for cells_of_row in out.rows:
+            for c, cell in enumerate(cells_of_row):
+                if cell is None:
+                    ws.write_blank(row, c, None, f["label"])
+                    continue
+                ws.write_formula(row, c, formula(cell, t), f[f"out_{cell.fmt}"], _cached(values[cell.name]))
+                wb.define_name(cell.name, f"=Plan!${xlsxwriter.utility.xl_col_to_name(c)}${row + 1}")
+                cells[cell.name] = (row, c)
+            row += 1
+        for name, c0, c1 in out.ranges:
+            a, b = (xlsxwriter.utility.xl_col_to_name(c) for c in (c0, c1))
+            wb.define_name(name, f"=Plan!${a}${first + 1}:${b}${row}")
+    sheet.blocks.append((start, row))
+    sheet.row = row + 1
 
 
 def _cached(value: Any) -> Any:
@@ -471,64 +664,80 @@ _RANGES: dict[str, tuple[str, Any, Any, str]] = {
 }
 
 
-def _sources(ws: Any, t: Template, f: dict[str, Any]) -> None:
-    ws.set_column(0, 0, 42)
-    ws.set_column(1, 1, 100)
-    ws.write(0, 0, "Sources", f["title"])
-    ws.write_row(2, 0, ["authority", "what it says here"], f["h"])
+def _sources(ws: Any, t: Template, values: dict[str, Any], f: dict[str, Any]) -> None:
+    """The authorities behind the plan, printed like the Plan sheet: 100% scale, the same three header rows."""
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 1, 80)
+    ws.merge_range(0, 0, 0, 1, f"Sources: {t.title}", f["title"])
+    ws.set_row(0, _height((t.title, 100)) * 1.5)
+    ws.merge_range(1, 0, 1, 1, "", f["prepared"])
+    ws.write_formula(1, 0, f"={PREPARED_LINE.name}", f["prepared"], _cached(values[PREPARED_LINE.name]))
+    ws.merge_range(2, 0, 2, 1, DISCLAIMER, f["disclaimer"])
+    ws.write_row(4, 0, ["authority", "what it says here"], f["h"])
     for i, (authority, text) in enumerate(t.sources):
-        ws.write(3 + i, 0, authority, f["label"])
-        ws.write(3 + i, 1, text, f["help"])
+        ws.write(5 + i, 0, authority, f["label"])
+        ws.write(5 + i, 1, text, f["help"])
+        ws.set_row(5 + i, _height((authority, 40), (text, 80)))
     ws.write(
-        4 + len(t.sources),
+        6 + len(t.sources),
         0,
-        "Annual limits: xl_rollover/data/irs_limits.csv (each value with its IRS source).",
+        "Annual dollar limits: the IRS cost-of-living notice of each year, or the statute where the amount is fixed.",
         f["text"],
     )
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.set_paper(1)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_print_scale(100)
+    ws.repeat_rows(0, 2)
+    ws.set_footer("&L&9&F&R&9page &P of &N", {"margin": 0.25})
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
-def _chart(
-    wb: Any, ws: Any, chart: Chart, cells: dict[str, tuple[int, int]], t: Template, f: dict[str, Any], top: int
-) -> int:
-    """A small data block (labels + formulas pointing at the outputs) under the plan, and a chart over it."""
-    ws.write(top, 4, chart.title + " (chart data)", f["bold"])
-    ws.write_row(top + 1, 4, ["", *[name for name, _ in chart.series]], f["table_h"])
-    values = evaluate_cache.get(t.file, {})
+def _chart(wb: Any, sheet: _Sheet, chart: Chart, t: Template, values: dict[str, Any], f: dict[str, Any]) -> None:
+    """A small data block (formulas pointing at the outputs) and a chart over it, kept together on one page.
+
+    A category that names an output (a calendar year) is a formula too, so the axis follows the inputs."""
+    ws, top = sheet.ws, sheet.row
+    ws.merge_range(top, 0, top, 3, chart.title, f["h"])
+    ws.write_row(top + 1, 0, ["", *[name for name, _ in chart.series]], f["table_h"])
     for i, category in enumerate(chart.categories):
-        ws.write(top + 2 + i, 4, category, f["label"])
+        r = top + 2 + i
+        if category.startswith("out_"):
+            ws.write_formula(r, 0, f"={category}", f["category_year"], _cached(values[category]))
+        else:
+            ws.write(r, 0, category, f["label"])
         for j, (_, outs) in enumerate(chart.series):
-            ws.write_formula(top + 2 + i, 5 + j, f"={outs[i]}", f["out_money"], _cached(values.get(outs[i])))
+            ws.write_formula(r, 1 + j, f"={outs[i]}", f["out_money"], _cached(values[outs[i]]))
     c = wb.add_chart({"type": chart.kind})
     first, last = top + 2, top + 1 + len(chart.categories)
+    font = {"size": 10}
     for j, (_name, _) in enumerate(chart.series):
-        col = 5 + j
+        col = 1 + j
         c.add_series(
             {
                 "name": ["Plan", top + 1, col],
-                "categories": ["Plan", first, 4, last, 4],
+                "categories": ["Plan", first, 0, last, 0],
                 "values": ["Plan", first, col, last, col],
-                "data_labels": {"value": True, "num_format": "#,##0"},
+                "data_labels": {"value": True, "num_format": "#,##0", "font": font},
             }
         )
-    c.set_title({"name": chart.title, "name_font": {"size": 11}})
+    c.set_title({"name": chart.title, "name_font": {"size": 12}})
+    c.set_x_axis({"num_font": font, "num_format": "0"})
     c.set_y_axis(
         {
             "name": chart.y_title,
+            "name_font": font,
+            "num_font": font,
             "num_format": "#,##0",
             "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
         }
     )
-    c.set_legend({"position": "bottom"})
+    c.set_legend({"position": "bottom", "font": font})
     c.set_size({"width": 640, "height": 300})
-    ws.insert_chart(top + 3 + len(chart.categories), 4, c)
-    return top + 3 + len(chart.categories) + 16
-
-
-#: Values computed while writing a template (the chart data block needs them).
-evaluate_cache: dict[str, dict[str, Any]] = {}
+    anchor = last + 2
+    ws.insert_chart(anchor, 0, c)
+    sheet.row = anchor + 21  # 300 pixels = 225 points: 15 rows of 15 points, and room to spare
+    sheet.blocks.append((top, sheet.row - 1))
 
 
 def build_all(folder: Path = HERE) -> list[Path]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from xl_rollover.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
 
-from .build import Chart, Input, Output, Table, Template
+from .build import Chart, Grid, Input, Output, Table, Template
 
 
 def _money(x: Any) -> float:
@@ -20,6 +20,38 @@ def _money(x: Any) -> float:
 
 def _num(v: Any) -> float:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+
+
+def _plus(name: str, k: int) -> Callable[[dict[str, Any]], float]:
+    """The value of ``{name}+k``."""
+    return lambda v: float(_num(v[name]) + k)
+
+
+# --- the summary box: text formulas and their Python mirrors ------------------------------------------------
+
+
+def _t(name: str) -> str:
+    """A money figure inside a text formula, as the sheet shows it (1,485.00)."""
+    return f"FIXED({{{name}}},2)"  # FIXED, not TEXT: the formulas engine writes TEXT(0,"#,##0.00") as "0,.00"
+
+
+def _y(name: str, k: int = 0) -> str:
+    """A calendar year (a named year plus ``k``) inside a text formula."""
+    return f'TEXT({{{name}}}+{k},"0")' if k else f'TEXT({{{name}}},"0")'
+
+
+def _tm(v: dict[str, Any], name: str) -> str:
+    """Excel's FIXED(x, 2): half-up to the cent, thousands separated."""
+    return f"{_money(_num(v[name])):,.2f}"
+
+
+def _ty(v: dict[str, Any], name: str, k: int = 0) -> str:
+    return f"{_num(v[name]) + k:.0f}"
+
+
+def _same(name: str, label: str, ref: str, why: str, cite: str, fmt: str = "money") -> Output:
+    """A summary figure: the output ``ref`` shown again in the summary box (a formula, never retyped)."""
+    return Output(name, label, formula=f"{{{ref}}}", py=lambda v: v[ref], why=why, cite=cite, fmt=fmt)
 
 
 # Argument lists shared by several rows (defined names of the Plan sheet, in the function's order).
@@ -49,6 +81,147 @@ _ROOM = ("in_year", "in_deferrals", "in_employer", "in_comp", "in_age", "in_afte
 
 # --- 1. Mega backdoor at separation ----------------------------------------------------------------------
 
+#: Years of the penalty-free withdrawal timeline after the distribution year (the demo's 2026-2031).
+_TIMELINE_YEARS = 6
+
+
+def _layers(option: str, split: tuple[Any, ...]) -> Grid:
+    """What the option leaves in the Roth IRA: the rollover layer and next year's backdoor conversion layer."""
+    o = option.lower()
+
+    def clock(year: str, taxable: str) -> Output:
+        return Output(
+            f"{taxable}_clock",
+            "",
+            formula=f'IF({{{taxable}}}>0,{{{year}}}+4,"none")',
+            py=lambda v: _num(v[year]) + 4 if _num(v[taxable]) > 0 else "none",
+            fmt="number",
+        )
+
+    rollover = (
+        Output(f"out_{o}_l1_year", "", formula="{in_year}", py=lambda v: v["in_year"], fmt="number"),
+        Output(f"out_{o}_l1_taxable", "", "ROTH_ROLLOVER_SPLIT", split, "roth_pretax"),
+        Output(f"out_{o}_l1_basis", "", "ROTH_ROLLOVER_SPLIT", split, "roth_after_tax"),
+    )
+    backdoor = (
+        Output(f"out_{o}_l2_year", "", formula="{in_year}+1", py=_plus("in_year", 1), fmt="number"),
+        Output(
+            f"out_{o}_l2_taxable",
+            "",
+            formula=f"{{out_{o}_backdoor_taxable}}",
+            py=lambda v: v[f"out_{o}_backdoor_taxable"],
+        ),
+        Output(
+            f"out_{o}_l2_basis",
+            "",
+            formula=f"{{in_backdoor}}-{{out_{o}_backdoor_taxable}}",
+            py=lambda v: _money(Decimal(str(v["in_backdoor"])) - Decimal(str(v[f"out_{o}_backdoor_taxable"]))),
+        ),
+    )
+    return Grid(
+        f"out_{o}_layers_grid",
+        ("year in", "taxable part", "after-tax part", "10% tax on the taxable part before 59½ until the end of"),
+        tuple((*layer, clock(layer[0].name, layer[1].name)) for layer in (rollover, backdoor)),
+        ranges=((f"out_{o}_layers", 0, 2),),
+    )
+
+
+def _timeline() -> Grid:
+    """Year by year after the distribution: the most each option's Roth IRA gives free of tax and the 10% tax."""
+    rows = []
+    for k in range(_TIMELINE_YEARS):
+        year = Output(f"out_tl_year_{k}", "", formula=f"{{in_year}}+{k + 1}", py=_plus("in_year", k + 1), fmt="number")
+        age = Output(f"out_tl_age_{k}", "", formula=f"{{in_age}}+{k + 1}", py=_plus("in_age", k + 1), fmt="number")
+        free = tuple(
+            Output(
+                f"out_{o}_free_{k}",
+                "",
+                "ROTH_PENALTY_FREE",
+                ("in_roth_regular", f"out_{o}_layers", year.name, age.name),
+            )
+            for o in "ab"
+        )
+        rows.append((year, age, *free))
+    return Grid(
+        "out_timeline",
+        (
+            "year (nothing taken before)",
+            "age",
+            "option A: free of tax and 10% tax",
+            "option B: free of tax and 10% tax",
+        ),
+        tuple(rows),
+        ranges=(("out_a_free", 2, 2), ("out_b_free", 3, 3)),
+    )
+
+
+def _first_free(o: str) -> Output:
+    """The first timeline year in which the option's Roth IRA gives anything free of tax and the 10% tax
+    (the amounts only grow with time: clocks run out and the owner ages)."""
+    return Output(
+        f"out_sum_{o}_first",
+        f"Option {o.upper()}: first year anything comes out free of tax and the 10% tax",
+        formula=f"{{in_year}}+1+COUNTIF({{out_{o}_free}},0)",
+        py=lambda v: _num(v["in_year"]) + 1 + sum(1 for row in v[f"out_{o}_free"] if row[0] == 0),
+        fmt="number",
+        why=f"{_TIMELINE_YEARS + 1} years after the distribution means: not within the timeline below",
+        cite="IRC §408A(d)(3)(F); Reg. §1.408A-6 A-5(c), A-8",
+    )
+
+
+def _separation_sentence(v: dict[str, Any]) -> str:
+    d = _num(v["out_b_minus_a"])
+    if d > 0:
+        cost = f"Option A saves {_tm(v, 'out_b_minus_a')} of tax over the two years"
+    elif d < 0:
+        cost = f"Option B saves {_money(-d):,.2f} of tax over the two years"
+    else:
+        cost = "Both options cost the same tax over the two years"
+    parts = []
+    for o in "ab":
+        if _num(v[f"out_{o}_free_0"]) > 0:
+            parts.append(
+                f"under option {o.upper()} {_tm(v, f'out_{o}_free_0')} can come out of the Roth IRA free of tax "
+                f"and the 10% tax in {_ty(v, 'in_year', 1)}"
+            )
+        else:
+            parts.append(f"under option {o.upper()} nothing can before {_ty(v, f'out_sum_{o}_first')}")
+    return f"{cost}; {parts[0]}, {parts[1]}."
+
+
+def _separation_clause(o: str) -> str:
+    return (
+        f'IF({{out_{o}_free_0}}>0,"under option {o.upper()} "&{_t(f"out_{o}_free_0")}&'
+        f'" can come out of the Roth IRA free of tax and the 10% tax in "&{_y("in_year", 1)},'
+        f'"under option {o.upper()} nothing can before "&{_y(f"out_sum_{o}_first")})'
+    )
+
+
+_SEPARATION_SUMMARY = (
+    Output(
+        "out_sum_sentence",
+        "In short",
+        formula=(
+            f'IF({{out_b_minus_a}}>0,"Option A saves "&{_t("out_b_minus_a")}&" of tax over the two years",'
+            f'IF({{out_b_minus_a}}<0,"Option B saves "&FIXED(-{{out_b_minus_a}},2)&" of tax over the two years",'
+            f'"Both options cost the same tax over the two years"))&"; "&{_separation_clause("a")}&", "&'
+            f'{_separation_clause("b")}&"."'
+        ),
+        py=_separation_sentence,
+        fmt="text",
+    ),
+    _same(
+        "out_sum_b_minus_a",
+        "Option B costs more (+) or less (-) in tax than A, both years",
+        "out_b_minus_a",
+        "tax now and on next year's backdoor at the marginal rate entered",
+        "IRC §408A(d)(3)(A); §408(d)(2); Form 8606 line 18",
+    ),
+    _first_free("a"),
+    _first_free("b"),
+)
+
+
 SEPARATION = Template(
     file="mega_backdoor_separation.xlsx",
     title="Leaving the employer with after-tax 401(k) money: option A against option B",
@@ -73,7 +246,6 @@ SEPARATION = Template(
         (
             "Client",
             (
-                Input("in_client", "Client", "Dana Rivera", "text", "name for the printout"),
                 Input(
                     "in_age",
                     "Age at the distribution",
@@ -123,6 +295,13 @@ SEPARATION = Template(
                 Input("in_backdoor", "Backdoor Roth next year: nondeductible contribution converted", 7500, "money"),
                 Input("in_other_ira", "Other traditional, SEP and SIMPLE IRA balances at Dec 31 next year", 0, "money"),
                 Input("in_rate", "Marginal income-tax rate (federal)", 0.24, "rate", "for the dollar cost only"),
+                Input(
+                    "in_roth_regular",
+                    "Regular contributions already in the Roth IRA (less taken out)",
+                    0,
+                    "money",
+                    "they come out first, free of tax and the 10% tax",
+                ),
             ),
         ),
     ),
@@ -348,6 +527,12 @@ SEPARATION = Template(
                 ),
             ),
         ),
+        ("Option A: what the Roth IRA holds (rollover and backdoor conversion layers)", (_layers("A", _SPLIT_A),)),
+        ("Option B: what the Roth IRA holds (rollover and backdoor conversion layers)", (_layers("B", _SPLIT_B),)),
+        (
+            "The years ahead: the most that can come out of the Roth IRA free of tax and the 10% tax",
+            (_timeline(),),
+        ),
     ),
     sources=(
         ("IRC §72(e)(8)", "each distribution carries a pro-rata share of the after-tax basis"),
@@ -377,7 +562,16 @@ SEPARATION = Template(
                 ("Option B", ("out_b_taxable", "out_b_backdoor_taxable")),
             ),
         ),
+        Chart(
+            "Free of tax and the 10% tax from the Roth IRA, by year",
+            tuple(f"out_tl_year_{k}" for k in range(_TIMELINE_YEARS)),
+            (
+                ("Option A", tuple(f"out_a_free_{k}" for k in range(_TIMELINE_YEARS))),
+                ("Option B", tuple(f"out_b_free_{k}" for k in range(_TIMELINE_YEARS))),
+            ),
+        ),
     ),
+    summary=_SEPARATION_SUMMARY,
 )
 
 
@@ -388,7 +582,7 @@ def _prefix_options(template: Template) -> None:
         renamed = []
         for out in outs:
             option = out.name[4:5].upper() if out.name.startswith(("out_a_", "out_b_")) else ""
-            if option and not out.label.startswith("Option"):
+            if isinstance(out, Output) and option and not out.label.startswith("Option"):
                 out = replace(out, label=f"{option}: {out.label}")
             renamed.append(out)
         groups.append((title, tuple(renamed)))
@@ -534,6 +728,37 @@ IN_SERVICE = Template(
             "Taxable earnings for the year by sweep frequency",
             ("quarterly", "monthly", "per paycheck"),
             (("taxable", ("out_quarterly", "out_monthly", "out_paycheck")),),
+        ),
+    ),
+    summary=(
+        Output(
+            "out_sum_sentence",
+            "In short",
+            formula=(
+                f'"Sweeping "&TEXT({{in_sweeps}},"0")&" times a year makes "&{_t("out_year_taxable")}&'
+                f'" of earnings taxable in "&{_y("in_year")}&"; quarterly sweeps would make "&{_t("out_quarterly")}&'
+                f'" taxable, sweeps every paycheck "&{_t("out_paycheck")}&"."'
+            ),
+            py=lambda v: (
+                f"Sweeping {_ty(v, 'in_sweeps')} times a year makes {_tm(v, 'out_year_taxable')} of earnings taxable "
+                f"in {_ty(v, 'in_year')}; quarterly sweeps would make {_tm(v, 'out_quarterly')} taxable, sweeps every "
+                f"paycheck {_tm(v, 'out_paycheck')}."
+            ),
+            fmt="text",
+        ),
+        _same(
+            "out_sum_year_taxable",
+            "Taxable earnings this year",
+            "out_year_taxable",
+            "taxable per sweep × sweeps",
+            "IRC §72(e)(8); §408A(d)(3)",
+        ),
+        _same(
+            "out_sum_quarterly",
+            "The same year swept quarterly",
+            "out_quarterly",
+            "fewer sweeps leave more time for taxable earnings",
+            "IRC §72(e)(8); §408A(d)(3)",
         ),
     ),
 )
@@ -709,6 +934,40 @@ BACKDOOR = Template(
             (("line 18", ("out_now_l18", "out_after_l18")),),
         ),
     ),
+    summary=(
+        Output(
+            "out_sum_sentence",
+            "In short",
+            formula=(
+                f'"As things stand "&{_t("out_now_l18")}&" of the "&{_t("in_converted")}&" conversion is taxable '
+                f'(Form 8606 line 18); rolling "&{_t("in_roll_in")}&" of pretax IRA money into the 401(k) before '
+                f'December 31 makes it "&{_t("out_after_l18")}&"."'
+            ),
+            py=lambda v: (
+                f"As things stand {_tm(v, 'out_now_l18')} of the {_tm(v, 'in_converted')} conversion is taxable "
+                f"(Form 8606 line 18); rolling {_tm(v, 'in_roll_in')} of pretax IRA money into the 401(k) before "
+                f"December 31 makes it {_tm(v, 'out_after_l18')}."
+            ),
+            fmt="text",
+        ),
+        _same(
+            "out_sum_now", "Taxable conversion as things stand", "out_now_l18", "Form 8606 line 18", "Form 8606 line 18"
+        ),
+        _same(
+            "out_sum_after",
+            "Taxable conversion after the roll-in",
+            "out_after_l18",
+            "the rolled money leaves the December 31 value (line 6)",
+            "IRC §408(d)(2); Form 8606 line 18",
+        ),
+        _same(
+            "out_sum_saved",
+            "Taxable income avoided",
+            "out_saved",
+            "line 18 now less line 18 after",
+            "Form 8606 line 18",
+        ),
+    ),
 )
 
 
@@ -857,12 +1116,37 @@ EARLY = Template(
         ("Form 5329 instructions, line 2", "exception numbers 01-23"),
     ),
     lists=tuple((f"codes_{a}", _codes(a)) for a in ACCOUNT_TYPES),
+    summary=(
+        Output(
+            "out_sum_sentence",
+            "In short",
+            formula=(
+                f'"The additional tax is "&{_t("out_l4")}&" on "&{_t("out_l1")}&" of early distributions"&'
+                f'IF({{out_l2}}>0,"; the exception covers "&{_t("out_l2")},"; no exception applies")&"."'
+            ),
+            py=lambda v: (
+                f"The additional tax is {_tm(v, 'out_l4')} on {_tm(v, 'out_l1')} of early distributions"
+                + (f"; the exception covers {_tm(v, 'out_l2')}" if _num(v["out_l2"]) > 0 else "; no exception applies")
+                + "."
+            ),
+            fmt="text",
+        ),
+        _same(
+            "out_sum_l4",
+            "Additional tax (Form 5329 line 4)",
+            "out_l4",
+            "10% of line 3",
+            "IRC §72(t)(1); Form 5329 line 4",
+        ),
+        _same(
+            "out_sum_l2",
+            "Not subject to it (line 2)",
+            "out_l2",
+            "the part the exception covers",
+            "IRC §72(t)(2); Form 5329 line 2",
+        ),
+    ),
 )
-
-
-def _plus(name: str, k: int) -> Callable[[dict[str, Any]], float]:
-    """The value of ``{name}+k``."""
-    return lambda v: float(_num(v[name]) + k)
 
 
 def _clock(row: int) -> Callable[[dict[str, Any]], Any]:
@@ -1059,8 +1343,46 @@ ROTH = Template(
     charts=(
         Chart(
             "Basis available free of tax and penalty",
-            ("year 1", "year 2", "year 3", "year 4", "year 5"),
+            tuple(f"out_plan_year_{k}" for k in range(5)),
             (("free", tuple(f"out_free_{k}" for k in range(5))),),
+        ),
+    ),
+    summary=(
+        Output(
+            "out_sum_sentence",
+            "In short",
+            formula=(
+                f'"Withdrawing "&{_t("in_amount")}&" in "&{_y("in_year")}&" makes "&{_t("out_taxable")}&'
+                f'" taxable and costs "&{_t("out_penalty")}&" of 10% tax; "&{_t("out_free_0")}&'
+                f'" could come out free of both that year, "&{_t("out_free_4")}&" in "&{_y("in_year", 4)}&"."'
+            ),
+            py=lambda v: (
+                f"Withdrawing {_tm(v, 'in_amount')} in {_ty(v, 'in_year')} makes {_tm(v, 'out_taxable')} taxable and "
+                f"costs {_tm(v, 'out_penalty')} of 10% tax; {_tm(v, 'out_free_0')} could come out free of both that "
+                f"year, {_tm(v, 'out_free_4')} in {_ty(v, 'in_year', 4)}."
+            ),
+            fmt="text",
+        ),
+        _same(
+            "out_sum_penalty",
+            "10% additional tax on the withdrawal",
+            "out_penalty",
+            "10% of the amount subject to it",
+            "IRC §72(t)(1); §408A(d)(3)(F)",
+        ),
+        _same(
+            "out_sum_free_0",
+            "Free of tax and the 10% tax in the withdrawal year",
+            "out_free_0",
+            "contributions, then conversions until a taxable part still inside its 5 years",
+            "Reg. §1.408A-6 A-5, A-8",
+        ),
+        _same(
+            "out_sum_free_4",
+            "Free of tax and the 10% tax four years later",
+            "out_free_4",
+            "as the five-year periods end",
+            "IRC §408A(d)(3)(F); Reg. §1.408A-6 A-5(c)",
         ),
     ),
 )
@@ -1156,7 +1478,7 @@ ROOM = Template(
                     ("elective_deferral_limit_402g", "in_year"),
                     "value",
                     why="§402(g) limit of the year",
-                    cite="IRC §402(g)(1)(B); irs_limits.csv",
+                    cite="IRC §402(g)(1)(B); the year's IRS cost-of-living notice",
                 ),
             ),
         ),
@@ -1165,7 +1487,39 @@ ROOM = Template(
         ("IRC §415(c)(1)", "annual additions: the lesser of the dollar limit and 100% of compensation"),
         ("IRC §414(v)(3)(A)", "catch-up contributions are not annual additions"),
         ("IRC §402(g)", "the elective deferral limit above which deferrals are catch-up"),
-        ("IRS annual limits notices", "the year's dollar limits (see irs_limits.csv for each source)"),
+        (
+            "IRS annual limits notices",
+            "the year's dollar limits (Notice 2025-67 for 2026; each year's own notice before)",
+        ),
+    ),
+    summary=(
+        Output(
+            "out_sum_sentence",
+            "In short",
+            formula=(
+                f'"In "&{_y("in_year")}&", "&{_t("out_room")}&" of after-tax contributions still fit under the annual '
+                f'additions limit: "&{_t("out_per_paycheck")}&" a paycheck over "&TEXT({{in_paychecks}},"0")&" paychecks."'
+            ),
+            py=lambda v: (
+                f"In {_ty(v, 'in_year')}, {_tm(v, 'out_room')} of after-tax contributions still fit under the annual "
+                f"additions limit: {_tm(v, 'out_per_paycheck')} a paycheck over {_ty(v, 'in_paychecks')} paychecks."
+            ),
+            fmt="text",
+        ),
+        _same(
+            "out_sum_room",
+            "After-tax room left",
+            "out_room",
+            "limit less deferrals counted, employer and after-tax money",
+            "IRC §415(c)(1)",
+        ),
+        _same(
+            "out_sum_per_paycheck",
+            "Per paycheck (rounded down)",
+            "out_per_paycheck",
+            "room ÷ paychecks left",
+            "IRC §415(c)(1)",
+        ),
     ),
 )
 

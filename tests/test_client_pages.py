@@ -1,0 +1,193 @@
+"""What a client sees: each template printed by LibreOffice (rendered once per session) is readable, branded
+and opens on its answer; the summary box and the years-ahead timeline equal the core's figures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from workbooks.build import DISCLAIMER, evaluate
+from workbooks.specs import BACKDOOR, EARLY, ROOM, ROTH, SEPARATION, TEMPLATES, VARIANTS
+from xl_rollover import demo
+from xl_rollover.money import times
+from xl_rollover.rules.contribution_limits import mega_backdoor_room
+from xl_rollover.rules.form_8606 import form_8606
+from xl_rollover.rules.roth_ordering import roth_penalty_free_amount
+from xl_rollover.rules.split import roth_rollover_split
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "workbooks"
+ARTIFACTS = ROOT / "artifacts" / "templates"
+#: Carlito (Calibri's metric twin, which LibreOffice prints for Calibri) spans 1.30 em from its ascender to its
+#: descender: poppler's word boxes are 13.01 pt high at 10 pt and 11.72 pt at 9 pt (measured in these PDFs).
+EM = 1.30
+MIN_PT = 9.0
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def _pages(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Per page: (height, width, text) of each word, from ``pdftotext -bbox``."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        pages.append([(float(m[3]) - float(m[1]), float(m[2]) - float(m[0]), m[4]) for m in _WORD.findall(page)])
+    return pages
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory) -> dict[str, Path]:
+    """Every shipped template printed to PDF by LibreOffice (one run), and its pages as PNGs in artifacts/."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is required (tools/test-setup installs it)"
+    out = tmp_path_factory.mktemp("printed")
+    files = [str(SHIPPED / t.file) for t in TEMPLATES]
+    profile = f"-env:UserInstallation={(out / 'profile').as_uri()}"
+    done = subprocess.run(
+        [soffice, "--headless", "--norestore", profile, "--convert-to", "pdf", "--outdir", str(out), *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        start_new_session=True,
+    )
+    assert done.returncode == 0, done.stderr
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdfs = {}
+    for t in TEMPLATES:
+        pdf = out / t.file.replace(".xlsx", ".pdf")
+        assert pdf.exists(), (t.file, done.stderr)
+        stem = ARTIFACTS / t.file.replace(".xlsx", "")
+        shutil.copyfile(pdf, stem.with_suffix(".pdf"))
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(stem)], check=True, timeout=120)
+        pdfs[t.file] = pdf
+    return pdfs
+
+
+def _text(pdf: Path, layout: bool = True) -> list[str]:
+    """The text of each page: as laid out, or (``layout=False``) in reading order, a cell's lines together."""
+    args = ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.file)
+def test_printed_template_has_no_error_value_and_no_text_below_9_pt(printed, template):
+    pdf = printed[template.file]
+    for bad in ("#NAME?", "#VALUE!", "#N/A", "#REF!", "#DIV/0!", "Err:", "###"):
+        assert not any(bad in page for page in _text(pdf)), (template.file, bad)
+    assert any(ARTIFACTS.glob(template.file.replace(".xlsx", "") + "*.png"))
+    for number, words in enumerate(_pages(pdf), 1):
+        for height, width, word in words:
+            # a vertical axis title: its width is its height
+            rotated = len(word) > 3 and height > 16 and height > 1.8 * width
+            size = (width if rotated else height) / EM
+            assert size >= MIN_PT - 0.05, (template.file, number, word, round(size, 2))
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.file)
+def test_every_plan_and_sources_page_names_firm_client_date_and_disclaimer(printed, template):
+    pages = _text(printed[template.file])
+    # the Instructions sheet prints first; the Plan sheet starts with the summary box
+    first = next(i for i, page in enumerate(pages) if "In short" in page)
+    assert first >= 1
+    for page in pages[first:]:
+        flat = " ".join(page.split())
+        assert "Prepared for Dana Rivera by Example Wealth Partners, 2026-01-01" in flat, (template.file, flat[:200])
+        assert " ".join(DISCLAIMER.split()) in flat, template.file
+        assert re.search(r"page \d+ of \d+", flat), template.file
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.file)
+def test_the_plan_opens_on_its_answer_printed_whole(printed, template):
+    """The summary sentence is the first thing under the header rows, and every label prints in full."""
+    values = evaluate(template)
+    pages = [" ".join(p.split()) for p in _text(printed[template.file])]
+    plan = next(p for p in pages if "In short" in p)
+    after_header = plan.split(" ".join(DISCLAIMER.split()), 1)[1].strip()
+    assert after_header.startswith("In short " + values["out_sum_sentence"]), (template.file, after_header[:300])
+    everything = " ".join(" ".join(p.split()) for p in _text(printed[template.file], layout=False))
+    for out in template.summary[1:]:
+        assert out.label in everything, (template.file, out.label)
+
+
+def _separation_core(overrides: dict) -> tuple[Decimal, list[tuple[Decimal, Decimal]]]:
+    """Option B's extra tax over A and the yearly penalty-free amounts, straight from the core rules."""
+    v = {i.name: i.value for _, items in SEPARATION.inputs for i in items if hasattr(i, "value")} | overrides
+    basis, earnings, pretax = (Decimal(str(v[k])) for k in ("in_basis", "in_earnings", "in_pretax"))
+    balance = pretax + basis + earnings
+    year, age, rate = int(v["in_year"]), Decimal(str(v["in_age"])), Decimal(str(v["in_rate"]))
+    cost, layers = [], []
+    for to_roth in (basis, basis + earnings):
+        split = roth_rollover_split(balance, basis, balance, to_roth_ira=to_roth)
+        yev = Decimal(str(v["in_other_ira"])) + (
+            (pretax + earnings - split.roth_pretax) if v["in_pretax_to_ira"] else 0
+        )
+        backdoor = form_8606(
+            converted=v["in_backdoor"], year_end_value=yev, nondeductible_contributions=v["in_backdoor"]
+        )
+        cost.append(times(split.taxable + backdoor.taxable_conversion, rate))
+        layers.append(
+            (
+                (year, split.roth_pretax, split.roth_after_tax),
+                (year + 1, backdoor.taxable_conversion, backdoor.nontaxable_conversion),
+            )
+        )
+    timeline = [
+        tuple(
+            roth_penalty_free_amount(v["in_roth_regular"], option, distribution_year=year + k, age=age + k)
+            for option in layers
+        )
+        for k in range(1, 7)
+    ]
+    return cost[1] - cost[0], timeline  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("overrides", [{}, *VARIANTS[SEPARATION.file]])
+def test_separation_summary_and_timeline_equal_the_core(overrides):
+    values = evaluate(SEPARATION, overrides)
+    b_minus_a, timeline = _separation_core(overrides)
+    assert Decimal(str(values["out_sum_b_minus_a"])) == b_minus_a
+    for k, (a, b) in enumerate(timeline):
+        assert (Decimal(str(values[f"out_a_free_{k}"])), Decimal(str(values[f"out_b_free_{k}"]))) == (a, b), k
+    for o, column in (("a", 0), ("b", 1)):
+        first = next((k for k, row in enumerate(timeline) if row[column] > 0), len(timeline))
+        assert values[f"out_sum_{o}_first"] == values["in_year"] + 1 + first
+
+
+def test_separation_summary_is_the_demos_story():
+    """Dana (the demo's client): option A saves 87.60 (B: 1,850 taxed now, 444.00 at 24%; A: 1,485 of next year's
+    backdoor taxable, 356.40); under B nothing comes out penalty-free before 2030 (the 1,850 converted in 2025 stands
+    in front until the end of 2029), under A 40,000.00 can in 2026."""
+    values = evaluate(SEPARATION)
+    d = demo.run()
+    a, b = d.options
+    assert values["out_sum_b_minus_a"] == 87.6
+    assert times(b.taxable_total, d.marginal_rate) - times(a.taxable_total, d.marginal_rate) == Decimal("87.60")
+    for k, year in enumerate(range(demo.BACKDOOR_YEAR, demo.BACKDOOR_YEAR + 6)):
+        assert Decimal(str(values[f"out_a_free_{k}"])) == a.penalty_free(year)
+        assert Decimal(str(values[f"out_b_free_{k}"])) == b.penalty_free(year)
+    assert (values["out_sum_a_first"], values["out_sum_b_first"]) == (2026, 2030)
+    assert values["out_sum_sentence"] == (
+        "Option A saves 87.60 of tax over the two years; under option A 40,000.00 can come out of the Roth IRA free "
+        "of tax and the 10% tax in 2026, under option B nothing can before 2030."
+    )
+
+
+def test_other_summaries_equal_the_core():
+    backdoor = evaluate(BACKDOOR)
+    now = form_8606(converted=7500, year_end_value=42000, nondeductible_contributions=7500)
+    assert Decimal(str(backdoor["out_sum_now"])) == now.taxable_conversion == Decimal("6360.00")
+    assert backdoor["out_sum_after"] == 0.0 and backdoor["out_sum_saved"] == 6360.0
+    room = evaluate(ROOM)
+    core = mega_backdoor_room(2026, 32500, 9250, compensation=185000, age=52, after_tax_so_far=6000)
+    assert Decimal(str(room["out_sum_room"])) == core.room == Decimal("32250.00")
+    assert room["out_sum_sentence"].startswith("In 2026, 32,250.00 of after-tax contributions")
+    early = evaluate(EARLY)
+    assert (early["out_sum_l4"], early["out_sum_l2"]) == (750.0, 12500.0)
+    roth = evaluate(ROTH)
+    # 20,000 = 14,000 contributions + 6,000 of the 2024 conversion's taxable part (inside 2024-2028): 600 of tax
+    assert (roth["out_sum_penalty"], roth["out_sum_free_0"]) == (600.0, 14000.0)

@@ -17,6 +17,7 @@ import pytest
 
 import xl_rollover as xr
 from udfs import functions
+from workbooks.build import output_cells
 from workbooks.specs import TEMPLATES
 from xl_rollover import demo, limits
 from xl_rollover.cli import main
@@ -160,7 +161,7 @@ def test_template_text_cites_primary_authority_only():
     for t in TEMPLATES:
         texts = [t.title, t.purpose, *t.how, *t.not_covered]
         texts += [f"{a} {b}" for a, b in t.sources]
-        texts += [f"{o.label} {o.why} {o.cite}" for _, group in t.outputs for o in group]
+        texts += [f"{o.label} {o.why} {o.cite}" for o in output_cells(t)]
         for text in texts:
             assert not secondary_markers(text), (t.file, text)
 

@@ -163,8 +163,8 @@ def test_steps_cite_the_worksheet_lines_and_only_primary_authority():
     lines = [s.form_line for s in r.explain()]
     assert lines == [
         "Pub. 590-A Worksheet 2-2, line 6",
-        "Pub. 590-A Worksheet 2-2, lines 1-7",
-        "Pub. 590-A Worksheet 2-2, lines 8-10",
+        "Pub. 590-A Worksheet 2-2, lines 1-8",
+        "Pub. 590-A Worksheet 2-2, lines 9-11",
     ]
     d = xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, True, compensation=3000)
     assert [s.form_line for s in d.explain()] == [
@@ -186,7 +186,7 @@ def test_no_compensation_is_an_assumption_in_words():
 def test_worksheet_functions_take_the_new_inputs():
     from udfs import functions as F
 
-    # Worksheet 2-2, 2025 single, MAGI 157,500, compensation 3,000: line 7 = 1,500; 2,000 traditional: line 9 = 1,000
+    # Worksheet 2-2, 2025 single, MAGI 157,500, compensation 3,000: line 8 = 1,500; 2,000 traditional: line 10 = 1,000
     assert F.ROTH_IRA_LIMIT(2025.0, 157500.0, "SINGLE", 40.0, 3000.0, None, 2000.0) == 1000.0
     # spousal (IRC §219(c)): 2026 MFJ, own 0, spouse 12,000 less 7,500 = 4,500
     assert F.ROTH_IRA_LIMIT(2026.0, 12000.0, "MFJ", 40.0, 0.0, None, None, 12000.0, 7500.0) == 4500.0
@@ -229,7 +229,7 @@ def test_batch_maps_the_new_columns(tmp_path, capsys):
     out = tmp_path / "out.csv"
     assert main(["batch", str(src), "-o", str(out)]) == 0, capsys.readouterr().err
     frame = pd.read_csv(out, dtype=str)
-    # 1,000 (Worksheet 2-2 lines 7-10), 3,750 (spousal, in range), 6,000 (Kristin), 3,000 (Worksheet 1-2 line 7)
+    # 1,000 (Worksheet 2-2 lines 8-11), 3,750 (spousal, in range), 6,000 (Kristin), 3,000 (Worksheet 1-2 line 7)
     assert list(frame["limit"]) == ["1000.00", "3750.00", "6000.00", "3000.00"]
 
 

@@ -130,7 +130,7 @@ def test_every_function_answers_through_xlwings_call_path(pyodide_run):
     roth = core.roth_ira_distribution(10000, 5000, [(2022, 3000, 1000)], distribution_year=2026, age=45)
     assert a[6] == {"value": [[float(roth.penalty)]]}
     assert a[7] == {"value": [[float(core.mega_backdoor_room(2026, 24500, 10000).room)]]}
-    # Pub. 590-A Worksheet 2-2: line 6 = 3,000; line 7 = 3,000 x 7,500 / 15,000 = 1,500; line 9 = 3,000 - 2,000
+    # Pub. 590-A Worksheet 2-2: line 6 = 3,000; line 8 = 3,000 x 7,500 / 15,000 = 1,500; line 10 = 3,000 - 2,000
     assert a[8] == {"value": [[1000.0]]}
     # Pub. 590-A (2021) Kristin and Carl: 6,000 with Carl's 30,000 less his 6,000 (IRC 219(c))
     assert a[9] == {"value": [[6000.0]]}

@@ -265,37 +265,44 @@ def roth_ira_contribution_limit(
             outputs={"line 6": line6},
         )
     )
+    # Line numbers are those of the 2025 Pub. 590-A Worksheet 2-2: line 5 = (MAGI - start) / range, line 7 =
+    # line 6 x line 5, line 8 = line 6 - line 7 rounded up to $10 (at least $200; Treas. Reg. §1.408A-3 A-3(b)),
+    # line 9 = contributions to other IRAs, line 10 = line 6 - line 9, line 11 = the lesser of lines 8 and 10.
+    # Line 8 is computed as line 6 x (end - MAGI) / range in integer cents: the same amount, exactly. Where line 6 is
+    # compensation that is not a multiple of $10, rounding the worksheet's remainder up (the regulation and the
+    # worksheet) gives up to $10 more than rounding the reduction down to $10 (the wording of §219(g)(2)(C)); the
+    # regulation and the worksheet are followed, as the IRS applies them.
     if income <= start:
-        line7, how = line6, f"MAGI at or below {fmt(start)}: no reduction"
+        line8, how = line6, f"MAGI at or below {fmt(start)}: no reduction"
     elif income >= end:
-        line7, how = ZERO, f"MAGI at or above {fmt(end)}: no Roth IRA contribution (line 3 is zero or less)"
+        line8, how = ZERO, f"MAGI at or above {fmt(end)}: no Roth IRA contribution"
     else:
-        line7 = _round_up_share(line6, end - income, end - start)
+        line8 = _round_up_share(line6, end - income, end - start)
         how = (
-            f"line 6 times ({fmt(end)} - MAGI) / {fmt(end - start)} (line 5, kept exact: the worksheet asks for at least "
-            f"three places), {_rounding_words()}"
+            f"line 5 = (MAGI - {fmt(start)}) / {fmt(end - start)} (kept exact: the worksheet asks for at least three "
+            f"places); line 8 = line 6 less line 6 times line 5, {_rounding_words()}"
         )
     steps.append(
         Step(
             title="MAGI phase-out",
             rule=f"{status} range {fmt(start)} to {fmt(end)}; {how}",
             citation=f"IRC §408A(c)(3)(A)-(B), §219(g)(2)(B)-(C); Treas. Reg. §1.408A-3 A-3(b) | {src_s}",
-            form_line="Pub. 590-A Worksheet 2-2, lines 1-7",
+            form_line="Pub. 590-A Worksheet 2-2, lines 1-8",
             inputs={"magi": income, "filing_status": status, "line 6": line6},
-            outputs={"line 7": line7},
+            outputs={"line 8": line8},
         )
     )
-    line9 = max(line6 - other, ZERO)
-    limit = min(line7, line9)
+    line10 = max(line6 - other, ZERO)
+    limit = min(line8, line10)
     steps.append(
         Step(
             title="Less contributions to other IRAs",
-            rule="line 6 less the year's contributions to traditional IRAs (not SEP or SIMPLE employer contributions), "
-            "never below 0 (line 9); the limit is the lesser of lines 7 and 9",
+            rule="line 6 less the year's contributions to traditional IRAs (line 9; not SEP or SIMPLE employer "
+            "contributions), never below 0 (line 10); the limit is the lesser of lines 8 and 10 (line 11)",
             citation="IRC §408A(c)(2)(B), §408A(c)(3)(A); Pub. 590-A, Roth IRAs and traditional IRAs",
-            form_line="Pub. 590-A Worksheet 2-2, lines 8-10",
-            inputs={"line 6": line6, "traditional_contributions": other, "line 7": line7},
-            outputs={"line 9": line9, "limit": limit},
+            form_line="Pub. 590-A Worksheet 2-2, lines 9-11",
+            inputs={"line 6": line6, "traditional_contributions": other, "line 8": line8},
+            outputs={"line 10": line10, "limit": limit},
         )
     )
     return IraLimitResult(

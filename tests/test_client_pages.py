@@ -9,14 +9,27 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
+import xl_rollover as xr
 from workbooks.build import DISCLAIMER, evaluate
-from workbooks.specs import BACKDOOR, EARLY, ROOM, ROTH, SEPARATION, TEMPLATES, VARIANTS
+from workbooks.specs import (
+    ACCOUNT_WORDS,
+    BACKDOOR,
+    EARLY,
+    NO_EXCEPTION,
+    ROOM,
+    ROTH,
+    SEPARATION,
+    TEMPLATES,
+    VARIANTS,
+)
 from xl_rollover import demo
 from xl_rollover.money import times
 from xl_rollover.rules.contribution_limits import mega_backdoor_room
 from xl_rollover.rules.form_8606 import form_8606
+from xl_rollover.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
 from xl_rollover.rules.roth_ordering import roth_penalty_free_amount
 from xl_rollover.rules.split import roth_rollover_split
 
@@ -123,9 +136,8 @@ def _separation_core(overrides: dict) -> tuple[Decimal, list[tuple[Decimal, Deci
     cost, layers = [], []
     for to_roth in (basis, basis + earnings):
         split = roth_rollover_split(balance, basis, balance, to_roth_ira=to_roth)
-        yev = Decimal(str(v["in_other_ira"])) + (
-            (pretax + earnings - split.roth_pretax) if v["in_pretax_to_ira"] else 0
-        )
+        to_ira = v["in_pretax_to"] == "Pretax to a traditional IRA"
+        yev = Decimal(str(v["in_other_ira"])) + ((pretax + earnings - split.roth_pretax) if to_ira else 0)
         backdoor = form_8606(
             converted=v["in_backdoor"], year_end_value=yev, nondeductible_contributions=v["in_backdoor"]
         )
@@ -191,3 +203,31 @@ def test_other_summaries_equal_the_core():
     roth = evaluate(ROTH)
     # 20,000 = 14,000 contributions + 6,000 of the 2024 conversion's taxable part (inside 2024-2028): 600 of tax
     assert (roth["out_sum_penalty"], roth["out_sum_free_0"]) == (600.0, 14000.0)
+
+
+def test_choices_in_words_map_to_the_cores_codes():
+    """Every account type and Form 5329 exception of the core has words on the sheet, and a choice in words gives
+    the core's figure for its code (Form 5329: 20,000 taxable, expenses of 12,500 under exception 08 -> line 3
+    7,500, line 4 750.00)."""
+    assert set(ACCOUNT_WORDS) == set(ACCOUNT_TYPES)
+    lookups = dict(EARLY.maps)
+    assert {code for _, code in lookups["account"]} == set(ACCOUNT_TYPES)
+    assert {code for _, code in lookups["exception"]} == {"none"} | {e.number for e in EXCEPTIONS if e.number}
+    words = dict(lookups["exception"])
+    for account_words, account in lookups["account"]:
+        codes = dict(EARLY.lists)[f"codes_{account}"]
+        assert codes[0] == NO_EXCEPTION
+        for choice in codes[1:4]:
+            values = evaluate(EARLY, {"in_account": account_words, "in_exception": choice})
+            core = xr.early_penalty(20000, ("1978-03-14", "2026-05-01"), account, words[choice], 12500, tax_year=2026)
+            assert Decimal(str(values["out_l4"])) == core.penalty, (account, choice)
+    assert evaluate(EARLY)["out_l4"] == 750.0
+
+
+def test_ages_print_as_whole_years_and_chart_axes_as_calendar_years(printed):
+    sep = " ".join(_text(printed[SEPARATION.file]))
+    assert re.search(r"Age at the distribution\s+45\s", sep) and not re.search(r"\b45\.0\b", sep)
+    book = openpyxl.load_workbook(SHIPPED / ROTH.file)
+    formulas = {c.value for row in book["Plan"].iter_rows() for c in row if isinstance(c.value, str)}
+    assert {f"=out_plan_year_{k}" for k in range(5)} <= formulas  # the chart's categories: 2027 ... 2031
+    assert [evaluate(ROTH)[f"out_plan_year_{k}"] for k in range(5)] == [2027, 2028, 2029, 2030, 2031]

@@ -110,6 +110,9 @@ class Template:
     charts: tuple[Chart, ...] = ()
     names: dict[str, str] = field(default_factory=dict)  # extra defined names (e.g. drop-down lists)
     lists: tuple[tuple[str, tuple[str, ...]], ...] = ()  # named lists written on the Lists sheet
+    #: Plain-language choices and the codes the functions take (name -> (words, code) pairs), on the Lists sheet
+    #: as ``choices_<name>`` (the words, a drop-down) and ``map_<name>`` (words and code, for VLOOKUP).
+    maps: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     #: The answer first: a sentence (text formula) and the two or three figures behind it, over the outputs.
     summary: tuple[Output, ...] = ()
     client: str = "Dana Rivera"  # the example client's name
@@ -136,6 +139,24 @@ def branding(client: str) -> tuple[Input, ...]:
         Input(
             "in_logo", "Logo image file (optional)", None, "text", "a PNG or JPEG path; xl-rollover report prints it"
         ),
+    )
+
+
+def choice(name: str, label: str, map_name: str, value: str, help: str = "") -> Input:
+    """A drop-down of words (``choices_<map_name>``); :func:`lookup` turns the choice into the code."""
+    return Input(name, label, value, "list", help, list_source=f"=choices_{map_name}")
+
+
+def lookup(name: str, label: str, source: str, pairs: Sequence[tuple[str, Any]], map_name: str) -> Output:
+    """The code behind a choice in words: VLOOKUP in the Lists sheet's table (an unknown choice: #N/A)."""
+    table = dict(pairs)
+    return Output(
+        name,
+        label,
+        formula=f"VLOOKUP({{{source}}},map_{map_name},2,FALSE)",
+        py=lambda v: table.get(v[source], "#N/A"),
+        fmt="text",
+        why="the code the functions take for the choice in words (Lists sheet)",
     )
 
 
@@ -345,7 +366,7 @@ def _formats(wb: Any) -> dict[str, Any]:
         "in_number": make(num_format="0.##", bg_color=YELLOW, locked=False, border=1, border_color="#BF9000"),
         "in_year": make(num_format="0", bg_color=YELLOW, locked=False, border=1, border_color="#BF9000"),
         "in_count": make(num_format="0", bg_color=YELLOW, locked=False, border=1, border_color="#BF9000"),
-        "in_age": make(num_format="0.0", bg_color=YELLOW, locked=False, border=1, border_color="#BF9000"),
+        "in_age": make(num_format="0", bg_color=YELLOW, locked=False, border=1, border_color="#BF9000"),
         "in_rate": make(num_format="0.00%", bg_color=YELLOW, locked=False, border=1, border_color="#BF9000"),
         "in_date": make(num_format="yyyy-mm-dd", bg_color=YELLOW, locked=False, border=1, border_color="#BF9000"),
         "in_text": make(bg_color=YELLOW, locked=False, border=1, border_color="#BF9000"),
@@ -472,6 +493,20 @@ def _plan(wb: Any, ws: Any, t: Template, values: dict[str, Any], f: dict[str, An
             lists_ws.write(i + 1, col, entry)
         letter = xlsxwriter.utility.xl_col_to_name(col)
         wb.define_name(list_name, f"=Lists!${letter}$2:${letter}${len(entries) + 1}")
+    col = len(t.lists)
+    for map_name, pairs in t.maps:
+        lists_ws.write(0, col, f"choices_{map_name}", f["bold"])
+        lists_ws.write(0, col + 1, "code", f["bold"])
+        for i, (words, code) in enumerate(pairs):
+            lists_ws.write_string(i + 1, col, words)
+            if isinstance(code, bool):
+                lists_ws.write_boolean(i + 1, col + 1, code)
+            else:
+                lists_ws.write_string(i + 1, col + 1, str(code))
+        a, b = (xlsxwriter.utility.xl_col_to_name(c) for c in (col, col + 1))
+        wb.define_name(f"choices_{map_name}", f"=Lists!${a}$2:${a}${len(pairs) + 1}")
+        wb.define_name(f"map_{map_name}", f"=Lists!${a}$2:${b}${len(pairs) + 1}")
+        col += 2
     lists_ws.hide()
     for name, ref in t.names.items():
         wb.define_name(name, ref)
@@ -656,7 +691,7 @@ def _validation(kind: str, label: str, choices: Sequence[str] = (), source: str 
 _RANGES: dict[str, tuple[str, Any, Any, str]] = {
     "date": ("date", dt.date(1900, 1, 1), dt.date(2150, 12, 31), "A date (YYYY-MM-DD)."),
     "year": ("integer", 1975, 2100, "A tax year, e.g. 2026."),
-    "age": ("decimal", 0, int(MAX_AGE), f"An age in years (0-{int(MAX_AGE)})."),
+    "age": ("integer", 0, int(MAX_AGE), f"An age in whole years (0-{int(MAX_AGE)})."),
     "rate": ("decimal", 0, 1, "A rate from 0% to 100%."),
     "count": ("integer", 0, 1000, "A whole number."),
     "money": ("decimal", 0, float(MAX_AMOUNT), "A dollar amount of 0 or more."),

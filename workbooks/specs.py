@@ -11,7 +11,7 @@ from typing import Any
 
 from xl_rollover.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
 
-from .build import Chart, Grid, Input, Output, Table, Template
+from .build import Chart, Grid, Input, Output, Table, Template, choice, lookup
 
 
 def _money(x: Any) -> float:
@@ -66,17 +66,51 @@ _AFTER_ROLL_IN = ("in_nondeductible", "in_prior_basis", "out_yev_after", "in_dis
 _PENALTY = (
     "in_taxable",
     "tbl_age",
-    "in_account",
+    "out_account",
     "out_exception",
     "in_exception_amount",
     "in_year",
     None,
-    "in_simple_2yr",
+    "out_simple_2yr",
 )
 #: The planned Roth IRA withdrawal.
 _WITHDRAWAL = ("in_amount", "in_regular", "tbl_conversions", "in_year", "in_age", "in_first_year")
 #: MEGA_BACKDOOR_ROOM for the year.
 _ROOM = ("in_year", "in_deferrals", "in_employer", "in_comp", "in_age", "in_after_tax")
+
+
+# --- choices in words and the codes behind them -------------------------------------------------------------
+
+#: Where option A sends the pretax dollars (the sheet's TRUE/FALSE).
+_PRETAX_DESTINATION: tuple[tuple[str, Any], ...] = (
+    ("Pretax to a traditional IRA", True),
+    ("Pretax to a new employer's plan", False),
+)
+_YES_NO: tuple[tuple[str, Any], ...] = (("Yes", True), ("No", False))
+#: The account types of the core's §72(t) table, in words (a test checks every code has words).
+ACCOUNT_WORDS: dict[str, str] = {
+    "IRA": "Traditional IRA",
+    "SEP_IRA": "SEP IRA",
+    "SIMPLE_IRA": "SIMPLE IRA",
+    "ROTH_IRA": "Roth IRA",
+    "401K": "401(k) plan",
+    "403B": "403(b) plan",
+    "PLAN": "Other qualified employer plan (§401(a), §403(a))",
+    "GOV_457B": "Governmental 457(b) plan",
+}
+_ACCOUNTS: tuple[tuple[str, Any], ...] = tuple((ACCOUNT_WORDS[code], code) for code in ACCOUNT_TYPES)
+NO_EXCEPTION = "No exception"
+
+
+def _exception_words(e: Any) -> str:
+    """An exception as the drop-down says it: the core's title, capitalised, with its Form 5329 number."""
+    return f"{e.title[0].upper()}{e.title[1:]} ({e.number})"
+
+
+_EXCEPTIONS: tuple[tuple[str, Any], ...] = (
+    (NO_EXCEPTION, "none"),
+    *((_exception_words(e), e.number) for e in EXCEPTIONS if e.number),
+)
 
 
 # --- 1. Mega backdoor at separation ----------------------------------------------------------------------
@@ -285,11 +319,11 @@ SEPARATION = Template(
         (
             "Next year",
             (
-                Input(
-                    "in_pretax_to_ira",
-                    "Option A: pretax to a traditional IRA (TRUE) or to a new employer plan (FALSE)",
-                    True,
-                    "flag",
+                choice(
+                    "in_pretax_to",
+                    "Option A: where the pretax dollars go",
+                    "pretax_destination",
+                    _PRETAX_DESTINATION[0][0],
                     "money left in a traditional IRA at Dec 31 counts in the pro-rata rule",
                 ),
                 Input("in_backdoor", "Backdoor Roth next year: nondeductible contribution converted", 7500, "money"),
@@ -309,6 +343,13 @@ SEPARATION = Template(
         (
             "The distribution",
             (
+                lookup(
+                    "out_pretax_to_ira",
+                    "Pretax dollars to a traditional IRA (TRUE) in option A",
+                    "in_pretax_to",
+                    _PRETAX_DESTINATION,
+                    "pretax_destination",
+                ),
                 Output(
                     "out_balance",
                     "Whole balance distributed",
@@ -387,10 +428,10 @@ SEPARATION = Template(
                 Output(
                     "out_a_yev",
                     "Traditional IRA balances at Dec 31 next year",
-                    formula="{in_other_ira}+IF({in_pretax_to_ira},{in_pretax}+{in_earnings},0)",
+                    formula="{in_other_ira}+IF({out_pretax_to_ira},{in_pretax}+{in_earnings},0)",
                     py=lambda v: _money(
                         _num(v["in_other_ira"])
-                        + ((_num(v["in_pretax"]) + _num(v["in_earnings"])) if v["in_pretax_to_ira"] else 0)
+                        + ((_num(v["in_pretax"]) + _num(v["in_earnings"])) if v["out_pretax_to_ira"] is True else 0)
                     ),
                     why="Form 8606 line 6 next year: other IRAs, plus the rolled pretax money if it went to an IRA",
                     cite="IRC §408(d)(2); Form 8606 line 6",
@@ -491,9 +532,9 @@ SEPARATION = Template(
                 Output(
                     "out_b_yev",
                     "Traditional IRA balances at Dec 31 next year",
-                    formula="{in_other_ira}+IF({in_pretax_to_ira},{in_pretax},0)",
+                    formula="{in_other_ira}+IF({out_pretax_to_ira},{in_pretax},0)",
                     py=lambda v: _money(
-                        _num(v["in_other_ira"]) + (_num(v["in_pretax"]) if v["in_pretax_to_ira"] else 0)
+                        _num(v["in_other_ira"]) + (_num(v["in_pretax"]) if v["out_pretax_to_ira"] is True else 0)
                     ),
                     why="as option A, without the earnings",
                     cite="Form 8606 line 6",
@@ -572,6 +613,7 @@ SEPARATION = Template(
         ),
     ),
     summary=_SEPARATION_SUMMARY,
+    maps=(("pretax_destination", _PRETAX_DESTINATION),),
 )
 
 
@@ -975,7 +1017,8 @@ BACKDOOR = Template(
 
 
 def _codes(account: str) -> tuple[str, ...]:
-    return ("none", *tuple(e.number for e in EXCEPTIONS if e.number and e.applies_to(account)))
+    """The exceptions open to ``account``, in words (the drop-down after the account type is chosen)."""
+    return (NO_EXCEPTION, *(_exception_words(e) for e in EXCEPTIONS if e.number and e.applies_to(account)))
 
 
 EARLY = Template(
@@ -1000,14 +1043,7 @@ EARLY = Template(
             "The distribution",
             (
                 Input("in_taxable", "Taxable amount (Form 5329 line 1)", 20000, "money"),
-                Input(
-                    "in_account",
-                    "Account type",
-                    "IRA",
-                    "list",
-                    "IRA, SEP_IRA, SIMPLE_IRA, ROTH_IRA, 401K, 403B, PLAN, GOV_457B",
-                    choices=tuple(ACCOUNT_TYPES),
-                ),
+                choice("in_account", "Account type", "account", ACCOUNT_WORDS["IRA"], "the exceptions depend on it"),
                 Table(
                     "age",
                     "Age: birth date and distribution date (59½ is checked to the day)",
@@ -1024,11 +1060,11 @@ EARLY = Template(
             (
                 Input(
                     "in_exception",
-                    "Form 5329 exception code",
-                    "08",
+                    "Exception (Form 5329 line 2)",
+                    _exception_words(next(e for e in EXCEPTIONS if e.number == "08")),
                     "list",
-                    "08 higher education, 05 medical, 09 first home, ...; 'none' for none",
-                    list_source='=INDIRECT("codes_"&in_account)',
+                    "only the exceptions open to the account type are listed",
+                    list_source='=INDIRECT("codes_"&out_account)',
                 ),
                 Input(
                     "in_exception_amount",
@@ -1037,7 +1073,7 @@ EARLY = Template(
                     "money",
                     "expenses or the capped amount; blank = all of it",
                 ),
-                Input("in_simple_2yr", "SIMPLE IRA within 2 years of first participation", False, "flag"),
+                choice("in_simple_2yr", "SIMPLE IRA within 2 years of first participation", "yes_no", "No"),
             ),
         ),
     ),
@@ -1045,11 +1081,14 @@ EARLY = Template(
         (
             "Form 5329 Part I",
             (
+                lookup("out_account", "Account type code", "in_account", _ACCOUNTS, "account"),
+                lookup("out_exception_code", "Exception number", "in_exception", _EXCEPTIONS, "exception"),
+                lookup("out_simple_2yr", "SIMPLE IRA in its first two years", "in_simple_2yr", _YES_NO, "yes_no"),
                 Output(
                     "out_exception",
                     "Exception applied",
-                    formula='IF({in_exception}="none","",{in_exception})',
-                    py=lambda v: "" if v["in_exception"] == "none" else v["in_exception"],
+                    formula='IF({out_exception_code}="none","",{out_exception_code})',
+                    py=lambda v: "" if v["out_exception_code"] == "none" else v["out_exception_code"],
                     fmt="text",
                     why="blank when none",
                     cite="Form 5329 line 2",
@@ -1116,6 +1155,7 @@ EARLY = Template(
         ("Form 5329 instructions, line 2", "exception numbers 01-23"),
     ),
     lists=tuple((f"codes_{a}", _codes(a)) for a in ACCOUNT_TYPES),
+    maps=(("account", _ACCOUNTS), ("exception", _EXCEPTIONS), ("yes_no", _YES_NO)),
     summary=(
         Output(
             "out_sum_sentence",
@@ -1538,11 +1578,11 @@ VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
             "in_pretax": 180000,
             "in_basis": 25000,
             "in_earnings": 4100.55,
-            "in_pretax_to_ira": False,
+            "in_pretax_to": _PRETAX_DESTINATION[1][0],
             "in_other_ira": 15000,
         },
         {"in_pretax": 95000.10, "in_basis": 60000, "in_earnings": 0, "in_backdoor": 8600, "in_rate": 0.32},
-        {"in_age": 61, "in_pretax_to_ira": True, "in_earnings": 12345.67},
+        {"in_age": 61, "in_pretax_to": _PRETAX_DESTINATION[0][0], "in_earnings": 12345.67},
     ),
     IN_SERVICE.file: (
         {"in_sweeps": 4},
@@ -1555,10 +1595,10 @@ VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
         {"in_distributions": 5000, "in_converted": 15000, "in_nondeductible": 7000, "in_yev": 8000},
     ),
     EARLY.file: (
-        {"in_exception": "none"},
-        {"in_account": "SIMPLE_IRA", "in_simple_2yr": True, "in_exception": "none"},
+        {"in_exception": NO_EXCEPTION},
+        {"in_account": ACCOUNT_WORDS["SIMPLE_IRA"], "in_simple_2yr": "Yes", "in_exception": NO_EXCEPTION},
         {
-            "in_exception": "05",
+            "in_exception": _exception_words(next(e for e in EXCEPTIONS if e.number == "05")),
             "in_exception_amount": 3000,
             "tbl_age": [[_serial(dt.date(1966, 8, 15)), _serial(dt.date(2026, 2, 14))]],
         },

@@ -1,5 +1,7 @@
-"""Contribution room: after-tax 401(k) room under §415(c), the Roth IRA limit under §408A(c)(3)
-and the traditional IRA deduction under §219(g), each by tax year from the limits table.
+"""Contribution room: after-tax 401(k) room under §415(c), the Roth IRA limit under §408A(c)(2)-(3)
+(Pub. 590-A Worksheet 2-2) and the traditional IRA deduction under §219(b)-(d), (g) (Worksheet 1-2),
+each by tax year from the limits table; the statutory constants ($10, $200, the catch-up ages) are
+year-less rows of the same table.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import InputError
-from .money import to_decimal
+from .money import said, shown, to_decimal
 
 MAX_AGE = Decimal(125)
 HALF_59 = Decimal("59.5")
@@ -65,10 +65,10 @@ def to_date(value: object, name: str) -> dt.date:
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            return dt.date.fromisoformat(value.strip()[:40])  # no ISO date is longer
         except ValueError:
-            raise InputError(f"{name} {value!r} is not a date (use YYYY-MM-DD)") from None
-    raise InputError(f"{name} must be a date, not {type(value).__name__} {value!r}")
+            raise InputError(f"{name} {shown(value)} is not a date (use YYYY-MM-DD)") from None
+    raise InputError(f"{name} must be a date, not {type(value).__name__} {shown(value)}")
 
 
 def parse_age(value: object, name: str = "age") -> Age:
@@ -90,7 +90,7 @@ def parse_age(value: object, name: str = "age") -> Age:
         return Age(years=exact, birth_date=birth, on_date=on, reached_59_5_on=half)
     years_value = to_decimal(value, name)
     if years_value < 0:
-        raise InputError(f"{name} {value} is negative")
+        raise InputError(f"{name} {said(value)} is negative")
     if years_value > MAX_AGE:
-        raise InputError(f"{name} {value} is not a plausible age (0 to {MAX_AGE})")
+        raise InputError(f"{name} {said(value)} is not a plausible age (0 to {MAX_AGE})")
     return Age(years=years_value)

@@ -22,7 +22,7 @@ from importlib import resources
 
 from .errors import InputError, UnknownYear
 from .explain import Result, Step
-from .money import to_decimal
+from .money import said, shown, to_decimal
 
 _TABLES = ("irs_limits.csv", "penalty_exception_limits.csv")
 #: Separator between a source cell's primary authority and its maintainers' cross-checks.
@@ -111,21 +111,41 @@ def years_for(name: str) -> tuple[int, ...]:
     return tuple(sorted({r.year for r in _rows() if r.parameter.lower() == key and r.year is not None}))
 
 
+#: Tax years accepted anywhere: a wide plausibility range (the tables decide which years have data).
+YEAR_RANGE = (1900, 2200)
+
+
 def parse_year(value: object, name: str = "year") -> int:
-    """A tax year as an int (Excel passes floats such as 2025.0)."""
+    """A tax year as an int (Excel passes floats such as 2025.0), checked as a short integer first.
+
+    Digits of plain year text are read directly ("2026", "2026.0"); anything else goes through the
+    bounded number parser, and the range is checked before any conversion to int.
+    """
+    low, high = YEAR_RANGE
+    if isinstance(value, str):
+        text = value.strip()
+        whole, dot, zeros = text.partition(".")
+        if 1 <= len(whole) <= 4 and whole.isascii() and whole.isdigit() and (not dot or set(zeros) <= {"0"}):
+            year = int(whole)
+            if not low <= year <= high:
+                raise InputError(f"{name} {year} is not a plausible tax year")
+            return year
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not low <= value <= high:
+            raise InputError(f"{name} {said(value)} is not a plausible tax year")
+        return value
     number = to_decimal(value, name)
+    if not low <= number <= high:
+        raise InputError(f"{name} {said(value)} is not a plausible tax year")
     if number != number.to_integral_value():
-        raise InputError(f"{name} {value} is not a whole year")
-    year = int(number)
-    if not 1900 <= year <= 2200:
-        raise InputError(f"{name} {year} is not a plausible tax year")
-    return year
+        raise InputError(f"{name} {said(value)} is not a whole year")
+    return int(number)
 
 
 def parse_filing_status(value: object) -> str:
     """Normalise a filing status (SINGLE, HOH, MFJ, MFS, MFS_APART, QSS) to its upper-case key."""
     if not isinstance(value, str) or value.strip().upper().replace(" ", "_") not in FILING_STATUSES:
-        raise InputError(f"filing_status {value!r} is not one of {', '.join(FILING_STATUSES)}")
+        raise InputError(f"filing_status {shown(value)} is not one of {', '.join(FILING_STATUSES)}")
     return value.strip().upper().replace(" ", "_")
 
 
@@ -149,7 +169,7 @@ def lookup(name: str, year: int | None, filing_status: str | None = None) -> Lim
     if key not in names:
         close = [n for n in limit_names() if key in n.lower() or n.lower() in key]
         hint = f"; did you mean {', '.join(close[:5])}?" if close else f"; known names: {', '.join(limit_names())}"
-        raise UnknownYear(f"name {name!r} is not in the limits table{hint}")
+        raise UnknownYear(f"name {shown(name)} is not in the limits table{hint}")
     statuses = _statuses()[key]
     column = ""
     if statuses != {""}:

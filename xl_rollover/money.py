@@ -26,6 +26,58 @@ MAX_AMOUNT = Decimal("1000000000000")  # 1 trillion dollars
 PRECISION = 50
 
 _NUMERIC = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: Thousands separators are accepted only between groups of three digits before the decimal point
+#: ("1,234.56"); "1,23" (a decimal comma) is refused rather than read as 123.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?$")
+#: Bounds checked before any conversion, so a small input cannot cost a large computation: the
+#: longest number text, the most significant digits, and the largest power of ten either way (floats
+#: reach 1e-324..1e308; every amount, age, year and rate here is far inside).
+MAX_NUMBER_TEXT = 100
+MAX_DIGITS = 60
+MAX_EXPONENT = 400
+#: The most characters of an offending input an error message repeats.
+SHOWN = 60
+
+
+def shown(value: object) -> str:
+    """An input as an error message repeats it: its repr, cut to :data:`SHOWN` characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * SHOWN:
+        return f"an integer of about {int(value.bit_length() * 0.30103):,} digits"
+    if isinstance(value, str) and len(value) > 4 * SHOWN:
+        value = value[: 4 * SHOWN]  # repr of the head only; the cut below marks it
+        text = repr(value)[: SHOWN - 3] + "..."
+        return text
+    try:
+        text = repr(value)
+    except Exception:  # a hostile object's repr
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
+
+
+def said(value: object) -> str:
+    """An input as a message writes it without quotes (``10.005``), cut like :func:`shown`."""
+    if isinstance(value, str):
+        return value if len(value) <= SHOWN else value[: SHOWN - 3] + "..."
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * SHOWN:
+        return shown(value)
+    if isinstance(value, Decimal) and value.is_finite() and not -SHOWN <= value.adjusted() <= SHOWN:
+        return f"{value:.6E}"
+    try:
+        text = str(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
+
+
+def _bounded(result: Decimal, value: object, name: str) -> Decimal:
+    """Refuse a Decimal too long or too large/small to be any amount, age, year or rate here."""
+    if not result.is_finite():
+        raise InputError(f"{name} must be a finite number, not {shown(value)}")
+    if not -MAX_EXPONENT <= result.adjusted() <= MAX_EXPONENT:
+        raise InputError(f"{name} {shown(value)} is out of range for a number here (beyond 10^±{MAX_EXPONENT})")
+    if len(result.as_tuple().digits) > MAX_DIGITS:
+        raise InputError(f"{name} {shown(value)} has more than {MAX_DIGITS} digits")
+    return result
 
 
 def fmt(amount: Decimal | None) -> str:
@@ -36,34 +88,49 @@ def fmt(amount: Decimal | None) -> str:
 
 
 def to_decimal(value: object, name: str) -> Decimal:
-    """Parse a number given as int, float, str or Decimal; reject bools, blanks, NaN, infinity, text."""
+    """Parse a number given as int, float, str or Decimal; reject bools, blanks, NaN, infinity, text.
+
+    Text may carry a ``$``, ``_`` and thousands separators between groups of three digits
+    (``"$1,234.56"``); its length, digits and exponent are bounded before it is converted.
+    """
     if isinstance(value, bool):
         raise InputError(f"{name} must be a number, not the logical value {value}")
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
+        if value.bit_length() > 4 * MAX_DIGITS:
+            raise InputError(f"{name} {shown(value)} is out of range for a number here")
         result = Decimal(value)
     elif isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise InputError(f"{name} must be a finite number, not {value}")
         result = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().replace(",", "").replace("$", "").replace("_", "")
+        if len(value) > MAX_NUMBER_TEXT:
+            raise InputError(
+                f"{name} is text of {len(value):,} characters ({shown(value)}); a number has at most {MAX_NUMBER_TEXT}"
+            )
+        text = value.strip().replace("$", "").replace("_", "")
         if text == "":
             raise InputError(f"{name} is blank; a number is required")
+        if "," in text:
+            if not _GROUPED.match(text):
+                raise InputError(
+                    f"{name} {shown(value)} is not a number: a comma may only separate thousands (1,234.56); "
+                    "a decimal comma is not accepted"
+                )
+            text = text.replace(",", "")
         if not _NUMERIC.match(text):
-            raise InputError(f"{name} must be a number, not the text {value!r}")
+            raise InputError(f"{name} must be a number, not the text {shown(value)}")
         try:
             result = Decimal(text)
         except InvalidOperation:  # pragma: no cover - the regex already guards this
-            raise InputError(f"{name} must be a number, not the text {value!r}") from None
+            raise InputError(f"{name} must be a number, not the text {shown(value)}") from None
     elif value is None:
         raise InputError(f"{name} is missing; a number is required")
     else:
-        raise InputError(f"{name} must be a number, not {type(value).__name__} {value!r}")
-    if not result.is_finite():
-        raise InputError(f"{name} must be a finite number, not {value}")
-    return result
+        raise InputError(f"{name} must be a number, not {type(value).__name__} {shown(value)}")
+    return _bounded(result, value, name)
 
 
 def to_money(value: object, name: str) -> Decimal:
@@ -78,12 +145,14 @@ def to_money(value: object, name: str) -> Decimal:
         if isinstance(value, float) and abs(cents - amount) < Decimal("0.000001"):
             # binary noise from a spreadsheet calculation (e.g. 1234.5600000000001)
             return cents
-        raise InputError(f"{name} {value} has fractions of a cent; give dollars and cents")
+        raise InputError(f"{name} {said(value)} has fractions of a cent; give dollars and cents")
     return cents + ZERO  # normalise the exponent to two places
 
 
 def fmt_input(amount: Decimal) -> str:
     """Format a parsed input for an error message (keeps what the caller gave, with separators)."""
+    if not -20 <= amount.adjusted() <= 20:  # never a page of digits in a message
+        return f"{amount:.6E}"
     if amount == amount.to_integral_value():
         return f"{amount:,.0f}"
     return f"{amount:,}"

@@ -82,16 +82,21 @@ def test_cli_batch_writes_results_and_counts_failures(tmp_path, suffix, capsys):
         "nonsense,,,,,\n"
     )
     out = tmp_path / f"out{suffix}"
-    assert main(["batch", str(src), "-o", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert "converted must be a number, not the text 'abc'" in err and "unknown function 'nonsense'" in err
+    assert main(["batch", str(src), "-o", str(out)]) == 1  # some rows failed
+    captured = capsys.readouterr()
+    assert "4 scenario(s), 2 failed" in captured.out
+    assert "converted must be a number, not the text 'abc'" in captured.err
+    assert "unknown function 'nonsense'" in captured.err
     if suffix == ".xlsx":
         sheets = pd.read_excel(out, sheet_name=None)
-        assert set(sheets) == {"prorata_taxable", "early_penalty", "nonsense"}
+        assert list(sheets) == ["prorata_taxable", "early_penalty", batch.UNKNOWN]
+        # Form 8606 seed case: 7,500 x 0.802 (7,500 / 9,350) = 6,015.00 nontaxable, 1,485.00 taxable
         assert sheets["prorata_taxable"].loc[0, "taxable_conversion"] == 1485.0
-        assert sheets["early_penalty"].loc[0, "penalty"] == 1000.0
+        assert sheets["early_penalty"].loc[0, "penalty"] == 1000.0  # 10% of 10,000 at 45 (§72(t)(1))
+        assert list(sheets["prorata_taxable"]["row"]) == [1, 2]
     else:
         frame = pd.read_csv(out, dtype=str) if suffix == ".csv" else pd.read_parquet(out)
+        assert [int(r) for r in frame["row"]] == [1, 2, 3, 4]  # input order, every row once
         assert str(frame.loc[0, "taxable_conversion"]) == "1485.00"
         assert str(frame.loc[2, "penalty"]) == "1000.00"
     assert main(["batch", str(src), "-o", str(out)]) == 2  # exists: refused (input error exit code)
@@ -122,5 +127,5 @@ def test_dask_local_cluster_gives_the_same_results_as_local(tmp_path):
     for name, want in local.items():
         got = spread[name].loc[want.index, list(want.columns)]
         assert got.equals(want), name
-    assert local["early_penalty"].loc[1, "penalty"] == "1000.01"
+    assert local["early_penalty"].loc[1, "penalty"] == "1000.01"  # 1,000.005 half-up
     assert local["roth_rollover_split"].loc[3, "taxable"] == "0.00"

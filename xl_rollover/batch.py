@@ -1,19 +1,25 @@
-"""Run a book of client scenarios at once: one pass per rule over whole pandas columns.
+"""Run a book of client scenarios at once: every public worksheet function, one row per scenario.
 
-Money is carried as exact integer cents (``int64``) and every rounding is the core's half-up rule
-done in integer arithmetic, so the vectorised path gives the scalar core's figures to the cent (a
-test proves it on random inputs). Rows the vectorised path does not model (an exception code, an
-unrounded ratio, text in a number cell, a zero denominator, ...) go through the scalar core one by
-one, so their results and error messages are the core's own. pandas is imported only here; the core
-stays standard library only.
+Each row names its function (column ``function`` or ``--function``), matched after stripping spaces
+and case-folding, by the core's name (``prorata_taxable``) or the worksheet name (``PRORATA_TAXABLE``).
+Arguments are read exactly as the worksheet functions read cells (:mod:`udfs.adapter`), so every
+function the Excel layer offers runs here with no edit to this module. Every row comes out once, in
+input order, numbered (``row``) and with its inputs under ``input.`` (so an input column can never
+shadow a result), its result fields and ``error``; a row that fails carries the core's message.
+
+Form 8606 lines 5-18 and the 10% tax also run as one pass over whole columns in exact integer cents
+(the same ``prorata_cents``/``penalty_cents`` the whole-column worksheet calls run); a value goes that
+way only when its cents are certain without the core (a plain number of whole cents, a plain age), and
+every other row goes through the core, so both paths accept and refuse the same values with the same
+messages (a hypothesis test proves it). pandas is imported only here; the core stays standard library.
 """
 
 from __future__ import annotations
 
 import functools
-import inspect
+import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,51 +28,132 @@ import numpy as np
 import pandas as pd
 
 from .age import MAX_AGE
-from .errors import XlRolloverError
-from .explain import Result
-from .money import MAX_CENTS
-from .rules.contribution_limits import (
-    mega_backdoor_room,
-    roth_ira_contribution_limit,
-    traditional_ira_deduction_limit,
-)
+from .errors import InputError, XlRolloverError
+from .money import MAX_AMOUNT, MAX_CENTS, plain_cents, said, shown
 from .rules.early_penalty import CENTS_PLACES as PENALTY_PLACES
-from .rules.early_penalty import TEN_PERCENT_ACCOUNTS, early_penalty, penalty_cents
+from .rules.early_penalty import TEN_PERCENT_ACCOUNTS, penalty_cents
 from .rules.form_8606 import CENTS_PLACES as PRORATA_PLACES
-from .rules.form_8606 import prorata_cents, prorata_taxable
-from .rules.rmd import required_minimum_distribution
-from .rules.sepp import sepp_payment
-from .rules.split import roth_rollover_split
+from .rules.form_8606 import prorata_cents
+
+#: Output columns batch adds; results never use these names and inputs come out as ``input.NAME``.
+ROW, FUNCTION, ERROR = "row", "function", "error"
+INPUT_PREFIX = "input."
+#: The results key (and XLSX sheet) of rows whose function name is blank or unknown.
+UNKNOWN = "unknown_function"
+#: Longest row message kept (a safety net; the core's messages repeat at most 60 characters of input).
+MAX_MESSAGE = 2000
+#: Rows per vectorised chunk, and rows between progress reports on the row-by-row path.
+CHUNK = 200_000
+TICK = 256
+
+_ROW_KEY = "\x00row"  # hidden columns while running (input names cannot start with NUL)
+_FUNCTION_KEY = "\x00function"
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A function batch runs: its core call, its arguments, and (optionally) a vectorised pass."""
+    """A function batch runs: the worksheet function's spec and, optionally, a whole-column pass."""
 
-    name: str
-    call: Callable[..., Result]
-    args: tuple[str, ...]
+    name: str  # the core function's name, the results key
+    spec: Any  # udfs.adapter.Spec
     vectorised: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.Series]] | None = None
 
+    @property
+    def args(self) -> tuple[str, ...]:
+        """The argument columns a scenario file may hold (the worksheet function's names)."""
+        return tuple(p.name for p in self.spec.params if p.kind != "output")
 
-# --- integer-cent helpers ------------------------------------------------------------------
+
+def normalise(name: object) -> str:
+    """A function name as matched: surrounding spaces stripped, case-folded (nothing else)."""
+    return str(name).strip().casefold()
 
 
-def _cents(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Column as int cents, and a mask of rows that are clean numbers (finite, >= 0, whole cents, in range)."""
-    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    scaled = np.round(values * 100)
-    ok = np.isfinite(values) & (values >= 0) & (np.abs(values * 100 - scaled) < 1e-6) & (scaled <= MAX_CENTS)
-    return np.where(ok, scaled, 0).astype(np.int64), ok
+# --- reading the clean values of a column without the core --------------------------------
 
 
 def _blank(column: pd.Series | None, n: int) -> np.ndarray:
+    """Rows whose cell is empty: missing column, null, NaN, or text of only spaces."""
     if column is None:
         return np.ones(n, dtype=bool)
-    return column.isna().to_numpy() | (column.astype(str).str.strip() == "").to_numpy()
+    nulls = column.isna().to_numpy(dtype=bool, na_value=True)
+    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        texts = column.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+        return nulls | texts
+    return nulls
 
 
-# --- vectorised rules ----------------------------------------------------------------------
+_PLAIN_MONEY = re.compile(r"[0-9]{1,13}(\.[0-9]{1,2})?")
+_PLAIN_YEARS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,6})?")
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_cents(text: str) -> int | None:
+    if not _PLAIN_MONEY.fullmatch(text):
+        return None
+    whole, _, frac = text.partition(".")
+    cents = int(whole) * 100 + int(frac.ljust(2, "0"))
+    return cents if cents <= MAX_CENTS else None
+
+
+def _cell_cents(value: object) -> int | None:
+    return _text_cents(value) if type(value) is str else plain_cents(value)
+
+
+def _cents(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """int64 cents, and a mask of rows whose cents are certain: what ``to_money`` gives, without Decimal.
+
+    Certain means: an integer, a float whose shortest form has at most two decimals, or text of only
+    digits with at most two decimals, from 0 to the largest amount. Everything else (booleans,
+    durations, dates, text with signs, separators or exponents, binary noise) is left to the core.
+    """
+    n = len(column)
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not (
+        pd.api.types.is_numeric_dtype(dtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+    ):
+        return np.zeros(n, np.int64), np.zeros(n, bool)
+    if pd.api.types.is_integer_dtype(dtype):
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+        ok = np.isfinite(values) & (values >= 0) & (values <= float(MAX_AMOUNT))
+        return np.where(ok, values, 0).astype(np.int64) * 100, ok
+    if pd.api.types.is_float_dtype(dtype):
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore", over="ignore"):
+            scaled = np.round(values * 100)
+            ok = np.isfinite(values) & (scaled >= 0) & (scaled <= MAX_CENTS) & (scaled / 100 == values)
+        return np.where(ok, scaled, 0).astype(np.int64), ok
+    cents = [_cell_cents(v) for v in column.tolist()]
+    ok = np.fromiter((c is not None for c in cents), bool, n)
+    return np.fromiter((c or 0 for c in cents), np.int64, n), ok
+
+
+def _cell_years(value: object) -> float | None:
+    if type(value) is str:
+        return float(value) if _PLAIN_YEARS.fullmatch(value) else None
+    if type(value) is int or type(value) is float:
+        years = float(value)
+        return years if 0.0 <= years <= float(MAX_AGE) else None
+    return None
+
+
+def _years(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Ages in years as floats, and a mask of plain ages (0 to 125) the core reads the same way."""
+    n = len(column)
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return np.zeros(n), np.zeros(n, bool)
+    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        values = column.to_numpy(dtype="float64", na_value=np.nan)
+    elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        values = np.array([_cell_years(v) for v in column.tolist()], dtype="float64")  # None -> nan
+    else:
+        return np.zeros(n), np.zeros(n, bool)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(values) & (values >= 0) & (values <= float(MAX_AGE))
+    return np.where(ok, values, 0.0), ok
 
 
 class _Columns:
@@ -76,22 +163,30 @@ class _Columns:
     minimum = staticmethod(np.minimum)
 
 
+def _optional_cents(frame: pd.DataFrame, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """An optional amount: blank is the core's default 0."""
+    column = frame.get(name)
+    if column is None:
+        return np.zeros(n, np.int64), np.ones(n, bool)
+    cents, ok = _cents(column)
+    blank = _blank(column, n)
+    return np.where(blank, 0, cents), ok | blank
+
+
 def _prorata_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Form 8606 lines 5-18 for whole columns: :func:`prorata_cents` over int64 cent columns."""
     n = len(frame)
-    line8, ok8 = _cents(frame["converted"])
-    line5, ok5 = _cents(frame["basis"])
-    yev, ok6 = _cents(frame["year_end_value"])
-    dist_col = frame.get("distributions")
-    out_col = frame.get("outstanding_rollovers")
-    line7, ok7 = _cents(dist_col) if dist_col is not None else (np.zeros(n, np.int64), np.ones(n, bool))
-    outst, oko = _cents(out_col) if out_col is not None else (np.zeros(n, np.int64), np.ones(n, bool))
-    line7 = np.where(_blank(dist_col, n), 0, line7)
-    ok7 |= _blank(dist_col, n)
-    outst = np.where(_blank(out_col, n), 0, outst)
-    oko |= _blank(out_col, n)
+    missing = (np.zeros(n, np.int64), np.zeros(n, bool))
+    line8, ok8 = _cents(frame["converted"]) if "converted" in frame else missing
+    line5, ok5 = _cents(frame["basis"]) if "basis" in frame else missing
+    yev, ok6 = _cents(frame["year_end_value"]) if "year_end_value" in frame else missing
+    line7, ok7 = _optional_cents(frame, "distributions", n)
+    outst, oko = _optional_cents(frame, "outstanding_rollovers", n)
     rd = frame.get("ratio_decimals")
-    ok_rd = _blank(rd, n) | (pd.to_numeric(rd, errors="coerce") == 3).to_numpy() if rd is not None else np.ones(n, bool)
+    ok_rd = np.ones(n, bool)
+    if rd is not None:
+        three = rd.map(lambda v: (type(v) in (int, float) and v == 3) or (type(v) is str and v == "3"))
+        ok_rd = _blank(rd, n) | three.to_numpy(dtype=bool)
     ok = ok8 & ok5 & ok6 & ok7 & oko & ok_rd & ((line7 + line8) > 0)
     result = pd.DataFrame(prorata_cents(line8, line5, yev, line7, outst, _Columns), index=frame.index)
     return result, pd.Series(ok, index=frame.index)
@@ -100,157 +195,133 @@ def _prorata_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
 def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """The 10% additional tax for whole columns: :func:`penalty_cents` over int64 cent columns."""
     n = len(frame)
-    taxable, ok_t = _cents(frame["taxable_amount"])
-    age = pd.to_numeric(frame["age"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    ok_age = np.isfinite(age) & (age >= 0) & (age <= float(MAX_AGE))
+    taxable, ok_t = (
+        _cents(frame["taxable_amount"]) if "taxable_amount" in frame else (np.zeros(n, np.int64), np.zeros(n, bool))
+    )
+    age, ok_age = _years(frame["age"]) if "age" in frame else (np.zeros(n), np.zeros(n, bool))
     plain = np.ones(n, dtype=bool)
     for name in ("exception", "exception_amount", "tax_year", "simple_first_two_years"):
-        col = frame.get(name)
-        if col is not None:
-            plain &= _blank(col, n) | (col.astype(str).str.upper().isin(["FALSE", "0", "0.0"])).to_numpy()
+        plain &= _blank(frame.get(name), n)
     account = frame.get("account_type")
     if account is not None:
-        kinds = account.astype(str).str.strip().str.upper()
-        plain &= _blank(account, n) | kinds.isin(TEN_PERCENT_ACCOUNTS).to_numpy()
+        kinds = account.map(lambda v: isinstance(v, str) and v.strip().upper() in TEN_PERCENT_ACCOUNTS)
+        plain &= _blank(account, n) | kinds.to_numpy(dtype=bool)
     ok = ok_t & ok_age & plain
-    result = pd.DataFrame(penalty_cents(taxable, np.where(ok_age, age, 0.0), _Columns), index=frame.index)
+    result = pd.DataFrame(penalty_cents(taxable, age, _Columns), index=frame.index)
     return result, pd.Series(ok, index=frame.index)
 
 
 #: Decimal places of the vectorised columns other than cents: Form 8606 line 10, the rate.
 UNITS: dict[str, int] = {**PRORATA_PLACES, **PENALTY_PLACES}
+_VECTORISED = {"prorata_taxable": _prorata_vector, "early_penalty": _penalty_vector}
 
-RULES: dict[str, Rule] = {
-    r.name: r
-    for r in (
-        Rule(
-            "prorata_taxable",
-            prorata_taxable,
-            ("converted", "basis", "year_end_value", "distributions", "outstanding_rollovers", "ratio_decimals"),
-            _prorata_vector,
-        ),
-        Rule(
-            "early_penalty",
-            early_penalty,
-            (
-                "taxable_amount",
-                "age",
-                "account_type",
-                "exception",
-                "exception_amount",
-                "tax_year",
-                "simple_first_two_years",
-            ),
-            _penalty_vector,
-        ),
-        Rule(
-            "roth_rollover_split",
-            roth_rollover_split,
-            (
-                "distribution",
-                "after_tax_basis",
-                "account_balance",
-                "to_roth_ira",
-                "to_traditional",
-                "rolled_60day_roth",
-                "rolled_60day_traditional",
-                "age",
-            ),
-        ),
-        Rule(
-            "mega_backdoor_room",
-            mega_backdoor_room,
-            ("year", "employee_deferrals", "employer_contributions", "compensation", "age", "after_tax_so_far"),
-        ),
-        Rule(
-            "roth_ira_contribution_limit",
-            roth_ira_contribution_limit,
-            (
-                "year",
-                "magi",
-                "filing_status",
-                "age",
-                "compensation",
-                "traditional_contributions",
-                "spouse_compensation",
-                "spouse_ira_contributions",
-            ),
-        ),
-        Rule(
-            "traditional_ira_deduction_limit",
-            traditional_ira_deduction_limit,
-            (
-                "year",
-                "magi",
-                "filing_status",
-                "age",
-                "active_participant",
-                "spouse_active_participant",
-                "compensation",
-                "spouse_compensation",
-                "spouse_ira_contributions",
-            ),
-        ),
-        Rule(
-            "required_minimum_distribution",
-            required_minimum_distribution,
-            (
-                "year",
-                "birth_date",
-                "prior_year_end_balance",
-                "spouse_birth_date",
-                "spouse_sole_beneficiary",
-                "inherited",
-            ),
-        ),
-        Rule(
-            "sepp_payment",
-            sepp_payment,
-            (
-                "balance",
-                "birth_date",
-                "year",
-                "method",
-                "interest_rate",
-                "life_table",
-                "beneficiary_birth_date",
-                "rate_cap",
-            ),
-        ),
-    )
-}
+
+def _build_rules() -> tuple[dict[str, Rule], dict[str, str]]:
+    """Every worksheet function's spec as a rule, keyed by the core's name; aliases by normalised name."""
+    from udfs.functions import SPECS  # the one list of public functions and how their cells are read
+
+    rules: dict[str, Rule] = {}
+    aliases: dict[str, str] = {}
+    for spec in SPECS.values():
+        name = spec.call.__name__
+        rules[name] = Rule(name, spec, _VECTORISED.get(name))
+        for alias in (name, spec.name):
+            if aliases.setdefault(normalise(alias), name) != name:  # pragma: no cover - a naming clash
+                raise RuntimeError(f"function name {alias!r} names two functions")
+    return rules, aliases
+
+
+RULES, ALIASES = _build_rules()
+
+
+def rule_for(name: object) -> Rule | None:
+    """The rule a function name means after normalisation, or None."""
+    key = ALIASES.get(normalise(name))
+    return RULES[key] if key is not None else None
+
+
+# --- the row-by-row path: the worksheet function's reading of each cell, then the core --------
 
 
 def _clean(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+    """A cell as a worksheet function would see it: blanks (None, NaN, NA, spaces) as None, numpy scalars as Python."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
         return None
     if isinstance(value, str) and not value.strip():
         return None
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
+        return None if isinstance(value, float) and value != value else value
     return value
 
 
-@functools.cache
-def _required(rule: Rule) -> frozenset[str]:
-    """The core's arguments without a default: a blank one is reported as missing, not defaulted."""
-    params = inspect.signature(rule.call).parameters.values()
-    return frozenset(p.name for p in params if p.default is inspect.Parameter.empty)
+def _layers(text: Any, name: str) -> list[tuple[Any, ...]]:
+    """A table argument in one cell: ``YEAR:TAXABLE:NONTAXABLE`` entries separated by ``;``."""
+    if text is None:
+        return []
+    if not isinstance(text, str):
+        raise InputError(f"{name} must be text such as 2025:500:20000;2026:0:7000, not {said(text)}")
+    out = []
+    for i, entry in enumerate(e for e in text.split(";") if e.strip()):
+        parts = entry.split(":")
+        if len(parts) != 3:
+            raise InputError(f"{name} entry {i + 1} {said(entry)} must be YEAR:TAXABLE:NONTAXABLE")
+        out.append(tuple(p.strip() for p in parts))
+    return out
+
+
+def _message(exc: BaseException) -> str:
+    from udfs.adapter import CellError
+
+    if isinstance(exc, CellError):
+        text = exc.message
+    elif isinstance(exc, XlRolloverError):
+        text = str(exc)
+    else:
+        text = f"unexpected {type(exc).__name__}: {exc}"
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
 
 
 def scalar_row(rule: Rule, row: dict[str, Any]) -> dict[str, Any]:
-    """One scenario through the scalar core: its flat result, or {'error': message}."""
-    kwargs = {}
-    for k in rule.args:
-        v = _clean(row.get(k))
-        if v is not None or k in _required(rule):
-            kwargs[k] = v
+    """One scenario through the worksheet function's reading and the core: its flat result, or {'error': message}."""
+    from udfs.adapter import core_kwargs
+
     try:
-        return rule.call(**kwargs).flat()
-    except XlRolloverError as exc:
-        return {"error": str(exc)}
+        case: dict[str, Any] = {}
+        tables: dict[str, Any] = {}
+        for param in rule.spec.params:
+            if param.kind == "output":
+                continue
+            value = _clean(row.get(param.name))
+            if param.kind == "table":
+                tables[param.core or param.name] = _layers(value, param.name)
+            elif param.kind == "age" and isinstance(value, str) and ":" in value:
+                birth, _, on = value.partition(":")  # BIRTH:DISTRIBUTION dates, as on the command line
+                case[param.name] = (birth, on)
+            else:
+                case[param.name] = value
+        return dict(rule.spec.call(**core_kwargs(rule.spec.params, case), **tables).flat())
+    except MemoryError:
+        raise
     except Exception as exc:
-        return {"error": f"unexpected {type(exc).__name__}: {exc}"}
+        return {ERROR: _message(exc)}
+
+
+def run_scalar(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """The reference path: a Python loop over rows through the core (``tick`` hears of progress)."""
+    records = []
+    for i, row in enumerate(frame.to_dict("records"), 1):
+        records.append(scalar_row(rule, row))
+        if tick is not None and i % TICK == 0:
+            tick(TICK)
+    if tick is not None:
+        tick(len(frame) % TICK)
+    out = pd.DataFrame.from_records(records, index=frame.index)
+    if ERROR not in out:
+        out[ERROR] = None
+    return out[[c for c in out.columns if c != ERROR] + [ERROR]]
 
 
 def _units(value: Decimal, places: int) -> int | None:
@@ -275,24 +346,15 @@ def decimal_column(units: np.ndarray, places: int, null: np.ndarray) -> Any:
     return pd.arrays.ArrowExtensionArray(array)
 
 
-def run_scalar(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
-    """The reference path: a Python loop over rows through the scalar core."""
-    records = [scalar_row(rule, row) for row in frame.to_dict("records")]
-    out = pd.DataFrame.from_records(records, index=frame.index)
-    if "error" not in out:
-        out["error"] = None
-    return out
-
-
-def run_vectorised(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
-    """Whole columns at once, exact; rows the vector pass does not model go through the scalar core.
+def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] | None = None) -> pd.DataFrame:
+    """Whole columns at once, exact; rows the vector pass does not take go through the core.
 
     Money and ratios come back as Arrow decimal128 columns built straight from the integer units,
     so a million rows cost no per-value Python objects; a column that some fallback row needs more
     places for (``ratio_decimals`` 4) becomes a column of Decimals.
     """
     if rule.vectorised is None:
-        return run_scalar(rule, frame)
+        return run_scalar(rule, frame, tick)
     result, ok = rule.vectorised(frame)
     n = len(frame)
     columns = {c: result[c].to_numpy().copy() for c in result.columns}
@@ -300,10 +362,14 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
     null = np.zeros(n, dtype=bool)
     widened: dict[str, np.ndarray] = {}
     rest = np.flatnonzero(~ok.to_numpy())
+    if tick is not None:
+        tick(n - len(rest))
     flats = (scalar_row(rule, r) for r in frame.iloc[rest].to_dict("records"))
-    for pos, flat in zip(rest, flats, strict=True):
-        if "error" in flat:
-            errors[pos] = flat["error"]
+    for count, (pos, flat) in enumerate(zip(rest, flats, strict=True), 1):
+        if tick is not None and count % TICK == 0:
+            tick(TICK)
+        if ERROR in flat:
+            errors[pos] = flat[ERROR]
             null[pos] = True
             continue
         for name, value in flat.items():
@@ -319,6 +385,8 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
                 widened[name][pos] = value
             else:
                 column[pos] = value
+    if tick is not None:
+        tick(len(rest) % TICK)
     out: dict[str, Any] = {}
     for name, column in columns.items():
         if name in widened:
@@ -330,23 +398,109 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame) -> pd.DataFrame:
             values = column.astype(object)
         values[null] = None
         out[name] = values
-    out["error"] = errors
+    out[ERROR] = errors
     return pd.DataFrame(out, index=frame.index)
 
 
-def run_group(name: str, group: pd.DataFrame) -> pd.DataFrame:
-    """One function's rows: the input columns, then every result field and ``error``."""
-    rule = RULES.get(str(name).strip().lower())
+# --- a whole book ----------------------------------------------------------------------------
+
+
+def _column_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names as text, each once; a name starting with NUL is refused (batch's own)."""
+    names = [str(c) for c in frame.columns]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError(f"column {shown(name)} appears twice in the input; name each column once")
+        if name.startswith("\x00"):
+            raise InputError(f"column name {said(name)} starts with a control character")
+        seen.add(name)
+    if names != list(frame.columns):
+        frame = frame.set_axis(names, axis=1)
+    return frame
+
+
+def known_names() -> str:
+    return ", ".join(RULES)
+
+
+def function_keys(frame: pd.DataFrame, function: str | None = None) -> np.ndarray:
+    """Each row's results key: the rule its function name means after normalisation, else :data:`UNKNOWN`."""
+    n = len(frame)
+    if function is not None:
+        rule = rule_for(function)
+        if rule is None:
+            raise InputError(f"--function {shown(function)} is not a known function; known: {known_names()}")
+        return np.full(n, rule.name, dtype=object)
+    if FUNCTION not in frame.columns:
+        raise InputError(f"the input has no '{FUNCTION}' column; add one or pass --function")
+    uniques, codes = _factorize(frame[FUNCTION])
+    mapped = np.array([_key(u) for u in uniques] + [UNKNOWN], dtype=object)
+    return mapped[codes]  # code -1 (a blank cell) takes the last entry, UNKNOWN
+
+
+def prepare(frame: pd.DataFrame, function: str | None = None) -> pd.DataFrame:
+    """The input with two hidden columns: its row number (from 1) and the results key (for Dask)."""
+    frame = _column_names(frame)
+    keys = function_keys(frame, function)
+    return frame.assign(**{_ROW_KEY: np.arange(1, len(frame) + 1), _FUNCTION_KEY: keys})
+
+
+def _factorize(raw: pd.Series) -> tuple[list[Any], np.ndarray]:
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    return list(uniques), codes
+
+
+def _key(name: object) -> str:
+    rule = rule_for(name) if isinstance(name, str) else None
+    return rule.name if rule is not None else UNKNOWN
+
+
+def _unknown_message(name: object) -> str:
+    value = _clean(name)
+    if value is None:
+        return f"the function name is blank; known: {known_names()}"
+    return f"unknown function {said(str(value))!r}; known: {known_names()}"
+
+
+def run_group(
+    key: str, inputs: pd.DataFrame, rows: np.ndarray | None = None, tick: Callable[[int], None] | None = None
+) -> pd.DataFrame:
+    """One function's rows: row, function, ``input.`` columns, result fields, error.
+
+    ``rows`` are their numbers in the input (default: the hidden column :func:`prepare` adds).
+    """
+    if rows is None:
+        rows = inputs[_ROW_KEY].to_numpy()
+        inputs = inputs.drop(columns=[_ROW_KEY, _FUNCTION_KEY])
+    rule = RULES.get(key)
     if rule is None:
-        return group.assign(error=f"unknown function {name!r}; known: {', '.join(RULES)}")
-    inputs = group.drop(columns=["function"])
-    results = run_vectorised(rule, inputs)
-    results = results.drop(columns=[c for c in results.columns if c in inputs.columns and c != "error"])
-    return pd.concat([group, results], axis=1)
+        names = inputs[FUNCTION] if FUNCTION in inputs else pd.Series([None] * len(inputs), index=inputs.index)
+        results = pd.DataFrame({ERROR: names.map(_unknown_message).to_numpy(dtype=object)}, index=inputs.index)
+        if tick is not None:
+            tick(len(inputs))
+    else:
+        missing = [p.name for p in rule.spec.params if p.required and p.name not in inputs]
+        results = run_vectorised(rule, inputs, tick)
+        if missing:  # say which column is absent (the core would only say the value is blank)
+            text = f"the input has no column {', '.join(repr(m) for m in missing)}, required by {rule.name}"
+            results[ERROR] = results[ERROR].where(results[ERROR].isna(), text)
+    clash = {ROW, FUNCTION} & set(results.columns) or {c for c in results.columns if c.startswith(INPUT_PREFIX)}
+    if clash:  # pragma: no cover - a result field named like batch's own columns
+        raise RuntimeError(f"result field(s) {sorted(clash)} clash with batch's output columns")
+    head = pd.DataFrame({ROW: rows, FUNCTION: key if rule is not None else None}, index=inputs.index)
+    shown_inputs = inputs.set_axis([INPUT_PREFIX + c for c in inputs.columns], axis=1)
+    return pd.concat([head, shown_inputs, results], axis=1)
 
 
-#: Rows per chunk when progress is reported.
-CHUNK = 200_000
+def _groups(keys: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
+    """Each key with its row positions, keys in order of first appearance."""
+    codes, uniques = pd.factorize(keys, sort=False)
+    if len(uniques) == 1:
+        yield str(uniques[0]), np.arange(len(keys))
+        return
+    for code, key in enumerate(uniques):
+        yield str(key), np.flatnonzero(codes == code)
 
 
 def run(
@@ -354,22 +508,34 @@ def run(
     function: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Run every row; one frame per function (input columns, result fields, ``error``)."""
-    if function is not None:
-        frame = frame.assign(function=function)
-    if "function" not in frame:
-        raise XlRolloverError("the input has no 'function' column; add one or pass --function")
+    """Run every row; one frame per function (in order of first appearance), each in input order.
+
+    Every input row is in exactly one frame (rows in = rows out); rows whose function name is blank
+    or unknown are under :data:`UNKNOWN` with their error. ``progress(done, total)`` hears of
+    progress at least every :data:`TICK` rows.
+    """
+    frame = _column_names(frame)
+    keys = function_keys(frame, function)
+    total = len(frame)
+    done = 0
+
+    def tick(rows: int) -> None:
+        nonlocal done
+        done += rows
+        if progress is not None and rows:
+            progress(done, total)
+
     out: dict[str, pd.DataFrame] = {}
-    done, total = 0, len(frame)
-    for name, group in frame.groupby("function", sort=False):
-        key = str(name).strip().lower() if str(name).strip().lower() in RULES else str(name)
-        parts = []
-        for start in range(0, len(group), CHUNK):
-            parts.append(run_group(str(name), group.iloc[start : start + CHUNK]))
-            done += min(CHUNK, len(group) - start)
-            if progress is not None:
-                progress(done, total)
+    for key, positions in _groups(keys):
+        group = frame if len(positions) == total else frame.iloc[positions]
+        parts = [
+            run_group(key, group.iloc[s : s + CHUNK], positions[s : s + CHUNK] + 1, tick)
+            for s in range(0, len(group), CHUNK)
+        ]
         out[key] = pd.concat(parts) if len(parts) > 1 else parts[0]
+    counted = sum(len(f) for f in out.values())
+    if counted != total:  # pragma: no cover - the promise rows in = rows out, checked every run
+        raise RuntimeError(f"{total} rows in but {counted} out")
     return out
 
 
@@ -399,7 +565,8 @@ def run_dask(
     """The same batch on a Dask cluster, partition by partition (``scheduler``: an address; default a local cluster).
 
     ``frame`` is a pandas frame or a Dask dataframe (e.g. ``dd.read_parquet`` of a book larger than
-    memory). Results come back as exact text, per function, as from :func:`run`.
+    memory; its rows are numbered by its index + 1). Results come back as exact text, per function,
+    as from :func:`run`.
     """
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
@@ -409,35 +576,39 @@ def run_dask(
         import logging
 
         logging.getLogger("distributed").setLevel(logging.ERROR)
-        own = Client(scheduler) if scheduler else Client(LocalCluster(n_workers=2, threads_per_worker=1))
+        try:
+            own = (
+                Client(scheduler, timeout="10s")
+                if scheduler
+                else Client(LocalCluster(n_workers=2, threads_per_worker=1))
+            )
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise InputError(
+                f"cannot reach the Dask scheduler {said(scheduler)}: {type(exc).__name__}: {said(str(exc))}"
+            ) from None
         client = own
     try:
         if isinstance(frame, dd.DataFrame):
-            ddf = frame
+            if function is None and FUNCTION not in frame.columns:
+                raise InputError(f"the input has no '{FUNCTION}' column; add one or pass --function")
+            ddf = frame.map_partitions(lambda df: prepare(df, function).assign(**{_ROW_KEY: df.index.to_numpy() + 1}))
         else:  # ship a pandas book to the workers once, not inside every graph that reads it
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                ddf = client.persist(dd.from_pandas(frame, npartitions=partitions or 4))
-        if function is not None:
-            ddf = ddf.assign(function=function)
-        if "function" not in ddf.columns:
-            raise XlRolloverError("the input has no 'function' column; add one or pass --function")
-        per_partition = ddf["function"].map_partitions(
-            lambda col: pd.Series(col.dropna().unique()), meta=("function", object)
-        )
-        names = list(dict.fromkeys(client.compute(per_partition).result().tolist()))
+                ddf = client.persist(dd.from_pandas(prepare(frame, function), npartitions=partitions or 4))
+        keys = ddf[_FUNCTION_KEY].map_partitions(lambda col: pd.Series(col.unique()), meta=(_FUNCTION_KEY, object))
+        names = list(dict.fromkeys(client.compute(keys).result().tolist()))
         out: dict[str, pd.DataFrame] = {}
-        for name in names:
-            part = ddf[ddf["function"] == name]
-            sample = part.head(50, npartitions=-1)
-            meta = as_text(run_group(name, sample)).iloc[:0]
+        for key in names:
+            part = ddf[ddf[_FUNCTION_KEY] == key]
+            meta = as_text(run_group(key, part.head(50, npartitions=-1))).iloc[:0]
 
-            def one(df: pd.DataFrame, name: str = name, columns: tuple[str, ...] = tuple(meta.columns)) -> pd.DataFrame:
-                return as_text(run_group(name, df)).reindex(columns=list(columns))
+            def one(df: pd.DataFrame, key: str = key, columns: tuple[str, ...] = tuple(meta.columns)) -> pd.DataFrame:
+                return as_text(run_group(key, df)).reindex(columns=list(columns))
 
-            result = client.compute(part.map_partitions(one, meta=meta)).result()
-            key = str(name).strip().lower() if str(name).strip().lower() in RULES else str(name)
-            out[key] = result
+            out[key] = client.compute(part.map_partitions(one, meta=meta)).result().sort_values(ROW, key=_as_int)
         return out
     finally:
         if own is not None:
@@ -447,61 +618,57 @@ def run_dask(
                 cluster.close()
 
 
-def read(path: str) -> pd.DataFrame:
-    """A scenario file: CSV, XLSX (first sheet) or Parquet, one scenario per row."""
-    lower = path.lower()
-    if lower.endswith(".csv"):
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    if lower.endswith((".xlsx", ".xlsm")):
-        from udfs.safe_xlsx import check_workbook  # the same checks as `calc` for a workbook from outside
-
-        check_workbook(path).close()
-        return pd.read_excel(path, dtype=object)
-    if lower.endswith(".parquet"):
-        return pd.read_parquet(path)
-    raise XlRolloverError(f"{path}: input must be .csv, .xlsx or .parquet")
-
-
-def _for_file(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Values for a file: floats for XLSX (shown with cents), exact decimals for CSV and Parquet."""
-    out = frame.copy()
-    for col in out.columns:
-        series = out[col]
-        if isinstance(series.dtype, pd.ArrowDtype):
-            if kind == "xlsx":
-                out[col] = series.astype("float64")
-        elif series.map(lambda v: isinstance(v, Decimal)).any():
-            out[col] = series.map(lambda v: (float(v) if kind == "xlsx" else str(v)) if isinstance(v, Decimal) else v)
-    return out
-
-
-def write(results: dict[str, pd.DataFrame], path: str) -> None:
-    """Write the results: XLSX (one formatted sheet per function, frozen header), CSV or Parquet."""
-    lower = path.lower()
-    frames = {name: frame for name, frame in results.items()}
-    if lower.endswith(".xlsx"):
-        with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
-            for name, frame in frames.items():
-                sheet = name[:31]
-                _for_file(frame, "xlsx").to_excel(writer, sheet_name=sheet, index=False)
-                ws = writer.sheets[sheet]
-                ws.freeze_panes(1, 0)
-                money = writer.book.add_format({"num_format": "#,##0.00"})
-                ws.set_column(0, len(frame.columns) - 1, 16, money)
-                ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
-        return
-    combined = pd.concat([_for_file(f, "text") for f in frames.values()], ignore_index=True, sort=False)
-    if lower.endswith(".csv"):
-        combined.to_csv(path, index=False)
-    elif lower.endswith(".parquet"):
-        for col in combined.columns:
-            if combined[col].dtype == object:
-                combined[col] = combined[col].map(lambda v: None if v is None or v != v else str(v))
-        combined.to_parquet(path, index=False)
-    else:
-        raise XlRolloverError(f"{path}: output must be .xlsx, .csv or .parquet")
+def _as_int(series: pd.Series) -> pd.Series:
+    return series.astype("int64")
 
 
 def failed_rows(results: dict[str, pd.DataFrame]) -> int:
     """How many rows carry an error message."""
-    return int(sum(frame["error"].notna().sum() for frame in results.values()))
+    return int(sum(frame[ERROR].notna().sum() for frame in results.values()))
+
+
+def combined(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every function's rows as one frame in input order: row, function, inputs, every result field, error."""
+    frames = list(results.values())
+    whole = pd.concat(frames, sort=False) if len(frames) > 1 else frames[0]
+    inputs = [c for c in whole.columns if c.startswith(INPUT_PREFIX)]
+    fields = [c for c in whole.columns if c not in (ROW, FUNCTION, ERROR) and c not in inputs]
+    whole = whole[[ROW, FUNCTION, *inputs, *fields, ERROR]]
+    return whole.sort_values(ROW, kind="stable") if len(frames) > 1 else whole
+
+
+def read(path: str) -> pd.DataFrame:
+    """A scenario file (see :func:`xl_rollover.batch_io.read`)."""
+    from .batch_io import read as read_file
+
+    return read_file(path)
+
+
+def write(results: dict[str, pd.DataFrame], path: str, **options: Any) -> None:
+    """Write results whole or not at all (see :func:`xl_rollover.batch_io.write`)."""
+    from .batch_io import write as write_file
+
+    write_file(results, path, **options)
+
+
+__all__ = [
+    "ALIASES",
+    "ERROR",
+    "FUNCTION",
+    "INPUT_PREFIX",
+    "ROW",
+    "RULES",
+    "UNKNOWN",
+    "Rule",
+    "as_text",
+    "combined",
+    "failed_rows",
+    "normalise",
+    "read",
+    "run",
+    "run_dask",
+    "run_group",
+    "run_scalar",
+    "run_vectorised",
+    "write",
+]

@@ -34,8 +34,9 @@ def _age(text: str) -> Any:
     return text
 
 
-def _places(text: str) -> int | None:
-    return None if text.lower() in ("none", "full") else int(text)
+def _places(text: str) -> str | None:
+    """``none``/``full`` for the unrounded ratio; anything else goes to the core's bounded number parser."""
+    return None if text.strip().lower() in ("none", "full") else text
 
 
 def _fields(text: str, count: int, option: str) -> list[str]:
@@ -380,39 +381,106 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ProgressBar:
+    """A progress bar on standard error that moves at least once a second (elapsed time), even between reports."""
+
+    def __init__(self) -> None:
+        import threading
+        import time
+
+        self._time = time.monotonic
+        self.start = self._time()
+        self.phase, self.done, self.total = "running", 0, 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+        self._thread.start()
+
+    def __call__(self, done: int, total: int) -> None:
+        with self._lock:
+            self.done, self.total = done, total
+
+    def _draw(self) -> None:
+        with self._lock:
+            done, total, phase = self.done, self.total, self.phase
+        width = 30
+        filled = width * done // max(total, 1)
+        seconds = self._time() - self.start
+        bar = f"{'#' * filled}{'.' * (width - filled)}"
+        print(f"\r{phase:<8} [{bar}] {done:,}/{total:,} rows {seconds:5.0f} s", end="", file=sys.stderr, flush=True)
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            self._draw()
+
+    def writing(self) -> None:
+        with self._lock:
+            self.phase, self.done = "writing", 0
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._draw()
+        print(file=sys.stderr)
+
+
+#: Exit codes of ``batch`` (README, Command line): rows that failed never change the code beyond 1.
+BATCH_OK, BATCH_ROWS_FAILED, BATCH_INPUT_ERROR, BATCH_IO_ERROR = 0, 1, 2, 4
+
+
 def _batch(args: argparse.Namespace) -> int:
-    """Run a scenario file; the exit code is the number of failed rows (capped at 100), 0 if none."""
-    from pathlib import Path
+    """Run a scenario file: exit 0 if every row succeeded, 1 if some failed (counted in the summary line).
 
-    from . import batch  # needs the `batch` extra (pandas)
+    2: bad arguments or input (the file, a column, the output path refused); 4: the system failed us
+    (reading or writing a file, out of memory); the target is then left as it was.
+    """
+    import signal
 
-    if Path(args.output).exists() and not args.overwrite:
-        raise InputError(f"{args.output} exists; choose another name or pass --overwrite")
-    if Path(args.output).resolve() == Path(args.input).resolve():
-        raise InputError("the output must not be the input")
-    frame = batch.read(args.input)
-    if args.engine == "dask":
-        results = batch.run_dask(frame, args.function, scheduler=args.scheduler)
-    else:
-        show = sys.stderr.isatty()
+    from . import batch, batch_io  # needs the `batch` extra (pandas)
 
-        def progress(done: int, total: int) -> None:
-            if show:
-                width = 30
-                filled = width * done // max(total, 1)
-                print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} rows", end="", file=sys.stderr)
-                if done >= total:
-                    print(file=sys.stderr)
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)  # unwinds: the temporary output is removed, the target untouched
 
-        results = batch.run(frame, args.function, progress)
-    batch.write(results, args.output)
+    previous = signal.signal(signal.SIGTERM, stop)
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    try:
+        batch_io.check_target(args.output, args.input, args.overwrite)
+        frame = batch.read(args.input)
+        if args.engine == "dask":
+            results = batch.run_dask(frame, args.function, scheduler=args.scheduler)
+        else:
+            results = batch.run(frame, args.function, bar)
+        if bar is not None:
+            bar.writing()
+        batch.write(results, args.output, source=args.input, overwrite=args.overwrite, progress=bar)
+    except MemoryError:
+        print("xl-rollover: error: out of memory; split the input or use --engine dask", file=sys.stderr)
+        return BATCH_IO_ERROR
+    except OSError as exc:
+        print(f"xl-rollover: error: {exc.strerror or type(exc).__name__}: {exc.filename or ''}", file=sys.stderr)
+        return BATCH_IO_ERROR
+    finally:
+        if bar is not None:
+            bar.close()
+        signal.signal(signal.SIGTERM, previous)
     failed = batch.failed_rows(results)
     rows = sum(len(f) for f in results.values())
-    print(f"{rows} scenario(s), {failed} failed -> {args.output}")
-    for name, f in results.items():
-        for index, message in f["error"].dropna().head(5).items():
-            print(f"xl-rollover: {name} row {index + 2}: {message}", file=sys.stderr)
-    return min(failed, 100)
+    print(f"{rows:,} scenario(s), {failed:,} failed -> {args.output}")
+    listed = sorted(
+        (
+            row
+            for f in results.values()
+            for row in f.loc[f[batch.ERROR].notna(), [batch.ROW, batch.FUNCTION, batch.ERROR]]
+            .head(5)
+            .itertuples(index=False)
+        ),
+        key=lambda r: int(r[0]),
+    )[:5]
+    for number, name, message in listed:
+        print(f"xl-rollover: row {number} ({name or 'no function'}): {message}", file=sys.stderr)
+    if failed > len(listed):
+        print(f"xl-rollover: ... {failed - len(listed):,} more; see the error column of {args.output}", file=sys.stderr)
+    return BATCH_ROWS_FAILED if failed else BATCH_OK
 
 
 def _calc(args: argparse.Namespace) -> int:

@@ -532,3 +532,35 @@ def test_progress_bar_thread_redraws_without_reports(capsys):
     bar.close()
     err = capsys.readouterr().err
     assert err.count("\r") >= 2 and "5/10 rows" in err
+
+
+def test_missing_required_column_is_an_error_on_each_row(tmp_path, capsys):
+    said = attack(tmp_path, capsys, "function,converted,basis\nprorata_taxable,7500,7500\n", code=1)
+    assert "1 scenario(s), 1 failed" in said
+    assert "the input has no column 'year_end_value', required by prorata_taxable" in said
+
+
+def test_xlsx_and_parquet_inputs_keep_types_the_core_refuses(tmp_path, capsys):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(tmp_path / "in.xlsx")
+    sheet = book.add_worksheet("scenarios")
+    sheet.write_row(0, 0, ["function", "taxable_amount", "age"])
+    sheet.write_row(1, 0, ["Early_Penalty", 10000, 45])
+    sheet.write_string(2, 0, "early_penalty")
+    sheet.write_boolean(2, 1, True)
+    sheet.write_number(2, 2, 45)
+    book.close()
+    before = (tmp_path / "in.xlsx").read_bytes()
+    assert main(["batch", str(tmp_path / "in.xlsx"), "-o", str(tmp_path / "out.csv")]) == 1
+    assert (tmp_path / "in.xlsx").read_bytes() == before
+    frame = pd.read_csv(tmp_path / "out.csv", dtype=str)
+    assert frame.loc[0, "penalty"] == "1000.00"  # 10% of 10,000 at 45 (§72(t)(1))
+    assert "not the logical value True" in frame.loc[1, "error"]
+    pd.DataFrame(
+        {"function": ["early_penalty"] * 2, "taxable_amount": pd.to_timedelta([1, 2], unit="D"), "age": [45, 45]}
+    ).to_parquet(tmp_path / "in.parquet")
+    assert main(["batch", str(tmp_path / "in.parquet"), "-o", str(tmp_path / "out.parquet")]) == 1
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert out["penalty"].isna().all() and out["error"].str.contains("taxable_amount must be a number").all()
+    capsys.readouterr()

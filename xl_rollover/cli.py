@@ -441,7 +441,10 @@ def _batch(args: argparse.Namespace) -> int:
     def stop(signum: int, _frame: Any) -> None:
         raise SystemExit(128 + signum)  # unwinds: the temporary output is removed, the target untouched
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        previous: Any = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: the caller owns signals
+        previous = None
     bar = _ProgressBar() if sys.stderr.isatty() else None
     try:
         batch_io.check_target(args.output, args.input, args.overwrite)
@@ -462,7 +465,8 @@ def _batch(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-        signal.signal(signal.SIGTERM, previous)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     failed = batch.failed_rows(results)
     rows = sum(len(f) for f in results.values())
     print(f"{rows:,} scenario(s), {failed:,} failed -> {args.output}")

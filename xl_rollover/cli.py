@@ -220,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=120.0, help="seconds LibreOffice may take before it is stopped")
     p.add_argument("--json", action="store_true", help="print every formula cell's value as JSON")
 
+    p = sub.add_parser("report", help="a client PDF from a template or a filled workbook (LibreOffice headless)")
+    p.add_argument("workbook", metavar="WORKBOOK")
+    p.add_argument("-o", "--output", required=True, help="the PDF to write (REPORT.pdf)")
+    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
+    p.add_argument("--engine", choices=["formulas", "libreoffice"], default="formulas", help="recalculation engine")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds LibreOffice may take before it is stopped")
+
     p = sub.add_parser("batch", help="run a file of client scenarios (CSV, XLSX, Parquet), one per row")
     p.add_argument("input", metavar="INPUT")
     p.add_argument(
@@ -356,6 +363,12 @@ def _run(args: argparse.Namespace) -> int:
     }
     if args.command == "calc":
         return _calc(args)
+    if args.command == "report":
+        from udfs import report  # needs the `calc` extra and LibreOffice
+
+        written = report.write_report(args.workbook, args.output, args.overwrite, args.engine, args.timeout)
+        print(f"wrote {written.path} ({written.pages} pages) for {written.client or 'no client named'}")
+        return 0
     if args.command == "batch":
         return _batch(args)
     if args.command == "lite":

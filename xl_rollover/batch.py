@@ -331,19 +331,29 @@ def _units(value: Decimal, places: int) -> int | None:
     return int(value.scaleb(places))
 
 
-def decimal_column(units: np.ndarray, places: int, null: np.ndarray) -> Any:
-    """Integer units as an exact Arrow decimal128 array (no per-value Python objects)."""
+def decimal_column(units: np.ndarray, places: int, null: np.ndarray, validity: Any = False) -> Any:
+    """Integer units as an exact Arrow decimal128 array, built on numpy's memory (no per-value objects).
+
+    ``validity`` is the packed not-null bitmap (None when nothing is null); computed here unless given.
+    """
     import pyarrow as pa
 
     n = len(units)
-    validity = pa.array(np.zeros(n, np.int8), mask=null).buffers()[0]
-    data = np.zeros((n, 2), np.int64)
+    if validity is False:
+        validity = _validity(null)
+    data = np.empty((n, 2), np.int64)
     data[:, 0] = units
-    data[:, 1] = np.where(units < 0, -1, 0)  # two's complement high word
+    data[:, 1] = units >> 63  # two's complement high word: -1 for a negative value, else 0
     array = pa.Array.from_buffers(
-        pa.decimal128(38, places), n, [validity, pa.py_buffer(data.tobytes())], null_count=int(null.sum())
+        pa.decimal128(38, places), n, [validity, pa.py_buffer(data)], null_count=int(null.sum())
     )
     return pd.arrays.ArrowExtensionArray(array)
+
+
+def _validity(null: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    return pa.py_buffer(np.packbits(~null, bitorder="little")) if null.any() else None
 
 
 def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] | None = None) -> pd.DataFrame:
@@ -388,11 +398,12 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
     if tick is not None:
         tick(len(rest) % TICK)
     out: dict[str, Any] = {}
+    validity = _validity(null)
     for name, column in columns.items():
         if name in widened:
             values = widened[name]
         elif column.dtype.kind in "iu":
-            out[name] = decimal_column(column, UNITS.get(name, 2), null)
+            out[name] = decimal_column(column.astype(np.int64, copy=False), UNITS.get(name, 2), null, validity)
             continue
         else:
             values = column.astype(object)
@@ -424,19 +435,27 @@ def known_names() -> str:
     return ", ".join(RULES)
 
 
-def function_keys(frame: pd.DataFrame, function: str | None = None) -> np.ndarray:
-    """Each row's results key: the rule its function name means after normalisation, else :data:`UNKNOWN`."""
+def key_codes(frame: pd.DataFrame, function: str | None = None) -> tuple[list[str], np.ndarray]:
+    """The results keys, and for each row the index of its key (one factorisation of the names)."""
     n = len(frame)
     if function is not None:
         rule = rule_for(function)
         if rule is None:
             raise InputError(f"--function {shown(function)} is not a known function; known: {known_names()}")
-        return np.full(n, rule.name, dtype=object)
+        return [rule.name], np.zeros(n, np.intp)
     if FUNCTION not in frame.columns:
         raise InputError(f"the input has no '{FUNCTION}' column; add one or pass --function")
     uniques, codes = _factorize(frame[FUNCTION])
-    mapped = np.array([_key(u) for u in uniques] + [UNKNOWN], dtype=object)
-    return mapped[codes]  # code -1 (a blank cell) takes the last entry, UNKNOWN
+    names = [_key(u) for u in uniques] + [UNKNOWN]  # code -1 (a blank cell) takes the last entry
+    keys = list(dict.fromkeys(names))
+    index = np.array([keys.index(k) for k in names], np.intp)
+    return keys, index[codes]
+
+
+def function_keys(frame: pd.DataFrame, function: str | None = None) -> np.ndarray:
+    """Each row's results key: the rule its function name means after normalisation, else :data:`UNKNOWN`."""
+    keys, codes = key_codes(frame, function)
+    return np.array(keys, dtype=object)[codes]
 
 
 def prepare(frame: pd.DataFrame, function: str | None = None) -> pd.DataFrame:
@@ -493,14 +512,15 @@ def run_group(
     return pd.concat([head, shown_inputs, results], axis=1)
 
 
-def _groups(keys: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
+def _groups(keys: list[str], codes: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
     """Each key with its row positions, keys in order of first appearance."""
-    codes, uniques = pd.factorize(keys, sort=False)
-    if len(uniques) == 1:
-        yield str(uniques[0]), np.arange(len(keys))
+    present = np.unique(codes)
+    if len(present) == 1:
+        yield keys[int(present[0])], np.arange(len(codes))
         return
-    for code, key in enumerate(uniques):
-        yield str(key), np.flatnonzero(codes == code)
+    first = {int(c): int(np.argmax(codes == c)) for c in present}
+    for code in sorted(first, key=first.__getitem__):
+        yield keys[code], np.flatnonzero(codes == code)
 
 
 def run(
@@ -515,7 +535,7 @@ def run(
     progress at least every :data:`TICK` rows.
     """
     frame = _column_names(frame)
-    keys = function_keys(frame, function)
+    keys, codes = key_codes(frame, function)
     total = len(frame)
     done = 0
 
@@ -526,7 +546,7 @@ def run(
             progress(done, total)
 
     out: dict[str, pd.DataFrame] = {}
-    for key, positions in _groups(keys):
+    for key, positions in _groups(keys, codes):
         group = frame if len(positions) == total else frame.iloc[positions]
         parts = [
             run_group(key, group.iloc[s : s + CHUNK], positions[s : s + CHUNK] + 1, tick)

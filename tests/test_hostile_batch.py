@@ -418,6 +418,23 @@ def test_penalty_column_path_equals_the_core_row_by_row(rows):
     equal_rows(batch.run_vectorised(rule, frame), batch.run_scalar(rule, frame))
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 10**13), st.floats(0, 130)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_numeric_dtype_columns_equal_the_core_row_by_row(rows):
+    frame = pd.DataFrame(rows, columns=["converted", "basis", "year_end_value"])  # float64, int64, float64
+    rule = batch.RULES["prorata_taxable"]
+    equal_rows(batch.run_vectorised(rule, frame), batch.run_scalar(rule, frame))
+    penalty = pd.DataFrame({"taxable_amount": frame["converted"], "age": frame["year_end_value"]})
+    rule = batch.RULES["early_penalty"]
+    equal_rows(batch.run_vectorised(rule, penalty), batch.run_scalar(rule, penalty))
+
+
 def test_typed_columns_are_not_numbers_the_core_refuses():
     frame = pd.DataFrame(
         {

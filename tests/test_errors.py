@@ -15,8 +15,8 @@ import xl_rollover as xr
             "distribution 120,000.00 exceeds account_balance 100,000.00",
         ),
         (
-            lambda: xr.roth_rollover_split(1000, 200000, 100000),
-            "after_tax_basis 200,000.00 exceeds account_balance 100,000.00",
+            lambda: xr.roth_rollover_split(1000, 0, 100000, rmd_amount="lots"),
+            "rmd_amount must be a number, not the text 'lots'",
         ),
         (lambda: xr.roth_rollover_split(-5, 0, 100), "distribution -5 is negative"),
         (lambda: xr.roth_rollover_split("abc", 0, 100), "distribution must be a number, not the text 'abc'"),

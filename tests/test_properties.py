@@ -25,17 +25,20 @@ def part(total: Decimal, fraction) -> Decimal:
 def split_inputs(draw):
     balance = draw(positive)
     distribution = max(part(balance, draw(fractions)), Decimal("0.01"))
-    basis = part(balance, draw(fractions))
-    roth = draw(st.none() | fractions.map(lambda f: part(distribution, f)))
-    trad = draw(st.none() | fractions.map(lambda f: part(distribution, f)))
+    # basis up to twice the balance: an after-tax sub-account can be worth less than its basis
+    basis = part(balance * 2, draw(fractions)) if draw(st.booleans()) else part(balance, draw(fractions))
+    rmd = draw(st.none() | fractions.map(lambda f: part(distribution * Decimal("1.2"), f)))
+    eligible = distribution - min(rmd or 0, distribution)
+    roth = draw(st.none() | fractions.map(lambda f: part(eligible, f)))
+    trad = draw(st.none() | fractions.map(lambda f: part(eligible, f)))
     if roth is None:
         trad = None  # the default Roth amount is the after-tax share, which the rule itself computes
-    if roth is not None and trad is not None and roth + trad > distribution:
-        trad = distribution - roth
+    if roth is not None and trad is not None and roth + trad > eligible:
+        trad = eligible - roth
     if roth is None or trad is None:
         r60 = (Decimal(0), Decimal(0))
     else:
-        cash = distribution - roth - trad
+        cash = eligible - roth - trad
         r60_trad = part(cash, draw(fractions))
         r60_roth = part(cash - r60_trad, draw(fractions))
         r60 = (r60_roth, r60_trad)
@@ -47,6 +50,7 @@ def split_inputs(draw):
         to_traditional=trad,
         rolled_60day_roth=r60[0],
         rolled_60day_traditional=r60[1],
+        rmd_amount=rmd,
     )
 
 
@@ -63,10 +67,18 @@ def test_split_parts_sum_to_the_whole(args):
         + r.traditional_pretax
         + r.kept_after_tax
         + r.kept_pretax
+        + r.rmd_after_tax
+        + r.rmd_pretax
     )
     assert landed == d, "money created or lost between destinations"
-    assert r.roth_pretax + r.traditional_pretax + r.kept_pretax == r.pretax
-    assert r.roth_after_tax + r.traditional_after_tax + r.kept_after_tax == r.after_tax
+    assert r.roth_pretax + r.traditional_pretax + r.kept_pretax + r.rmd_pretax == r.pretax
+    assert r.roth_after_tax + r.traditional_after_tax + r.kept_after_tax + r.rmd_after_tax == r.after_tax
+    # nontaxable never exceeds the basis nor the amount (§72(e)(8); issue 11 defect 3)
+    assert r.after_tax <= min(args["after_tax_basis"], d)
+    assert r.unrecovered_basis == max(0, args["after_tax_basis"] - args["account_balance"])
+    # the RMD part is never rolled: it is exactly min(RMD, distribution), paid to the participant
+    assert r.rmd_after_tax + r.rmd_pretax == min(args["rmd_amount"] or 0, d)
+    assert r.traditional_ira_basis == r.traditional_after_tax
     assert (
         r.cash_after_tax + r.cash_pretax
         == r.rolled_60day_after_tax + r.rolled_60day_pretax + r.kept_after_tax + r.kept_pretax
@@ -84,6 +96,9 @@ def test_split_parts_sum_to_the_whole(args):
         r.cash_pretax,
         r.kept_after_tax,
         r.kept_pretax,
+        r.rmd_after_tax,
+        r.rmd_pretax,
+        r.unrecovered_basis,
     ):
         assert value >= 0 and value == value.quantize(Decimal("0.01"))
 
@@ -94,9 +109,13 @@ def test_split_taxable_never_above_pretax_and_after_tax_never_taxed(args):
     r = xr.roth_rollover_split(**args)
     assert 0 <= r.taxable <= r.pretax <= args["distribution"]
     assert r.penalty_base <= r.taxable
-    assert r.withholding == (r.cash_pretax * Decimal("0.2")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    # 20% of the pretax paid out, none on the RMD, none when the eligible rollover distribution is under
+    # $200 (IRC §3405(c)(1); Treas. Reg. §31.3405(c)-1 Q&A-14)
+    eligible = args["distribution"] - r.rmd_after_tax - r.rmd_pretax
+    twenty = (r.cash_pretax * Decimal("0.2")).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert r.withholding == (0 if eligible < 200 else twenty)
     # after-tax money never adds to income: raising the basis never raises the taxable amount
-    if args["after_tax_basis"] < args["account_balance"] and args["to_roth_ira"] is not None:
+    if args["after_tax_basis"] < args["account_balance"] and args["to_roth_ira"] is not None and not args["rmd_amount"]:
         more = dict(args, after_tax_basis=args["account_balance"])
         assert xr.roth_rollover_split(**more).taxable == 0
 

@@ -4,19 +4,50 @@
 treats all disbursements scheduled together as one distribution and lets the pretax part go first
 to direct rollovers (the participant choosing the traditional destination), then to 60-day
 rollovers, so the after-tax part can land in a Roth IRA tax-free.
+
+Decisions stated here (the README's coverage table lists them as refused or assumed):
+
+* Basis above the account's value (a loss): §72(e)(8)(B) excludes the distribution's share of the
+  investment in the contract, and an exclusion cannot exceed the amount received (§72(e)(2)(B):
+  only the part allocable to investment in the contract is excluded), so the share is capped at the
+  amount; the basis in excess of the account's value is reported as ``unrecovered_basis``.
+* A required minimum distribution is not an eligible rollover distribution (§402(c)(4)(B)) and the
+  first dollars distributed in a distribution calendar year count toward it (Reg. §1.402(c)-2 Q&A-7):
+  the RMD part is paid to the participant first with its own pro-rata basis (§72(e)(8)), is never
+  rolled and is not under the 20% withholding (§3405(c) reaches eligible rollover distributions only).
+  Whether the RMD age is reached is read from ``age``: with birth date and distribution date, the
+  distribution year against :func:`rmd.first_rmd_year`; with a number of years, under 69 never (the
+  youngest applicable age, 70½, is attained in a year that starts at 69 at the earliest), 75 or more
+  always (no applicable age is above 75), in between the birth date decides, so the case is refused
+  unless ``rmd_amount`` is given. Without ``age`` the explanation states that no RMD is assumed due.
+* Withholding under $200 (Reg. §31.3405(c)-1 Q&A-14): the test is applied to this distribution's
+  whole eligible rollover amount, assumed to be the year's only eligible rollover distribution from
+  the plan (the regulation aggregates a year's distributions under the same plan).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .. import limits
 from ..age import Age, parse_age
-from ..errors import InputError
+from ..errors import InputError, UnsupportedCase
 from ..explain import Result, Step
 from ..money import ZERO, fmt, share, times, to_money
+from .rmd import applicable_age, first_rmd_year
 
 WITHHOLDING_RATE = Decimal("0.20")  # IRC §3405(c)(1): 20% of an eligible rollover distribution not directly rolled over
+#: Treas. Reg. §31.3405(c)-1 Q&A-14: no mandatory withholding on eligible rollover distributions under this.
+WITHHOLDING_FLOOR_PARAMETER = "mandatory_withholding_floor_31_3405c_q14"
+#: Notice 2014-54's allocation applies to distributions on or after this day (IRS, 'Rollovers of
+#: after-tax contributions in retirement plans': earlier ones may use it, or the per-destination rule).
+NOTICE_2014_54_FROM = dt.date(2014, 9, 18)
+#: Youngest and oldest ages (in years) at which a distribution year can be an RMD year: 70½ is attained
+#: in a year that starts at 69 at the earliest; no applicable age is above 75 (IRC §401(a)(9)(C)(v)).
+RMD_YEARS_NEVER_BELOW = Decimal(69)
+RMD_YEARS_ALWAYS_FROM = Decimal(75)
 
 
 @dataclass(frozen=True)
@@ -58,12 +89,99 @@ class SplitResult(Result):
     penalty_base: Decimal
     remaining_balance: Decimal
     remaining_basis: Decimal
+    unrecovered_basis: Decimal
+    rmd_after_tax: Decimal
+    rmd_pretax: Decimal
+    traditional_ira_basis: Decimal
     form_1099r: tuple[Form1099R, ...]
 
 
 def _first(amount: Decimal, room: Decimal) -> Decimal:
     """How much of ``amount`` fits in ``room``."""
     return min(amount, room)
+
+
+def _flag(value: object, name: str) -> bool:
+    """A yes/no input: True/False (1/0 accepted); blank means no."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0", ""):
+        return value.strip().upper() in ("TRUE", "YES", "1")
+    raise InputError(f"{name} {value!r} must be TRUE or FALSE")
+
+
+def _basis_share(amount: Decimal, basis: Decimal, balance: Decimal) -> Decimal:
+    """The after-tax share of ``amount``: amount × basis / balance, half-up to the cent, never above the amount."""
+    return min(amount, share(amount, basis, balance))
+
+
+def _refuse_cases(annuity: bool, designated_roth: bool, pre_1987: bool, who: Age | None) -> None:
+    """Cases an input says are present and the rules here do not cover: UnsupportedCase, never a guess."""
+    if annuity:
+        raise UnsupportedCase(
+            "annuity_payment: a payment made as an annuity recovers basis under IRC §72(b) and §72(d) "
+            "(exclusion ratio or simplified method), not by the pro-rata share of Notice 2014-54 §II; not covered here"
+        )
+    if designated_roth:
+        raise UnsupportedCase(
+            "includes_designated_roth: a designated Roth account is a separate contract (IRC §402A(d)(4)); "
+            "split its distribution separately (its own basis, 1099-R code B or H); not covered here"
+        )
+    if pre_1987:
+        raise UnsupportedCase(
+            "pre_1987_basis: after-tax contributions made before 1987 may be recovered before the pro-rata "
+            "rule (IRC §72(e)(8)(D)); that recovery is not covered here"
+        )
+    if who is not None and who.on_date is not None and who.on_date < NOTICE_2014_54_FROM:
+        raise UnsupportedCase(
+            f"age: the distribution date {who.on_date.isoformat()} is before {NOTICE_2014_54_FROM.isoformat()}; "
+            "such a distribution could use either Notice 2014-54's allocation or the earlier per-destination rule "
+            "(Notice 2009-68), a choice not modelled here"
+        )
+
+
+def _rmd_due(who: Age | None, rmd_given: bool) -> tuple[str, dict[str, object]]:
+    """Whether the distribution year is an RMD year for the participant, or why it cannot be told.
+
+    Returns a phrase for the explanation and its inputs; raises UnsupportedCase when the year is (or
+    may be) an RMD year and ``rmd_amount`` was not given.
+    """
+    advice = "give rmd_amount: the RMD still due for the year (0 if none is due, e.g. still working and not a 5% owner)"
+    if who is None:
+        return "age not given: no required minimum distribution is assumed due this year", {}
+    if who.birth_date is not None and who.on_date is not None:
+        first = first_rmd_year(who.birth_date)
+        age = applicable_age(who.birth_date)
+        facts: dict[str, object] = {"applicable_age": age, "first_rmd_year": first, "year": who.on_date.year}
+        if who.on_date.year < first:
+            return f"the distribution year is before the first RMD year {first}", facts
+        if not rmd_given:
+            raise UnsupportedCase(
+                f"rmd_amount: born {who.birth_date.isoformat()}, the participant reaches the RMD applicable age "
+                f"{age.normalize():f} in {first}, so a required minimum distribution may be due for "
+                f"{who.on_date.year}, and an RMD cannot be rolled over (IRC §401(a)(9)(C), §402(c)(4)(B)); {advice}"
+            )
+        return f"{who.on_date.year} is an RMD year (first RMD year {first})", facts
+    facts = {"age": who.years}
+    if who.years < RMD_YEARS_NEVER_BELOW:
+        return f"age {who.years.normalize():f}: below any RMD applicable age in the distribution year", facts
+    if not rmd_given:
+        if who.years >= RMD_YEARS_ALWAYS_FROM:
+            raise UnsupportedCase(
+                f"rmd_amount: at age {who.years.normalize():f} the participant has reached the RMD applicable age "
+                f"(70½, 72, 73 or 75 by year of birth), and an RMD cannot be rolled over "
+                f"(IRC §401(a)(9)(C), §402(c)(4)(B)); {advice}"
+            )
+        raise UnsupportedCase(
+            f"rmd_amount: at age {who.years.normalize():f} whether a required minimum distribution is due this year "
+            "depends on the year of birth (applicable age 70½, 72, 73 or 75: IRC §401(a)(9)(C)); give age as birth "
+            f"date and distribution date, or {advice}"
+        )
+    return f"age {who.years.normalize():f}: an RMD may be due; rmd_amount says how much", facts
 
 
 def roth_rollover_split(
@@ -75,6 +193,11 @@ def roth_rollover_split(
     rolled_60day_roth: object = 0,
     rolled_60day_traditional: object = 0,
     age: object = None,
+    rmd_amount: object = None,
+    separated_age_55: object = False,
+    annuity_payment: object = False,
+    includes_designated_roth: object = False,
+    pre_1987_basis: object = False,
 ) -> SplitResult:
     """Allocate a plan distribution's pretax and after-tax parts among destinations (§72(e)(8); Notice 2014-54)."""
     d = to_money(distribution, "distribution")
@@ -85,6 +208,14 @@ def roth_rollover_split(
         rolled_60day_traditional if rolled_60day_traditional is not None else 0, "rolled_60day_traditional"
     )
     who: Age | None = parse_age(age) if age is not None else None
+    rmd_due = None if rmd_amount is None else to_money(rmd_amount, "rmd_amount")
+    separated = _flag(separated_age_55, "separated_age_55")
+    _refuse_cases(
+        _flag(annuity_payment, "annuity_payment"),
+        _flag(includes_designated_roth, "includes_designated_roth"),
+        _flag(pre_1987_basis, "pre_1987_basis"),
+        who,
+    )
 
     if balance == 0:
         raise InputError("account_balance is 0; a distribution needs a balance to come from")
@@ -92,44 +223,89 @@ def roth_rollover_split(
         raise InputError("distribution is 0; nothing to split")
     if d > balance:
         raise InputError(f"distribution {fmt(d)} exceeds account_balance {fmt(balance)}")
-    if basis > balance:
-        raise InputError(f"after_tax_basis {fmt(basis)} exceeds account_balance {fmt(balance)}")
+    rmd_phrase, rmd_facts = _rmd_due(who, rmd_due is not None)
 
     steps: list[Step] = []
 
-    # 1. §72(e)(8): pro-rata share of basis in each distribution.
+    # 1. §72(e)(8): pro-rata share of basis in each distribution, never more than the amount.
     full = d == balance
-    after_tax = basis if full else share(d, basis, balance)
+    after_tax = min(basis, d) if full else _basis_share(d, basis, balance)
     pretax = d - after_tax
+    unrecovered = max(ZERO, basis - balance)
+    if unrecovered:
+        basis_rule = (
+            "the after-tax basis exceeds the account's value, so the whole distribution is basis and nothing in it "
+            "is taxable; the basis above the account's value is not recovered by this distribution"
+            + (" and is left with no account to recover it from" if full else " and stays with the account")
+        )
+    elif full:
+        basis_rule = "a full distribution carries all the basis"
+    else:
+        basis_rule = (
+            "each distribution carries distribution × basis / balance of after-tax money, rounded half-up to the cent"
+        )
     steps.append(
         Step(
             title="Pro-rata share of after-tax basis",
-            rule=(
-                "a full distribution carries all the basis"
-                if full
-                else "each distribution carries distribution × basis / balance of after-tax money, rounded half-up to the cent"
-            ),
-            citation="IRC §72(e)(8); Notice 2014-54 §II",
+            rule=basis_rule,
+            citation="IRC §72(e)(8)" + (", §72(e)(2)(B)" if unrecovered else "") + "; Notice 2014-54 §II",
             inputs={"distribution": d, "after_tax_basis": basis, "account_balance": balance},
-            outputs={"after_tax": after_tax, "pretax": pretax},
+            outputs={"after_tax": after_tax, "pretax": pretax}
+            | ({"unrecovered_basis": unrecovered} if unrecovered else {}),
         )
     )
 
-    # 2. Destinations of the single distribution.
-    roth = after_tax if to_roth_ira is None else to_money(to_roth_ira, "to_roth_ira")
-    if roth > d:
-        raise InputError(f"to_roth_ira {fmt(roth)} exceeds distribution {fmt(d)}")
-    trad = d - roth if to_traditional is None else to_money(to_traditional, "to_traditional")
-    if roth + trad > d:
-        raise InputError(
-            f"to_roth_ira {fmt(roth)} plus to_traditional {fmt(trad)} is {fmt(roth + trad)}, "
-            f"which exceeds distribution {fmt(d)}"
+    # 2. A required minimum distribution comes first and is never rolled over.
+    rmd = ZERO if rmd_due is None else min(rmd_due, d)
+    rmd_after_tax = after_tax if rmd == d else _basis_share(rmd, basis, balance)
+    eligible = d - rmd
+    eligible_after_tax = min(after_tax - rmd_after_tax, eligible)
+    rmd_after_tax = after_tax - eligible_after_tax
+    rmd_pretax = rmd - rmd_after_tax
+    eligible_pretax = eligible - eligible_after_tax
+    if rmd_due is not None or rmd_facts:
+        if rmd_due is None:
+            rmd_rule = rmd_phrase + ", so none of the distribution is a required minimum distribution"
+        elif rmd_due == 0:
+            rmd_rule = (
+                rmd_phrase + "; the caller states that no required minimum distribution is due for the year "
+                "(e.g. still working and not a 5% owner, or the year's RMD already taken), so all of it is eligible"
+            )
+        else:
+            rmd_rule = (
+                rmd_phrase + "; the first dollars distributed in the year count toward the year's required minimum "
+                "distribution; that part is paid to the participant with its pro-rata share of basis, cannot be "
+                "rolled over and is not under the 20% withholding"
+                + (f"; {fmt(rmd_due - rmd)} of the RMD is still due this year" if rmd_due > d else "")
+            )
+        steps.append(
+            Step(
+                title="Required minimum distribution",
+                rule=rmd_rule,
+                citation="IRC §401(a)(9)(C), §402(c)(4)(B); Treas. Reg. §1.402(c)-2 Q&A-7; IRC §72(e)(8)",
+                inputs=dict(rmd_facts) | {"rmd_amount": rmd_due},
+                outputs={"rmd_after_tax": rmd_after_tax, "rmd_pretax": rmd_pretax, "eligible": eligible},
+            )
         )
-    cash = d - roth - trad
+
+    # 3. Destinations of the single distribution (its eligible rollover part).
+    roth = eligible_after_tax if to_roth_ira is None else to_money(to_roth_ira, "to_roth_ira")
+    what = (
+        f"distribution {fmt(d)}" if not rmd else f"the eligible rollover amount {fmt(eligible)} (distribution less RMD)"
+    )
+    if roth > eligible:
+        raise InputError(f"to_roth_ira {fmt(roth)} exceeds {what}")
+    trad = eligible - roth if to_traditional is None else to_money(to_traditional, "to_traditional")
+    if roth + trad > eligible:
+        raise InputError(
+            f"to_roth_ira {fmt(roth)} plus to_traditional {fmt(trad)} is {fmt(roth + trad)}, which exceeds {what}"
+        )
+    cash = eligible - roth - trad
     if r60_roth + r60_trad > cash:
         raise InputError(
             f"60-day rollovers {fmt(r60_roth + r60_trad)} (rolled_60day_roth {fmt(r60_roth)} + "
             f"rolled_60day_traditional {fmt(r60_trad)}) exceed the payment to the participant {fmt(cash)}"
+            + (" (the RMD cannot be rolled over)" if rmd else "")
         )
     steps.append(
         Step(
@@ -146,10 +322,10 @@ def roth_rollover_split(
         )
     )
 
-    # 3. Pretax to direct rollovers first, traditional destination first (participant's election).
-    pre_trad = _first(pretax, trad)
-    pre_roth = _first(pretax - pre_trad, roth)
-    cash_pretax = pretax - pre_trad - pre_roth
+    # 4. Pretax to direct rollovers first, traditional destination first (participant's election).
+    pre_trad = _first(eligible_pretax, trad)
+    pre_roth = _first(eligible_pretax - pre_trad, roth)
+    cash_pretax = eligible_pretax - pre_trad - pre_roth
     cash_after_tax = cash - cash_pretax
     steps.append(
         Step(
@@ -159,7 +335,7 @@ def roth_rollover_split(
                 "election); after-tax fills the rest"
             ),
             citation="Notice 2014-54 §III; IRC §402(c)(2) (rolled amount treated as taxable part first)",
-            inputs={"pretax": pretax, "direct_traditional": trad, "direct_roth": roth},
+            inputs={"pretax": eligible_pretax, "direct_traditional": trad, "direct_roth": roth},
             outputs={
                 "traditional_pretax_direct": pre_trad,
                 "roth_pretax_direct": pre_roth,
@@ -169,7 +345,7 @@ def roth_rollover_split(
         )
     )
 
-    # 4. 60-day rollovers out of the payment: pretax first again, traditional first.
+    # 5. 60-day rollovers out of the payment: pretax first again, traditional first.
     r60_trad_pre = _first(cash_pretax, r60_trad)
     r60_roth_pre = _first(cash_pretax - r60_trad_pre, r60_roth)
     rolled_pretax = r60_trad_pre + r60_roth_pre
@@ -199,77 +375,156 @@ def roth_rollover_split(
     trad_pretax = pre_trad + r60_trad_pre
     trad_after_tax = (trad - pre_trad) + (r60_trad - r60_trad_pre)
 
-    # 5. Income: pretax converted to a Roth IRA, plus pretax kept.
-    taxable = roth_pretax + kept_pretax
+    # 6. Income: pretax converted to a Roth IRA, plus pretax kept (the RMD's pretax included).
+    taxable = roth_pretax + kept_pretax + rmd_pretax
     steps.append(
         Step(
             title="Taxable amount",
             rule=(
-                "pretax landing in a Roth IRA is includible (a taxable rollover to a Roth IRA); pretax kept is "
-                "includible; pretax rolled to a traditional IRA or plan and all after-tax money are not"
+                "pretax landing in a Roth IRA is includible (a taxable rollover to a Roth IRA); pretax kept "
+                + ("(the RMD's included) " if rmd else "")
+                + "is includible; pretax rolled to a traditional IRA or plan and all after-tax money are not"
             ),
             citation="IRC §402(a), §402(c)(1), §408A(d)(3)(A)(i), §408A(e)",
-            inputs={"roth_pretax": roth_pretax, "kept_pretax": kept_pretax},
+            inputs={"roth_pretax": roth_pretax, "kept_pretax": kept_pretax}
+            | ({"rmd_pretax": rmd_pretax} if rmd else {}),
             outputs={"taxable": taxable},
         )
     )
 
-    # 6. Mandatory withholding on the pretax paid to the participant.
-    withholding = times(cash_pretax, WITHHOLDING_RATE)
-    if cash:
+    # 7. Mandatory withholding on the pretax paid to the participant (the RMD is not under it).
+    floor, _ = limits.value(WITHHOLDING_FLOOR_PARAMETER, None)
+    under_floor = eligible < floor
+    withholding = ZERO if under_floor else times(cash_pretax, WITHHOLDING_RATE)
+    if cash or rmd:
+        if under_floor:
+            rule = (
+                f"no mandatory withholding: the eligible rollover distribution {fmt(eligible)} is under "
+                f"{fmt(floor)}; this assumes it is the year's only eligible rollover distribution from the plan "
+                "(the year's distributions from the same plan are added together for this test)"
+            )
+        else:
+            rule = (
+                "20% of the taxable part paid to the participant, even if it is later rolled over within 60 days; "
+                "none on a direct rollover; rounded half-up to the cent"
+            )
+        if rmd:
+            rule += (
+                "; the required minimum distribution is not an eligible rollover distribution, so the 20% does not "
+                "apply to it (the voluntary withholding that may apply to it is not computed here)"
+            )
         steps.append(
             Step(
                 title="Mandatory withholding",
-                rule=(
-                    "20% of the taxable part paid to the participant, even if it is later rolled over within 60 "
-                    "days; none on a direct rollover; rounded half-up to the cent"
-                ),
-                citation="IRC §3405(c)(1); Treas. Reg. §31.3405(c)-1 Q&A-1, Q&A-11",
-                inputs={"cash_pretax": cash_pretax, "rate": WITHHOLDING_RATE},
+                rule=rule,
+                citation="IRC §3405(c)(1); Treas. Reg. §31.3405(c)-1 Q&A-1, Q&A-11"
+                + (", Q&A-14" if under_floor else "")
+                + ("; IRC §3405(b)" if rmd else ""),
+                inputs={"cash_pretax": cash_pretax, "rate": WITHHOLDING_RATE, "eligible": eligible},
                 outputs={"withholding": withholding},
             )
         )
 
-    # 7. What §72(t) can reach.
-    penalty_base = kept_pretax
+    # 8. What §72(t) can reach.
+    penalty_base = kept_pretax + rmd_pretax
+    exception_note = ""
+    if separated and penalty_base and not (who is not None and who.is_59_5_or_over):
+        exception_note = (
+            "; the caller states the participant separated from service in or after the year of reaching 55 "
+            "(50 for a qualified public safety employee), so the §72(t)(2)(A)(v) exception (Form 5329 "
+            "exception 01) removes the 10% tax from it"
+        )
     steps.append(
         Step(
             title="Early-distribution base",
             rule=(
                 "only pretax kept by the participant can bear the 10% additional tax: rollovers are not includible "
-                "and a rollover to a Roth IRA is exempt from §72(t)"
+                "and a rollover to a Roth IRA is exempt from §72(t)" + exception_note
             ),
-            citation="IRC §72(t)(1); §408A(d)(3)(A)(ii)",
-            inputs={"kept_pretax": kept_pretax},
+            citation="IRC §72(t)(1); §408A(d)(3)(A)(ii)" + ("; §72(t)(2)(A)(v), §72(t)(10)" if exception_note else ""),
+            inputs={"kept_pretax": kept_pretax} | ({"rmd_pretax": rmd_pretax} if rmd else {}),
             outputs={"penalty_base": penalty_base},
         )
     )
 
-    # 8. What stays in the plan.
+    # 9. What stays in the plan, and the basis the traditional destination receives.
     remaining_balance = balance - d
     remaining_basis = basis - after_tax
+    ira_basis = trad_after_tax
+    if ira_basis:
+        steps.append(
+            Step(
+                title="Basis carried to the traditional IRA",
+                rule=(
+                    "after-tax dollars rolled to a traditional IRA become basis in it: add them to Form 8606 line 2 "
+                    "(total basis in traditional IRAs) on the next Form 8606 filed; if the traditional destination "
+                    "is an employer plan instead, that plan keeps them as after-tax contributions"
+                ),
+                citation="Instructions for Form 8606, line 2; IRC §408(d)(1)-(2), §72(e)(8)",
+                inputs={"traditional_after_tax": trad_after_tax},
+                outputs={"traditional_ira_basis": ira_basis},
+            )
+        )
 
-    # 9. Forms 1099-R.
+    # 10. Forms 1099-R.
     forms: list[Form1099R] = []
     if roth:
         forms.append(Form1099R("direct rollover to Roth IRA", roth, pre_roth, ZERO, roth - pre_roth, "G"))
     if trad:
         forms.append(Form1099R("direct rollover to traditional IRA or plan", trad, ZERO, ZERO, trad - pre_trad, "G"))
-    if cash:
-        code = None if who is None else ("7" if who.is_59_5_or_over else "1")
-        forms.append(Form1099R("payment to participant", cash, cash_pretax, withholding, cash_after_tax, code))
+    paid = cash + rmd
+    if paid:
+        if who is None:
+            code = None
+        elif who.is_59_5_or_over:
+            code = "7"
+        else:
+            code = "2" if separated else "1"
+        forms.append(
+            Form1099R(
+                "payment to participant",
+                paid,
+                cash_pretax + rmd_pretax,
+                withholding,
+                cash_after_tax + rmd_after_tax,
+                code,
+            )
+        )
     steps.append(
         Step(
             title="Forms 1099-R",
             rule=(
                 "a separate form for each direct rollover (code G; for a Roth IRA box 2a shows the taxable "
-                "amount, box 5 the basis recovered) and for the payment (code 1 before age 59½, 7 after"
-                + ("; age not given, so the code is left open" if who is None and cash else "")
+                "amount, box 5 the basis recovered) and for the payment (code 7 at 59½ or over; before 59½ code 2 "
+                "when the participant separated from service in or after the year of reaching 55, or 50 for a "
+                "qualified public safety employee, otherwise code 1"
+                + ("; age not given, so the code is left open" if who is None and paid else "")
                 + ")"
             ),
-            citation="Instructions for Forms 1099-R and 5498, 'Direct rollovers' and box 7 codes",
-            inputs={"age": who.describe() if who else None},
+            citation="Instructions for Forms 1099-R and 5498, 'Direct rollovers' and box 7 codes 1, 2, 7, G",
+            inputs={"age": who.describe() if who else None, "separated_age_55": separated},
             outputs={"forms": len(forms)},
+        )
+    )
+
+    # 11. What the code cannot see: stated for the client.
+    assumptions = [
+        "the account is the employee's own (not inherited, not an alternate payee's)",
+        "the distribution is not an annuity payment, holds no designated Roth money and no pre-1987 after-tax "
+        "contributions (each would be refused if said)",
+        "account_balance is the contract the basis belongs to (the whole account, or a separately accounted "
+        "after-tax sub-account treated as a separate contract)",
+        "state income tax withholding is not computed",
+    ]
+    if who is None or who.on_date is None:
+        assumptions.insert(0, "the distribution was made on or after 18 September 2014")
+    if rmd_due is None and not rmd_facts:
+        assumptions.insert(0, "no required minimum distribution is due from this account this year (age not given)")
+    steps.append(
+        Step(
+            title="Assumptions",
+            rule="; ".join(assumptions),
+            citation="IRC §72(e)(8), §72(d)(2), §402A(d)(4), §401(a)(9); Notice 2014-54",
         )
     )
 
@@ -291,6 +546,10 @@ def roth_rollover_split(
         penalty_base=penalty_base,
         remaining_balance=remaining_balance,
         remaining_basis=remaining_basis,
+        unrecovered_basis=unrecovered,
+        rmd_after_tax=rmd_after_tax,
+        rmd_pretax=rmd_pretax,
+        traditional_ira_basis=ira_basis,
         form_1099r=tuple(forms),
         steps=tuple(steps),
     )

@@ -102,3 +102,97 @@ def test_traditional_ira_basis_feeds_next_years_form_8606():
     # line 10 = 10,000 / (10,500 + 7,500) = 0.556; nontaxable 7,500 x 0.556 = 4,170.00; taxable 3,330.00
     nxt = xr.form_8606(converted=7500, year_end_value=10500, prior_basis=r.traditional_ira_basis)
     assert nxt.taxable_conversion == 3330
+
+
+# --- the same inputs through every face ---------------------------------------------------------
+
+
+def test_worksheet_function_takes_the_new_arguments():
+    import datetime as dt
+
+    from udfs import functions as F
+
+    # rmd-4000-of-50000 (tests/cases/split.toml): born 1951-03-01, paid 2025-06-01, RMD 4,000: 3,200 taxable
+    got = F.ROTH_ROLLOVER_SPLIT(
+        50000.0,
+        20000.0,
+        100000.0,
+        None,
+        None,
+        "taxable",
+        None,
+        None,
+        [[dt.datetime(1951, 3, 1), dt.datetime(2025, 6, 1)]],
+        4000.0,
+    )
+    assert got == 3200.0
+    # code-2-separated-at-55: the payment's box 7 is 2
+    assert (
+        F.ROTH_ROLLOVER_SPLIT(10000.0, 0.0, 10000.0, 0.0, 0.0, "form_1099r_1_box7_code", None, None, 56.0, None, True)
+        == "2"
+    )
+    # a refused case is #N/A with the reason (classic xlwings: the text)
+    refused = F.ROTH_ROLLOVER_SPLIT(100.0, 0.0, 100.0, None, None, None, None, None, None, None, None, True)
+    assert refused.startswith("#N/A annuity_payment")
+    assert F.ROTH_ROLLOVER_SPLIT(100.0, 0.0, 100.0, None, None, None, None, None, 80.0).startswith("#N/A rmd_amount")
+    # basis above value: unrecovered_basis is an output field
+    assert F.ROTH_ROLLOVER_SPLIT(50000.0, 60000.0, 50000.0, None, None, "unrecovered_basis") == 10000.0
+
+
+def test_cli_split_options(capsys):
+    import json
+
+    from xl_rollover.cli import main
+
+    argv = ["split", "50000", "20000", "100000", "--age", "1951-03-01:2025-06-01", "--rmd-amount", "4000", "--json"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rmd_pretax"] == "3200.00" and data["taxable"] == "3200.00" and data["withholding"] == "0.00"
+    argv = ["split", "10000", "0", "10000", "--to-roth-ira", "0", "--to-traditional", "0", "--age", "56"]
+    assert main([*argv, "--separated-age-55", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["form_1099r"][0]["box7_code"] == "2"
+    assert main([*argv, "--includes-designated-roth"]) == 3
+    assert "§402A(d)(4)" in capsys.readouterr().err
+    assert main(["split", "100", "0", "100", "--age", "75"]) == 3  # RMD age, no --rmd-amount
+    assert "rmd_amount" in capsys.readouterr().err
+
+
+def test_batch_columns():
+    pd = pytest.importorskip("pandas")
+    from xl_rollover import batch
+
+    frame = pd.DataFrame(
+        {
+            "function": ["roth_rollover_split"] * 3,
+            "distribution": ["50000", "150", "100"],
+            "after_tax_basis": ["60000", "0", "0"],
+            "account_balance": ["50000", "150", "100"],
+            "to_roth_ira": [None, "0", None],
+            "to_traditional": [None, "0", None],
+            "age": [None, "45", "80"],
+            "rmd_amount": [None, None, None],
+            "pre_1987_basis": [False, False, False],
+        }
+    )
+    out = batch.as_text(batch.run(frame)["roth_rollover_split"])
+    assert out.loc[0, "unrecovered_basis"] == "10000.00" and out.loc[0, "taxable"] == "0.00"
+    assert out.loc[1, "withholding"] == "0.00" and out.loc[1, "taxable"] == "150.00"
+    assert "rmd_amount" in out.loc[2, "error"]
+
+
+# --- in-plan Roth rollover: partial basis refused, whole-account rollover and the assumption stated ---
+
+
+def test_in_plan_roth_partial_rollover_with_basis_is_refused():
+    # 10,000 of a 20,500 account holding 20,000 basis: how basis follows a partial IRR is not verified
+    with pytest.raises(xr.UnsupportedCase, match=r"account_balance: rolling 10,000.00 of an account of 20,500.00"):
+        xr.in_plan_roth_rollover(10000, 20000, 2026, account_balance=20500)
+
+
+def test_in_plan_roth_whole_account_and_assumption():
+    # W-C16 facts with the balance given: the whole 20,500 rolled with its 20,000 basis: 500 taxable
+    r = xr.in_plan_roth_rollover(20500, 20000, 2026, account_balance=20500)
+    assert r.taxable == 500 and "the whole account is rolled" in rules(r)
+    # a partial rollover from an account with no basis has nothing to allocate: all 5,000 taxable
+    assert xr.in_plan_roth_rollover(5000, 0, 2026, account_balance=20500).taxable == 5000
+    assert "basis is the after-tax part of the amount rolled" in rules(xr.in_plan_roth_rollover(20500, 20000, 2026))

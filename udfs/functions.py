@@ -184,8 +184,36 @@ SPLIT = Spec(
         ),
         Param(
             "age",
-            "Optional. Age in years, or two cells: birth date, distribution date. Used for the 59½ note on penalty_base.",
+            "Optional. Age in years, or two cells: birth date, distribution date. Sets the 1099-R code and the RMD-age test.",
             kind="age",
+        ),
+        Param(
+            "rmd_amount",
+            "Optional. Required minimum distribution still due this year, in dollars (paid first, never rolled); "
+            "0 if none is due. Needed once the RMD age may be reached.",
+        ),
+        Param(
+            "separated_age_55",
+            "Optional. TRUE if the participant left the employer in or after the year of turning 55 (50 for "
+            "qualified public safety employees): 1099-R code 2 before 59½. Default FALSE.",
+            kind="flag",
+        ),
+        Param(
+            "annuity_payment",
+            "Optional. TRUE if the payment is an annuity payment (refused: IRC 72(b), 72(d)). Default FALSE.",
+            kind="flag",
+        ),
+        Param(
+            "includes_designated_roth",
+            "Optional. TRUE if the distribution includes designated Roth (Roth 401(k)) money (refused: IRC "
+            "402A(d)(4)). Default FALSE.",
+            kind="flag",
+        ),
+        Param(
+            "pre_1987_basis",
+            "Optional. TRUE if the basis includes after-tax contributions made before 1987 (refused: IRC "
+            "72(e)(8)(D)). Default FALSE.",
+            kind="flag",
         ),
     ),
     roth_rollover_split,
@@ -204,6 +232,11 @@ def ROTH_ROLLOVER_SPLIT(
     rolled_60day_roth=None,
     rolled_60day_traditional=None,
     age=None,
+    rmd_amount=None,
+    separated_age_55=None,
+    annuity_payment=None,
+    includes_designated_roth=None,
+    pre_1987_basis=None,
 ):
     """Splits a 401(k) distribution's pretax and after-tax dollars among Roth IRA, traditional and cash (IRC 72(e)(8); Notice 2014-54) with taxable amount, withholding and 1099-R boxes."""
     return run(
@@ -218,6 +251,11 @@ def ROTH_ROLLOVER_SPLIT(
             rolled_60day_roth,
             rolled_60day_traditional,
             age,
+            rmd_amount,
+            separated_age_55,
+            annuity_payment,
+            includes_designated_roth,
+            pre_1987_basis,
         ),
     )
 

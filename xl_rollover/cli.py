@@ -88,6 +88,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rolled-60day-roth", default="0")
     p.add_argument("--rolled-60day-traditional", default="0")
     p.add_argument("--age", type=_age, help="years (45, 59.5) or BIRTH:DISTRIBUTION dates (1980-05-01:2026-03-01)")
+    p.add_argument("--rmd-amount", help="required minimum distribution still due this year (0: none due)")
+    p.add_argument(
+        "--separated-age-55",
+        action="store_true",
+        help="left the employer in or after the year of turning 55 (50: qualified public safety): code 2",
+    )
+    p.add_argument("--annuity-payment", action="store_true", help="an annuity payment (refused: §72(b), §72(d))")
+    p.add_argument(
+        "--includes-designated-roth", action="store_true", help="includes Roth 401(k) money (refused: §402A(d)(4))"
+    )
+    p.add_argument(
+        "--pre-1987-basis", action="store_true", help="basis includes pre-1987 contributions (refused: §72(e)(8)(D))"
+    )
     _add_common(p)
 
     p = sub.add_parser("prorata", help="taxable part of a Roth conversion under the IRA pro-rata rule")
@@ -273,6 +286,11 @@ def _run(args: argparse.Namespace) -> int:
             args.rolled_60day_roth,
             args.rolled_60day_traditional,
             args.age,
+            args.rmd_amount,
+            args.separated_age_55,
+            args.annuity_payment,
+            args.includes_designated_roth,
+            args.pre_1987_basis,
         ),
         "prorata": lambda: prorata_taxable(
             args.converted,

@@ -128,13 +128,13 @@ failed:
     ROTH_PENALTY_FREE = Err.Description
 End Function
 
-Function ROTH_ROLLOVER_SPLIT(distribution, after_tax_basis, account_balance, Optional to_roth_ira, Optional to_traditional, Optional output, Optional rolled_60day_roth, Optional rolled_60day_traditional, Optional age)
+Function ROTH_ROLLOVER_SPLIT(distribution, after_tax_basis, account_balance, Optional to_roth_ira, Optional to_traditional, Optional output, Optional rolled_60day_roth, Optional rolled_60day_traditional, Optional age, Optional rmd_amount, Optional separated_age_55, Optional annuity_payment, Optional includes_designated_roth, Optional pre_1987_basis)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        ROTH_ROLLOVER_SPLIT = XLPy.CallUDF("udfs.functions", "ROTH_ROLLOVER_SPLIT", Array(distribution, after_tax_basis, account_balance, to_roth_ira, to_traditional, output, rolled_60day_roth, rolled_60day_traditional, age), ThisWorkbook, Application.Caller)
+        ROTH_ROLLOVER_SPLIT = XLPy.CallUDF("udfs.functions", "ROTH_ROLLOVER_SPLIT", Array(distribution, after_tax_basis, account_balance, to_roth_ira, to_traditional, output, rolled_60day_roth, rolled_60day_traditional, age, rmd_amount, separated_age_55, annuity_payment, includes_designated_roth, pre_1987_basis), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        ROTH_ROLLOVER_SPLIT = XLPy.CallUDF("udfs.functions", "ROTH_ROLLOVER_SPLIT", Array(distribution, after_tax_basis, account_balance, to_roth_ira, to_traditional, output, rolled_60day_roth, rolled_60day_traditional, age))
+        ROTH_ROLLOVER_SPLIT = XLPy.CallUDF("udfs.functions", "ROTH_ROLLOVER_SPLIT", Array(distribution, after_tax_basis, account_balance, to_roth_ira, to_traditional, output, rolled_60day_roth, rolled_60day_traditional, age, rmd_amount, separated_age_55, annuity_payment, includes_designated_roth, pre_1987_basis))
         Exit Function
     #End If
 failed:

@@ -5,7 +5,11 @@ does not apply to it (IRS 'Retirement topics - Designated Roth account'); the ro
 amount is recaptured under §72(t) if withdrawn from the designated Roth account within five
 taxable years (same page; Notice 2010-84, Notice 2013-74). How a later withdrawal is allocated to
 an IRR inside the designated Roth account is not settled by the sources gathered here, so
-``drac_withdrawal_recapture`` refuses rather than guesses.
+``drac_withdrawal_recapture`` refuses rather than guesses. Likewise, how basis is allocated to an
+IRR of only part of an account holding both after-tax basis and pretax money was not verified
+here: given ``account_balance`` showing such a partial rollover, ``in_plan_roth_rollover``
+refuses; without it, ``basis`` is taken as the basis in the amount rolled, which the explanation
+states.
 """
 
 from __future__ import annotations
@@ -29,15 +33,39 @@ class InPlanRothResult(Result):
     recapture_ends: dt.date
 
 
-def in_plan_roth_rollover(amount: object, basis: object, year: object) -> InPlanRothResult:
+def in_plan_roth_rollover(
+    amount: object, basis: object, year: object, account_balance: object = None
+) -> InPlanRothResult:
     """Taxable amount of an in-plan Roth rollover = amount rolled less basis; no §72(t) at the rollover (§402A(c)(4))."""
     rolled = to_money(amount, "amount")
     b = to_money(basis, "basis")
     y = limits.parse_year(year)
+    if account_balance is not None:
+        balance = to_money(account_balance, "account_balance")
+        if rolled > balance:
+            raise InputError(f"amount {fmt(rolled)} exceeds account_balance {fmt(balance)}")
+        if rolled < balance and 0 < b < balance:
+            raise UnsupportedCase(
+                f"account_balance: rolling {fmt(rolled)} of an account of {fmt(balance)} holding {fmt(b)} of basis is "
+                "a partial in-plan Roth rollover; how basis is allocated to it (IRC §72(e)(8), Notice 2014-54, "
+                "Notice 2013-74) was not verified for this project, so the case is refused; give the basis in the "
+                "amount rolled as the plan reports it, without account_balance"
+            )
+        if b > balance:
+            raise InputError(
+                f"basis {fmt(b)} exceeds account_balance {fmt(balance)}: an account worth less than its basis is "
+                "not covered for an in-plan Roth rollover"
+            )
     if b > rolled:
         raise InputError(f"basis {fmt(b)} exceeds amount {fmt(rolled)} rolled")
     taxable = rolled - b
     ends = dt.date(y + 4, 12, 31)
+    assumption = (
+        "the whole account is rolled, so all its basis goes with it"
+        if account_balance is not None
+        else "basis is the after-tax part of the amount rolled, as the plan reports it (all of it when the whole "
+        "after-tax account is rolled)"
+    )
     steps = (
         Step(
             title="In-plan Roth rollover",
@@ -48,6 +76,7 @@ def in_plan_roth_rollover(amount: object, basis: object, year: object) -> InPlan
             inputs={"amount": rolled, "basis": b, "year": y},
             outputs={"taxable": taxable, "penalty": ZERO, "recapture_ends": ends},
         ),
+        Step(title="Assumptions", rule=assumption, citation="IRC §72(e)(8), §402A(c)(4)"),
     )
     return InPlanRothResult(
         taxable=taxable, nontaxable=b, penalty=ZERO, recapture_base=taxable, recapture_ends=ends, steps=steps

@@ -196,3 +196,12 @@ def test_in_plan_roth_whole_account_and_assumption():
     # a partial rollover from an account with no basis has nothing to allocate: all 5,000 taxable
     assert xr.in_plan_roth_rollover(5000, 0, 2026, account_balance=20500).taxable == 5000
     assert "basis is the after-tax part of the amount rolled" in rules(xr.in_plan_roth_rollover(20500, 20000, 2026))
+
+
+def test_rmd_amount_before_the_rmd_age_is_an_input_error():
+    # born 1960-05-01: applicable age 75 (IRC §401(a)(9)(C)(v)(II)), first RMD year 2035; none is due in 2026
+    with pytest.raises(xr.InputError, match=r"rmd_amount 1,000\.00 is given, but the distribution year 2026 is before"):
+        xr.roth_rollover_split(5000, 0, 5000, age=("1960-05-01", "2026-01-10"), rmd_amount=1000)
+    with pytest.raises(xr.InputError, match="at age 50 no RMD applicable age is reached"):
+        xr.roth_rollover_split(5000, 0, 5000, age=50, rmd_amount=1000)
+    assert xr.roth_rollover_split(5000, 0, 5000, age=50, rmd_amount=0).rmd_pretax == 0

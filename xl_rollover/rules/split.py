@@ -144,31 +144,31 @@ def _refuse_cases(annuity: bool, designated_roth: bool, pre_1987: bool, who: Age
         )
 
 
-def _rmd_due(who: Age | None, rmd_given: bool) -> tuple[str, dict[str, object]]:
+def _rmd_due(who: Age | None, rmd_given: bool) -> tuple[str, dict[str, object], bool | None]:
     """Whether the distribution year is an RMD year for the participant, or why it cannot be told.
 
-    Returns a phrase for the explanation and its inputs; raises UnsupportedCase when the year is (or
-    may be) an RMD year and ``rmd_amount`` was not given.
+    Returns a phrase for the explanation, its inputs, and True/False/None (an RMD year / not / cannot
+    tell); raises UnsupportedCase when the year is (or may be) an RMD year and ``rmd_amount`` was not given.
     """
     advice = "give rmd_amount: the RMD still due for the year (0 if none is due, e.g. still working and not a 5% owner)"
     if who is None:
-        return "age not given: no required minimum distribution is assumed due this year", {}
+        return "age not given: no required minimum distribution is assumed due this year", {}, None
     if who.birth_date is not None and who.on_date is not None:
         first = first_rmd_year(who.birth_date)
         age = applicable_age(who.birth_date)
         facts: dict[str, object] = {"applicable_age": age, "first_rmd_year": first, "year": who.on_date.year}
         if who.on_date.year < first:
-            return f"the distribution year is before the first RMD year {first}", facts
+            return f"the distribution year {who.on_date.year} is before the first RMD year {first}", facts, False
         if not rmd_given:
             raise UnsupportedCase(
                 f"rmd_amount: born {who.birth_date.isoformat()}, the participant reaches the RMD applicable age "
                 f"{age.normalize():f} in {first}, so a required minimum distribution may be due for "
                 f"{who.on_date.year}, and an RMD cannot be rolled over (IRC §401(a)(9)(C), §402(c)(4)(B)); {advice}"
             )
-        return f"{who.on_date.year} is an RMD year (first RMD year {first})", facts
+        return f"{who.on_date.year} is an RMD year (first RMD year {first})", facts, True
     facts = {"age": who.years}
     if who.years < RMD_YEARS_NEVER_BELOW:
-        return f"age {who.years.normalize():f}: below any RMD applicable age in the distribution year", facts
+        return f"at age {who.years.normalize():f} no RMD applicable age is reached in the year", facts, False
     if not rmd_given:
         if who.years >= RMD_YEARS_ALWAYS_FROM:
             raise UnsupportedCase(
@@ -181,7 +181,8 @@ def _rmd_due(who: Age | None, rmd_given: bool) -> tuple[str, dict[str, object]]:
             "depends on the year of birth (applicable age 70½, 72, 73 or 75: IRC §401(a)(9)(C)); give age as birth "
             f"date and distribution date, or {advice}"
         )
-    return f"age {who.years.normalize():f}: an RMD may be due; rmd_amount says how much", facts
+    reached = True if who.years >= RMD_YEARS_ALWAYS_FROM else None
+    return f"age {who.years.normalize():f}: an RMD may be due; rmd_amount says how much", facts, reached
 
 
 def roth_rollover_split(
@@ -223,7 +224,12 @@ def roth_rollover_split(
         raise InputError("distribution is 0; nothing to split")
     if d > balance:
         raise InputError(f"distribution {fmt(d)} exceeds account_balance {fmt(balance)}")
-    rmd_phrase, rmd_facts = _rmd_due(who, rmd_due is not None)
+    rmd_phrase, rmd_facts, rmd_year = _rmd_due(who, rmd_due is not None)
+    if rmd_due and rmd_year is False:
+        raise InputError(
+            f"rmd_amount {fmt(rmd_due)} is given, but {rmd_phrase}, so no required minimum distribution is due "
+            "(IRC §401(a)(9)(C)); use 0 or leave it blank"
+        )
 
     steps: list[Step] = []
 

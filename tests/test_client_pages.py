@@ -231,3 +231,35 @@ def test_ages_print_as_whole_years_and_chart_axes_as_calendar_years(printed):
     formulas = {c.value for row in book["Plan"].iter_rows() for c in row if isinstance(c.value, str)}
     assert {f"=out_plan_year_{k}" for k in range(5)} <= formulas  # the chart's categories: 2027 ... 2031
     assert [evaluate(ROTH)[f"out_plan_year_{k}"] for k in range(5)] == [2027, 2028, 2029, 2030, 2031]
+
+
+@pytest.mark.parametrize("overrides", [{}, *VARIANTS[BACKDOOR.file]])
+def test_backdoor_years_ahead_equal_the_core_chained_year_to_year(overrides):
+    """Each later year: the same nondeductible contribution converted, last year's line 14 as line 2. Example client,
+    2027: basis 7,500 + 6,360 = 13,860 over 42,000 + 7,500 -> 0.280; 2,100 nontaxable, 5,400 taxable, 11,760 carried."""
+    v = {i.name: i.value for _, items in BACKDOOR.inputs for i in items if hasattr(i, "value")} | overrides
+    values = evaluate(BACKDOOR, overrides)
+    for key, yev in (("kept", v["in_yev"]), ("rolled", max(0, v["in_yev"] - v["in_roll_in"]))):
+        year = form_8606(
+            converted=v["in_converted"],
+            year_end_value=yev,
+            distributions=v["in_distributions"],
+            nondeductible_contributions=v["in_nondeductible"],
+            prior_basis=v["in_prior_basis"],
+        )
+        total = Decimal(0)
+        for k in range(5):
+            if k:
+                year = form_8606(
+                    converted=v["in_nondeductible"],
+                    year_end_value=yev,
+                    nondeductible_contributions=v["in_nondeductible"],
+                    prior_basis=year.basis_remaining,
+                )
+            assert Decimal(str(values[f"out_{key}_taxable_{k}"])) == year.taxable_conversion, (key, k)
+            assert Decimal(str(values[f"out_{key}_basis_{k}"])) == year.basis_remaining, (key, k)
+            total += year.taxable_conversion
+        assert Decimal(str(values[f"out_{key}_total"])) == total
+    if not overrides:
+        assert (values["out_kept_taxable_1"], values["out_kept_basis_1"]) == (5400.0, 11760.0)
+        assert values["out_sum_years_saved"] == 23527.5

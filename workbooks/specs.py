@@ -873,6 +873,43 @@ def _8606(prefix: str, yev: str) -> tuple[Output, ...]:
     )
 
 
+#: Years of the backdoor template's look ahead (this year and the next four).
+_BACKDOOR_YEARS = 5
+
+
+def _column_total(name: str, v: dict[str, Any]) -> float:
+    return _money(sum(Decimal(str(row[0])) for row in v[name]))
+
+
+def _backdoor_years(key: str, yev: str, first_taxable: str, first_basis: str) -> Grid:
+    """This year as entered, then the same nondeductible contribution converted in full each later year with the
+    IRA balance of Dec 31 unchanged (no growth assumed): Form 8606 line 18 and the basis carried (line 14)."""
+    rows: list[tuple[Output | None, ...]] = [
+        (
+            Output(f"out_{key}_year_0", "", formula="{in_year}", py=lambda v: v["in_year"], fmt="number"),
+            Output(f"out_{key}_taxable_0", "", formula=f"{{{first_taxable}}}", py=lambda v: v[first_taxable]),
+            Output(f"out_{key}_basis_0", "", formula=f"{{{first_basis}}}", py=lambda v: v[first_basis]),
+            None,
+        )
+    ]
+    for k in range(1, _BACKDOOR_YEARS):
+        args = ("in_nondeductible", f"out_{key}_basis_{k - 1}", yev, None, "in_nondeductible")
+        rows.append(
+            (
+                Output(f"out_{key}_year_{k}", "", formula=f"{{in_year}}+{k}", py=_plus("in_year", k), fmt="number"),
+                Output(f"out_{key}_taxable_{k}", "", "FORM_8606", args, "lines_18"),
+                Output(f"out_{key}_basis_{k}", "", "FORM_8606", args, "lines_14"),
+                None,
+            )
+        )
+    return Grid(
+        f"out_{key}_years",
+        ("year", "taxable conversion (line 18)", "basis carried forward (line 14)", ""),
+        tuple(rows),
+        ranges=((f"out_{key}_taxable", 1, 1),),
+    )
+
+
 BACKDOOR = Template(
     file="backdoor_roth_prorata.xlsx",
     title="Backdoor Roth: Form 8606 Parts I and II, and the roll-in what-if",
@@ -960,6 +997,50 @@ BACKDOOR = Template(
                     why="line 18 now less line 18 after",
                     cite="Form 8606 line 18",
                 ),
+                Output(
+                    "out_after_l14",
+                    "Line 14 after: basis carried to next year",
+                    "FORM_8606",
+                    _AFTER_ROLL_IN,
+                    "lines_14",
+                    why="basis not used by this year's conversion",
+                    cite="Form 8606 line 14",
+                ),
+            ),
+        ),
+        (
+            "The years ahead if the pretax money stays in the IRA (the same backdoor each year, balances unchanged)",
+            (_backdoor_years("kept", "in_yev", "out_now_l18", "out_now_l14"),),
+        ),
+        (
+            "The years ahead after rolling it into the 401(k) (the same backdoor each year)",
+            (_backdoor_years("rolled", "out_yev_after", "out_after_l18", "out_after_l14"),),
+        ),
+        (
+            f"{_BACKDOOR_YEARS} years of backdoor conversions",
+            (
+                *(
+                    Output(
+                        f"out_{key}_total",
+                        label,
+                        formula=f"SUM({{out_{key}_taxable}})",
+                        py=functools.partial(_column_total, f"out_{key}_taxable"),
+                        why="the taxable conversions of the years above (the same amount is basis carried forward)",
+                        cite="Form 8606 line 18",
+                    )
+                    for key, label in (
+                        ("kept", "Taxable if the pretax money stays in the IRA"),
+                        ("rolled", "Taxable after rolling it into the 401(k)"),
+                    )
+                ),
+                Output(
+                    "out_years_saved",
+                    "Taxable income the roll-in avoids over these years",
+                    formula="{out_kept_total}-{out_rolled_total}",
+                    py=lambda v: _money(Decimal(str(v["out_kept_total"])) - Decimal(str(v["out_rolled_total"]))),
+                    why="kept less rolled",
+                    cite="IRC §408(d)(2); Form 8606 line 18",
+                ),
             ),
         ),
     ),
@@ -1008,6 +1089,13 @@ BACKDOOR = Template(
             "out_saved",
             "line 18 now less line 18 after",
             "Form 8606 line 18",
+        ),
+        _same(
+            "out_sum_years_saved",
+            f"Taxable income the roll-in avoids over {_BACKDOOR_YEARS} years of backdoors",
+            "out_years_saved",
+            "the same backdoor each year, IRA balances unchanged",
+            "IRC §408(d)(2); Form 8606 line 18",
         ),
     ),
 )
@@ -1335,38 +1423,39 @@ ROTH = Template(
             ),
         ),
         (
-            "Withdrawal plan: basis free of tax and the 10% tax, by year",
-            tuple(
-                o
-                for k in range(5)
-                for o in (
-                    Output(
-                        f"out_plan_year_{k}",
-                        f"Plan year {k + 1}",
-                        formula=f"{{in_year}}+{k}",
-                        py=_plus("in_year", k),
-                        fmt="number",
-                        why="the withdrawal year and the four after it",
-                        cite="plan",
+            "The years ahead: basis free of tax and the 10% tax, by calendar year (nothing taken before)",
+            (
+                Grid(
+                    "out_plan",
+                    ("year", "age that year", "free of tax and the 10% tax"),
+                    tuple(
+                        (
+                            Output(
+                                f"out_plan_year_{k}",
+                                "",
+                                formula=f"{{in_year}}+{k}",
+                                py=_plus("in_year", k),
+                                fmt="number",
+                            ),
+                            Output(
+                                f"out_plan_age_{k}",
+                                "",
+                                formula=f"{{in_age}}+{k}",
+                                py=_plus("in_age", k),
+                                fmt="number",
+                            ),
+                            Output(
+                                f"out_free_{k}",
+                                "",
+                                "ROTH_PENALTY_FREE",
+                                ("in_regular", "tbl_conversions", f"out_plan_year_{k}", f"out_plan_age_{k}"),
+                                why="contributions, then conversions until a taxable part still inside its 5 years",
+                                cite="Reg. §1.408A-6 A-5, A-8",
+                            ),
+                        )
+                        for k in range(5)
                     ),
-                    Output(
-                        f"out_plan_age_{k}",
-                        "  age that year",
-                        formula=f"{{in_age}}+{k}",
-                        py=_plus("in_age", k),
-                        fmt="number",
-                        why="a year older each row",
-                        cite="plan",
-                    ),
-                    Output(
-                        f"out_free_{k}",
-                        "  basis free of tax and 10% tax",
-                        "ROTH_PENALTY_FREE",
-                        ("in_regular", "tbl_conversions", f"out_plan_year_{k}", f"out_plan_age_{k}"),
-                        why="contributions, then conversions until a taxable part still inside its 5 years",
-                        cite="Reg. §1.408A-6 A-5, A-8",
-                    ),
-                )
+                ),
             ),
         ),
     ),

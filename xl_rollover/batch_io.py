@@ -293,20 +293,40 @@ def _text(value: Any) -> Any:
     return str(value)
 
 
-def _as_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Exact values as text where they are not plain numbers: Decimals, mixed objects."""
+def _text_column(series: pd.Series, neutralised: bool) -> Any:
+    """One column as an Arrow string array of exact text (null for blanks); no Python call per plain text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(series.dtype, pd.ArrowDtype):
+        array = pa.array(series.array).cast(pa.string())
+    else:
+        values = series.to_numpy(dtype=object)
+        try:
+            array = pa.array(values, type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # Decimals, dates, mixed types: their exact text
+            array = pa.array([_text(v) for v in values], type=pa.string())
+    if neutralised:
+        risky = pc.fill_null(pc.match_substring_regex(array, r"^[=+\-@\t\r]"), False)
+        if pc.any(risky).as_py():
+            array = pa.array([neutralise(v) for v in array.to_pylist()], type=pa.string())
+    return array
+
+
+def _arrow_table(frame: pd.DataFrame, neutralised: bool) -> Any:
+    """The frame as an Arrow table: plain numbers as they are, everything else as exact text."""
     import pyarrow as pa
 
-    out = {}
+    columns = {}
     for col in frame.columns:
         series = frame[col]
-        if isinstance(series.dtype, pd.ArrowDtype):
-            out[col] = series.astype(pd.ArrowDtype(pa.string())).astype(object).where(series.notna(), None)
-        elif series.dtype == object:
-            out[col] = series.map(_text)
+        if isinstance(series.dtype, pd.ArrowDtype) and pa.types.is_decimal(series.dtype.pyarrow_dtype):
+            columns[col] = pa.array(series.array)  # exact decimals, written as numbers
+        elif pd.api.types.is_numeric_dtype(series.dtype) and not isinstance(series.dtype, pd.ArrowDtype):
+            columns[col] = pa.array(series.to_numpy(), from_pandas=True)
         else:
-            out[col] = series
-    return pd.DataFrame(out, index=frame.index)
+            columns[col] = _text_column(series, neutralised)
+    return pa.table(columns)
 
 
 def neutralise(value: Any) -> Any:
@@ -317,26 +337,25 @@ def neutralise(value: Any) -> Any:
 
 
 def _write_csv(frame: pd.DataFrame, handle: IO[bytes], progress: Callable[[int, int], None] | None) -> None:
-    text = _as_text_columns(frame)
-    for col in text.columns:
-        if not (pd.api.types.is_numeric_dtype(text[col].dtype) or pd.api.types.is_bool_dtype(text[col].dtype)):
-            text[col] = text[col].map(neutralise)
-    stream = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+    """UTF-8 CSV: every text cell quoted, blanks empty, CRLF rows, cells that would run neutralised."""
+    import pyarrow.csv as pcsv
+
+    table = _arrow_table(frame, neutralised=True)
+    options = pcsv.WriteOptions(quoting_style="needed", eol="\r\n")
     step = 50_000
-    for start in range(0, max(len(text), 1), step):
-        # CRLF rows (RFC 4180): a cell holding a carriage return or line feed is then always quoted
-        text.iloc[start : start + step].to_csv(stream, index=False, header=start == 0, lineterminator="\r\n")
-        if progress is not None:
-            progress(min(start + step, len(text)), len(text))
-    stream.flush()
-    stream.detach()
+    with pcsv.CSVWriter(handle, table.schema, write_options=options) as writer:
+        for start in range(0, max(table.num_rows, 1), step):
+            writer.write_table(table.slice(start, step))
+            if progress is not None:
+                progress(min(start + step, table.num_rows), table.num_rows)
 
 
 def _write_parquet(frame: pd.DataFrame, handle: IO[bytes]) -> None:
+    """Parquet: exact decimals and typed columns as they are; mixed or object columns as exact text."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object:
-            out[col] = out[col].map(_text)
+            out[col] = pd.arrays.ArrowExtensionArray(_text_column(out[col], neutralised=False))
     out.to_parquet(handle, index=False)
 
 

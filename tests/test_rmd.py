@@ -85,15 +85,40 @@ def test_inherited_account_is_refused():
         xr.required_minimum_distribution(2025, "1945-01-01", 100000, inherited=True)
 
 
-def test_spouse_more_than_10_years_younger_is_refused_not_guessed():
-    # Owner 75 in 2026, spouse 64: 11 years younger, sole beneficiary -> the Joint and Last Survivor
-    # Table (Reg. §1.401(a)(9)-9(d)) governs; it is not carried, so the case is refused.
-    with pytest.raises(UnsupportedCase, match="Joint and Last Survivor"):
-        xr.required_minimum_distribution(2026, "1951-02-01", 300000, "1962-01-01", True)
+def test_spouse_more_than_10_years_younger_uses_the_joint_table():
+    # Owner 75 in 2026, spouse 64, sole beneficiary: 11 years younger, so the longer of the Uniform
+    # Lifetime divisor (24.6 at 75, Reg. §1.401(a)(9)-9(c)) and the joint and last survivor life
+    # expectancy (Reg. §1.401(a)(9)-9(d): ages 75 and 64 -> 25.3, printed the same both ways).
+    # 300,000 / 25.3 = 11,857.7075... -> 11,857.71
+    result = xr.required_minimum_distribution(2026, "1951-02-01", 300000, "1962-01-01", True)
+    assert (result.table, result.divisor, result.amount) == ("joint", Decimal("25.3"), Decimal("11857.71"))
+    assert "Joint and Last Survivor Table for ages 75 and 64" in result.explain()[-3].rule
     # The same spouse who is not the sole beneficiary: the Uniform Lifetime Table, 300,000 / 24.6 = 12,195.12.
     assert xr.required_minimum_distribution(2026, "1951-02-01", 300000, "1962-01-01", False).amount == Decimal(
         "12195.12"
     )
+
+
+def test_joint_table_as_printed():
+    from xl_rollover import life_tables
+
+    # Reg. §1.401(a)(9)-9(d) as printed: (75, 60) 28.3; (0, 0) 91.9; (120+, 120+) 1.0; ages above 120 use 120+.
+    assert life_tables.joint(75, 60) == life_tables.joint(60, 75) == Decimal("28.3")
+    assert life_tables.joint(0, 0) == Decimal("91.9")
+    assert life_tables.joint(120, 120) == life_tables.joint(125, 130) == Decimal("1.0")
+    # (19, 35) is blank in the transcription; (35, 19) prints 68.0
+    assert life_tables.joint(19, 35) == Decimal("68.0")
+    # the printed table disagrees with itself at ages 2 and 5 (88.5 / 88.6): refused, not chosen
+    with pytest.raises(UnsupportedCase, match=r"88\.5 and 88\.6|88\.6 and 88\.5"):
+        life_tables.joint(2, 5)
+    # every other pair is printed the same both ways, and the Uniform Lifetime Table is the joint
+    # figure for an employee and a beneficiary ten years younger at every age it covers (72-120)
+    for a in range(121):
+        for b in range(121):
+            if {a, b} != {2, 5}:
+                assert life_tables.joint(a, b) == life_tables.joint(b, a)
+    for age in range(72, 121):
+        assert life_tables.factor("uniform", age) == life_tables.joint(age, age - 10)
 
 
 def test_sole_spouse_without_birth_date_is_an_input_error():

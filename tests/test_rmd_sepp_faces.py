@@ -32,7 +32,8 @@ def test_rmd_worksheet_function_with_a_date_cell_a_serial_number_and_text():
 
 
 def test_rmd_worksheet_refusals_and_errors():
-    assert F.RMD([[2026.0]], [["1951-02-01"]], [[300000.0]], [["1962-01-01"]], [[True]]).startswith("#N/A")
+    # sole spouse 11 years younger: the joint table, 300,000 / 25.3 = 11,857.71
+    assert F.RMD([[2026.0]], [["1951-02-01"]], [[300000.0]], [["1962-01-01"]], [[True]]) == 11857.71
     assert F.RMD([[2025.0]], [["1952-03-10"]], [[1.0]], None, None, None, [[True]]).startswith("#N/A inherited")
     assert F.RMD([[2021.0]], [["1952-03-10"]], [[1.0]]).startswith("#VALUE! year 2021")
     assert F.RMD([[2025.0]], [[True]], [[1.0]]).startswith("#VALUE! birth_date")
@@ -57,11 +58,11 @@ def test_cli_rmd_and_sepp_json(capsys):
 
 
 def test_cli_refusals_exit_3_and_bad_input_2(capsys):
-    assert (
-        main(["rmd", "2026", "1951-02-01", "300000", "--spouse-birth-date", "1962-01-01", "--spouse-sole-beneficiary"])
-        == 3
-    )
-    assert "Joint and Last Survivor" in capsys.readouterr().err
+    assert main(["rmd", "2026", "1951-02-01", "300000", "--inherited"]) == 3
+    assert "inherited accounts are not covered" in capsys.readouterr().err
+    args = ["rmd", "2026", "1951-02-01", "300000", "--spouse-birth-date", "1962-01-01", "--spouse-sole-beneficiary"]
+    assert main([*args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["amount"] == "11857.71"  # 300,000 / 25.3 (joint table)
     assert main(["sepp", "400000", "1973-06-15", "2023", "amortization"]) == 2
     assert "interest_rate is required" in capsys.readouterr().err
     assert main(["rmd", "2026", "1951-02-01", "300000"]) == 0

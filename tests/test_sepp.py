@@ -29,9 +29,17 @@ def test_fixed_annuitization_is_refused():
         xr.sepp_payment(400000, BORN, 2023, "fixed_annuitization", "0.04")
 
 
+def test_joint_life_table():
+    # Owner 50 and beneficiary 48 in 2023: Reg. §1.401(a)(9)-9(d) prints 43.3 (both ways round).
+    # 400,000 / 43.3 = 9,237.8752... -> 9,237.88
+    result = xr.sepp_payment(400000, BORN, 2023, "rmd", life_table="joint", beneficiary_birth_date="1975-01-01")
+    assert (result.life_expectancy, result.payment) == (Decimal("43.3"), Decimal("9237.88"))
+    # the one pair the printed table gives two figures for (ages 5 and 2) is refused
+    with pytest.raises(UnsupportedCase, match="two different figures"):
+        xr.sepp_payment(1000, "2018-01-01", 2023, "rmd", life_table="joint", beneficiary_birth_date="2021-06-01")
+
+
 def test_tables_not_carried_are_refused():
-    with pytest.raises(UnsupportedCase, match="Joint and Last Survivor"):
-        xr.sepp_payment(400000, BORN, 2023, "rmd", life_table="joint", beneficiary_birth_date="1975-01-01")
     # The Uniform Lifetime Table below 72 is in Notice 2022-6 Appendix A, not carried.
     with pytest.raises(UnsupportedCase, match="Appendix A"):
         xr.sepp_payment(400000, BORN, 2023, "rmd", life_table="uniform")

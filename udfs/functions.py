@@ -797,7 +797,7 @@ SEPP_SPEC = Spec(
         ),
         Param(
             "life_table",
-            "Optional. single (default) or uniform (from age 72); joint is refused (table not carried).",
+            "Optional. single (default), joint (with beneficiary_birth_date), or uniform (from age 72).",
             kind="text",
         ),
         Param(

@@ -2,9 +2,11 @@
 
 ``data/life_tables.csv`` holds one row per table and age with its source: the Single Life Table
 (§1.401(a)(9)-9(b), ages 0-120, the last row being the table's "120+") and the Uniform Lifetime
-Table (§1.401(a)(9)-9(c), ages 72-120+). Both apply to distribution calendar years from 2022
-(§1.401(a)(9)-9(f)). The Joint and Last Survivor Table (§1.401(a)(9)-9(d)) is not carried: a case
-that needs it is refused, never approximated.
+Table (§1.401(a)(9)-9(c), ages 72-120+). ``data/joint_life_table.csv`` is the Joint and Last Survivor
+Table (§1.401(a)(9)-9(d)) as printed: one row per age, one column per the other person's age. The
+printed table is symmetric except at ages 2 and 5 (88.5 one way, 88.6 the other): that pair is
+refused; the one blank cell of the transcription (19, 35) takes the figure printed for (35, 19).
+All apply to distribution calendar years from 2022 (§1.401(a)(9)-9(f)).
 """
 
 from __future__ import annotations
@@ -24,10 +26,7 @@ TABLE_CITATIONS = {
     "uniform": "Treas. Reg. §1.401(a)(9)-9(c) (Uniform Lifetime Table, T.D. 9930)",
     "joint": "Treas. Reg. §1.401(a)(9)-9(d) (Joint and Last Survivor Table, T.D. 9930)",
 }
-JOINT_REFUSAL = (
-    "the Joint and Last Survivor Table (Treas. Reg. §1.401(a)(9)-9(d)) is not carried by this version, "
-    "so no joint life expectancy is computed"
-)
+TOP_AGE = 120  # the tables' last row is "120+"
 
 
 @cache
@@ -39,10 +38,37 @@ def _rows() -> dict[str, dict[int, Decimal]]:
     return tables
 
 
+@cache
+def _joint() -> dict[tuple[int, int], Decimal]:
+    text = (resources.files("xl_rollover") / "data" / "joint_life_table.csv").read_text(encoding="utf-8")
+    cells: dict[tuple[int, int], Decimal] = {}
+    for record in csv.DictReader(io.StringIO(text)):
+        age = int(record["age"])
+        for other in range(TOP_AGE + 1):
+            value = record[str(other)].strip()
+            if value:
+                cells[(age, other)] = Decimal(value)
+    return cells
+
+
+def joint(age: int, other_age: int) -> Decimal:
+    """The joint and last survivor life expectancy of two ages (Treas. Reg. §1.401(a)(9)-9(d)); 120+ for older ages."""
+    a, b = min(age, TOP_AGE), min(other_age, TOP_AGE)
+    cells = _joint()
+    one, two = cells.get((a, b)), cells.get((b, a))
+    if one is not None and two is not None and one != two:
+        raise UnsupportedCase(
+            f"the Joint and Last Survivor Table (Treas. Reg. §1.401(a)(9)-9(d)) prints two different figures for "
+            f"ages {a} and {b} ({one} and {two}); the case is refused rather than one of them chosen"
+        )
+    found = one if one is not None else two
+    if found is None:  # pragma: no cover - every pair is printed at least once (tested)
+        raise UnsupportedCase(f"the Joint and Last Survivor Table has no figure for ages {a} and {b}")
+    return found
+
+
 def factor(table: str, age: int) -> Decimal:
     """The table's figure for an age (ages above the last row use its "120+" row); refused where not carried."""
-    if table == "joint":
-        raise UnsupportedCase(JOINT_REFUSAL)
     rows = _rows()[table]
     top = max(rows)
     if age > top:

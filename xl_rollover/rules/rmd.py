@@ -148,7 +148,7 @@ def required_minimum_distribution(
     spouse_sole_beneficiary: object = False,
     inherited: object = False,
 ) -> RmdResult:
-    """The year's RMD: last year-end balance over the Uniform Lifetime divisor for the owner's age (Reg. §1.401(a)(9)-5).
+    """The year's RMD: last year-end balance over the Uniform Lifetime (or joint, spouse >10 years younger) divisor (Reg. §1.401(a)(9)-5).
 
     Rounded half-up to the cent. Before the first distribution year it is 0, with the reason.
     """
@@ -206,47 +206,52 @@ def required_minimum_distribution(
         )
     deadline = rbd if y == first else dt.date(y, 12, 31)
     table = "uniform"
+    divisor = life_tables.factor("uniform", age)
     if sole and spouse is not None:
         spouse_age = y - spouse.year
         younger_by = age - spouse_age
         if younger_by > 10:
+            joint = life_tables.joint(age, spouse_age)
+            if joint > divisor:
+                table, divisor = "joint", joint
             steps.append(
                 Step(
                     title="Spouse more than 10 years younger",
-                    rule="the spouse is the sole designated beneficiary and more than 10 years younger (ages as of "
-                    "the birthdays in the year): the distribution period is the longer of the Uniform Lifetime "
-                    "divisor and the couple's joint and last survivor life expectancy",
-                    citation="Treas. Reg. §1.401(a)(9)-5; Treas. Reg. §1.401(a)(9)-9(d)",
-                    inputs={"age": age, "spouse_age": spouse_age},
-                    outputs={"years_younger": younger_by},
+                    rule="the spouse is the sole designated beneficiary and more than 10 years younger (ages on the "
+                    "birthdays in the year): the distribution period is the longer of the Uniform Lifetime Table's "
+                    "and the couple's joint and last survivor life expectancy",
+                    citation="Treas. Reg. §1.401(a)(9)-5; Treas. Reg. §1.401(a)(9)-9(c), (d)",
+                    inputs={"age": age, "spouse_age": spouse_age, "joint_life_expectancy": joint},
+                    outputs={"table": "Joint and Last Survivor" if table == "joint" else "Uniform Lifetime"},
                 )
             )
-            raise UnsupportedCase(
-                f"spouse sole beneficiary {younger_by} years younger (age {age}, spouse {spouse_age} in {y}): "
-                + life_tables.JOINT_REFUSAL
+        else:
+            steps.append(
+                Step(
+                    title="Spouse not more than 10 years younger",
+                    rule="the spouse is the sole designated beneficiary but not more than 10 years younger: the Uniform "
+                    "Lifetime Table applies",
+                    citation="Treas. Reg. §1.401(a)(9)-5; Treas. Reg. §1.401(a)(9)-9(c)",
+                    inputs={"age": age, "spouse_age": spouse_age},
+                    outputs={"table": "Uniform Lifetime"},
+                )
             )
-        steps.append(
-            Step(
-                title="Spouse not more than 10 years younger",
-                rule="the spouse is the sole designated beneficiary but not more than 10 years younger: the Uniform "
-                "Lifetime Table applies",
-                citation="Treas. Reg. §1.401(a)(9)-5; Treas. Reg. §1.401(a)(9)-9(c)",
-                inputs={"age": age, "spouse_age": spouse_age},
-                outputs={"table": "Uniform Lifetime"},
-            )
-        )
-    divisor = life_tables.factor(table, age)
     with localcontext() as ctx:
         ctx.prec = PRECISION
         amount = round_cents(balance / divisor)
     steps.append(
         Step(
             title="Required minimum distribution",
-            rule=f"the account balance at the end of {y - 1} divided by the Uniform Lifetime Table's distribution "
-            f"period for age {age} (the owner's age on the {y} birthday"
+            rule=f"the account balance at the end of {y - 1} divided by the distribution period "
+            + (
+                f"of the Joint and Last Survivor Table for ages {age} and {y - spouse.year}"
+                if table == "joint" and spouse is not None
+                else f"of the Uniform Lifetime Table for age {age}"
+            )
+            + f" (ages on the {y} birthdays"
             + (", the table's 120+ row" if age >= 120 else "")
             + "), rounded half-up to the cent (the project's rounding; the rule states no rounding)",
-            citation=f"{RMD_CITATION}; {life_tables.TABLE_CITATIONS['uniform']}",
+            citation=f"{RMD_CITATION}; {life_tables.TABLE_CITATIONS[table]}",
             inputs={"prior_year_end_balance": balance, "age": age, "divisor": divisor},
             outputs={"amount": amount},
         )

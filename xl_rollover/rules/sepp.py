@@ -3,10 +3,9 @@
 Two of the notice's three methods are computed (§3.01(a) required minimum distribution, §3.01(b)
 fixed amortization); fixed annuitization (§3.01(c)) needs the mortality rates of Treas. Reg.
 §1.401(a)(9)-9(e), which are not carried, so it is refused. Life expectancy comes from the tables
-of §1.401(a)(9)-9 (Notice 2022-6 §3.02(a)): the Single Life Table is carried for every age; the
-Uniform Lifetime Table only from age 72 (its younger ages are in the notice's Appendix A, not
-carried); the Joint and Last Survivor Table not at all. A case needing what is not carried is
-refused. The interest rate is the caller's: at most the greater of 5% and 120% of the federal
+of §1.401(a)(9)-9 (Notice 2022-6 §3.02(a)): the Single Life and Joint and Last Survivor Tables are
+carried for every age; the Uniform Lifetime Table only from age 72 (its younger ages are in the
+notice's Appendix A, not carried). A case needing what is not carried is refused. The interest rate is the caller's: at most the greater of 5% and 120% of the federal
 mid-term rate for either of the two months before the first payment (Notice 2022-6 §3.02(c)).
 """
 
@@ -110,12 +109,21 @@ def sepp_payment(
             "§1.401(a)(9)-9(e), which are not carried here; use the required minimum distribution or fixed "
             "amortization method"
         )
-    factor = life_tables.factor(table, age)
+    if table == "joint":
+        assert beneficiary is not None
+        other = y - beneficiary.year
+        if other < 0:
+            raise InputError(f"beneficiary_birth_date {beneficiary} is after the year {y}")
+        factor = life_tables.joint(age, other)
+    else:
+        factor = life_tables.factor(table, age)
     steps = [
         Step(
             title="Life expectancy",
-            rule=f"the {TABLE_NAMES[table]} figure for age {age} (the age on the {y} birthday"
-            + (", the table's 120+ row" if age >= 120 and table != "joint" else "")
+            rule=f"the {TABLE_NAMES[table]} figure for age {age}"
+            + (f" and the beneficiary's age {y - beneficiary.year}" if beneficiary is not None else "")
+            + f" (ages on the {y} birthdays"
+            + (", the table's 120+ row" if age >= 120 else "")
             + ")",
             citation=f"{NOTICE}, §3.02(a); {life_tables.TABLE_CITATIONS[table]}",
             inputs={"birth_date": born, "year": y, "life_table": table},

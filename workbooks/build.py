@@ -12,7 +12,9 @@ password, print set-up on one page wide, fixed document dates so the same code g
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 import xlsxwriter
 
 from udfs import functions
+from udfs.ooxml import keep_stored_values
 from xl_rollover.age import MAX_AGE
 from xl_rollover.money import MAX_AMOUNT
 
@@ -333,7 +336,6 @@ def write(template: Template, folder: Path) -> Path:
             "created": FIXED_DATE,
         }
     )
-    wb.set_calc_mode("auto")
     f = _formats(wb)
     instructions = wb.add_worksheet("Instructions")
     plan = wb.add_worksheet("Plan")
@@ -348,7 +350,25 @@ def write(template: Template, folder: Path) -> Path:
     conf.hide()
     plan.activate()
     wb.close()
+    _keep_stored_values(path)
     return path
+
+
+def _keep_stored_values(path: Path) -> None:
+    """Rewrite the written file's ``xl/workbook.xml`` so Excel keeps the stored values on open (udfs.ooxml).
+
+    XlsxWriter 3.3.1 writes ``<calcPr calcId="124519" fullCalcOnLoad="1"/>`` (its ``_write_calc_pr``) and
+    has no way to write the calcFeatures extension; ECMA-376 Part 1 §18.2.2 and [MS-XLSX] §2.4.82 are
+    cited in :mod:`udfs.ooxml`, which states the rule once for the templates and for ``calc`` outputs.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = keep_stored_values(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info, data)
+    path.write_bytes(buffer.getvalue())
 
 
 def _formats(wb: Any) -> dict[str, Any]:

@@ -1,10 +1,13 @@
 """Write the two files an xlwings Lite user pastes into the add-in's editor: main.py, requirements.txt.
 
 xlwings Lite keeps a workbook's Python code in the workbook, so the generated ``main.py`` carries
-the whole project (the standard-library-only core and the ``udfs`` functions) as an embedded zip
-archive: it writes the archive to the runtime's temporary folder, puts it on ``sys.path`` and
-imports the functions, whose ``@func``/``@arg`` metadata xlwings Lite reads. Nothing is fetched
-from the network, and the same bytes give the same file (reproducible: fixed timestamps, sorted).
+the core and the Excel layer (``xl_rollover`` rules and data, ``udfs`` functions and the Lite script;
+not batch, the CLI or the headless engines) as an embedded zip archive: it writes the archive to the
+runtime's temporary folder, puts it on ``sys.path`` and imports the functions and the script, whose
+``@func``/``@arg``/``@script`` metadata xlwings Lite reads. The archive also holds every template's
+formula cells (``udfs/template_formulas.json``, read from the workbooks' XML) for the script that
+writes them through Lite. Nothing is fetched from the network, and the same sources give the same
+file (reproducible: fixed timestamps, sorted). The committed copies live in ``lite/``.
 """
 
 from __future__ import annotations
@@ -12,19 +15,45 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
+import posixpath
 import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import xl_rollover
 
 PACKAGES = ("xl_rollover", "udfs")
+#: Modules left out of the Lite bundle: they need pandas, Dask, LibreOffice or a terminal, not Excel.
+EXCLUDED = frozenset(
+    {
+        "xl_rollover/batch.py",
+        "xl_rollover/cli.py",
+        "xl_rollover/demo.py",
+        "udfs/lite.py",
+        "udfs/recalc.py",
+        "udfs/libreoffice.py",
+        "udfs/office_bridge.py",
+        "udfs/safe_xlsx.py",
+    }
+)
 #: Pure-Python dependency of the functions inside Lite (xlwings itself; the core needs nothing).
 REQUIREMENTS = (
     "# xl-rollover for xlwings Lite: the project travels inside main.py; only xlwings is needed.\nxlwings<1.0.0\n"
 )
+#: The shipped templates (a source checkout); an installed wheel has none, and main.py then has no formulas.
+TEMPLATES = Path(__file__).resolve().parents[1] / "workbooks"
+FORMULAS = "udfs/template_formulas.json"
+#: The command that regenerates the committed copies, run from the repository root.
+REGENERATE = ".venv/bin/python -m xl_rollover.cli lite lite"
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
 
 
 def _files(package: str) -> list[tuple[str, bytes]]:
@@ -36,40 +65,100 @@ def _files(package: str) -> list[tuple[str, bytes]]:
             if child.is_dir():
                 if child.name != "__pycache__":
                     walk(child, f"{prefix}{child.name}/")
-            elif child.name.endswith((".py", ".csv")):
+            elif child.name.endswith((".py", ".csv")) and f"{prefix}{child.name}" not in EXCLUDED:
                 out.append((f"{prefix}{child.name}", child.read_bytes()))
 
     walk(root, f"{package}/")
     return out
 
 
-def bundle() -> bytes:
-    """The project's Python sources and data as a deterministic zip archive."""
+def _sheet_paths(book: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, part name) in workbook order."""
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
+    out = []
+    for sheet in workbook.findall("m:sheets/m:sheet", _NS):
+        target = targets[sheet.get(f"{{{_NS['r']}}}id")]
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        out.append((sheet.get("name", ""), part))
+    return out
+
+
+def _first_cell_text(book: zipfile.ZipFile, part: str) -> str:
+    """The text of A1 (a shared or inline string) of one sheet part."""
+    sheet = ElementTree.fromstring(book.read(part))
+    cell = sheet.find("m:sheetData/m:row/m:c[@r='A1']", _NS)
+    if cell is None:
+        return ""
+    if cell.get("t") == "s":
+        strings = ElementTree.fromstring(book.read("xl/sharedStrings.xml")).findall("m:si", _NS)
+        item = strings[int(cell.findtext("m:v", "0", _NS))]
+        return "".join(t.text or "" for t in item.iter(f"{{{_NS['m']}}}t"))
+    return "".join(t.text or "" for t in cell.iter(f"{{{_NS['m']}}}t")) or cell.findtext("m:v", "", _NS)
+
+
+def template_formulas(folder: str | Path = TEMPLATES) -> dict[str, dict[str, Any]]:
+    """Every formula cell of every template in ``folder``, by the template's title (Instructions!A1).
+
+    Returns ``{title: {"file": name, "cells": [[sheet, "F12", "=FORMULA(...)"], ...]}}`` with the
+    formulas as a user types them (the file's ``_xlfn.``/``_xlws.`` prefixes of newer built-ins
+    removed). An array formula is written to its top-left cell, where Excel spills it.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(Path(folder).glob("*.xlsx")):
+        with zipfile.ZipFile(path) as book:
+            sheets = _sheet_paths(book)
+            cells: list[list[str]] = []
+            for name, part in sheets:
+                root = ElementTree.fromstring(book.read(part))
+                for cell in root.iterfind("m:sheetData/m:row/m:c", _NS):
+                    f = cell.find("m:f", _NS)
+                    if f is None:
+                        continue
+                    if f.get("t") == "shared":
+                        raise ValueError(f"{path.name}!{cell.get('r')}: shared formulas are not supported")
+                    text = (f.text or "").replace("_xlfn._xlws.", "").replace("_xlfn.", "").replace("_xlws.", "")
+                    cells.append([name, cell.get("r", ""), "=" + text])
+            title = _first_cell_text(book, dict(sheets)["Instructions"])
+        out[title] = {"file": path.name, "cells": cells}
+    return out
+
+
+def bundle(templates: str | Path | None = TEMPLATES) -> bytes:
+    """The project's Lite sources and data, and the templates' formulas, as a deterministic zip archive."""
+    files = [item for package in PACKAGES for item in _files(package)]
+    if templates is not None and Path(templates).is_dir():
+        table = json.dumps(template_formulas(templates), indent=1, sort_keys=True, ensure_ascii=False)
+        files.append((FORMULAS, table.encode("utf-8")))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for package in PACKAGES:
-            for name, data in _files(package):
-                info = zipfile.ZipInfo(name, _FIXED_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, data)
+        for name, data in files:
+            info = zipfile.ZipInfo(name, _FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
     return buffer.getvalue()
 
 
-def main_py() -> str:
+def main_py(templates: str | Path | None = TEMPLATES) -> str:
     """The text of main.py for xlwings Lite."""
-    data = bundle()
+    data = bundle(templates)
     digest = hashlib.sha256(data).hexdigest()[:16]
     encoded = base64.b64encode(data).decode("ascii")
     lines = [encoded[i : i + 100] for i in range(0, len(encoded), 100)]
     from .functions import SPECS
 
     names = ", ".join(sorted(SPECS))
+    imports = "".join(f"    {name},\n" for name in sorted(SPECS))
     return (
         f'"""xl-rollover {xl_rollover.__version__} worksheet functions for xlwings Lite.\n\n'
-        "Generated by `xl-rollover lite`; regenerate rather than edit. Functions: "
+        f"Generated by `{REGENERATE}`; regenerate rather than edit. Functions: "
         f"{names}.\n"
-        'Each has help in Excel\'s function wizard; output="explain" shows the rules behind a figure.\n"""\n\n'
+        'Each has help in Excel\'s function wizard; output="explain" shows the rules behind a figure.\n'
+        'Script "Write template formulas" (Lite pane: pick it, click Run) writes an xl-rollover template\'s\n'
+        "formulas into the open workbook so they bind to these functions (unprotect the Plan sheet first).\n"
+        '"""\n\n'
         "import base64\nimport os\nimport sys\nimport tempfile\n\n"
         f'_DIGEST = "{digest}"\n'
         "_BUNDLE = (\n" + "".join(f'    "{line}"\n' for line in lines) + ")\n\n\n"
@@ -82,16 +171,17 @@ def main_py() -> str:
         "    if path not in sys.path:\n"
         "        sys.path.insert(0, path)\n\n\n"
         "_install()\n\n"
-        f"from udfs.functions import {names}  # noqa: E402,F401\n"
+        f"from udfs.functions import (  # noqa: E402,F401\n{imports})\n"
+        "from udfs.lite_script import write_template_formulas  # noqa: E402,F401\n"
     )
 
 
-def write(directory: str | Path) -> list[Path]:
+def write(directory: str | Path, templates: str | Path | None = TEMPLATES) -> list[Path]:
     """Write ``main.py`` and ``requirements.txt`` into ``directory`` (created if needed)."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / "main.py"
     req = folder / "requirements.txt"
-    main.write_text(main_py(), encoding="utf-8")
+    main.write_text(main_py(templates), encoding="utf-8")
     req.write_text(REQUIREMENTS, encoding="utf-8")
     return [main, req]

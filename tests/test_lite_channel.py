@@ -29,11 +29,15 @@ COMMITTED = ROOT / "lite"
 
 
 def test_committed_lite_files_are_the_generators_output(tmp_path):
+    assert lite.FORMULAS_FILE.read_text(encoding="utf-8") == lite.formula_table_text(), (
+        f"udfs/template_formulas.json is stale (a template changed): run `{lite.REGENERATE}` from the repository "
+        "root and commit udfs/template_formulas.json and lite/"
+    )
     lite.write(tmp_path)
     for name in ("main.py", "requirements.txt"):
         assert (COMMITTED / name).read_text(encoding="utf-8") == (tmp_path / name).read_text(encoding="utf-8"), (
             f"lite/{name} is stale (the core, the functions or a template changed): run `{lite.REGENERATE}` "
-            "from the repository root and commit lite/"
+            "from the repository root and commit udfs/template_formulas.json and lite/"
         )
 
 
@@ -161,7 +165,7 @@ def test_wheel_is_pure_and_holds_core_and_excel_layer(tmp_path):
         names = set(archive.namelist())
         metadata = archive.read("xl_rollover-0.1.0.dist-info/METADATA").decode()
     assert {"xl_rollover/rules/form_8606.py", "xl_rollover/data/irs_limits.csv", "udfs/functions.py"} <= names
-    assert "udfs/lite_script.py" in names
+    assert {"udfs/lite_script.py", "udfs/template_formulas.json"} <= names
     assert not [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
 
 
@@ -175,7 +179,10 @@ def test_wheel_installs_into_pyodide_with_micropip_and_computes(tmp_path):
     lite_dir = tmp_path / "workbook"
     lite_dir.mkdir()
     # what main.py holds once the wheel is installable: the function imports only
-    (lite_dir / "main.py").write_text("from udfs.functions import EARLY_PENALTY, PRORATA_TAXABLE  # noqa: F401\n")
+    (lite_dir / "main.py").write_text(
+        "from udfs.functions import EARLY_PENALTY, PRORATA_TAXABLE  # noqa: F401\n"
+        "from udfs.lite_script import write_template_formulas  # noqa: F401\n"
+    )
     n = [[None]]
     inputs = {
         "wheel": wheel.name,
@@ -192,3 +199,4 @@ def test_wheel_installs_into_pyodide_with_micropip_and_computes(tmp_path):
     assert answer["installed"] == ["xl-rollover"]
     assert "site-packages/xl_rollover/" in answer["core_from"] and "site-packages/udfs/" in answer["udfs_from"]
     assert answer["answers"] == [[[1485.0]], [[1000.0]]]
+    assert answer["templates"] == sorted(t.file for t in TEMPLATES)  # the script's table travels in the wheel

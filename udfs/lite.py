@@ -4,10 +4,11 @@ xlwings Lite keeps a workbook's Python code in the workbook, so the generated ``
 the core and the Excel layer (``xl_rollover`` rules and data, ``udfs`` functions and the Lite script;
 not batch, the CLI or the headless engines) as an embedded zip archive: it writes the archive to the
 runtime's temporary folder, puts it on ``sys.path`` and imports the functions and the script, whose
-``@func``/``@arg``/``@script`` metadata xlwings Lite reads. The archive also holds every template's
-formula cells (``udfs/template_formulas.json``, read from the workbooks' XML) for the script that
-writes them through Lite. Nothing is fetched from the network, and the same sources give the same
-file (reproducible: fixed timestamps, sorted). The committed copies live in ``lite/``.
+``@func``/``@arg``/``@script`` metadata xlwings Lite reads. Every template's formula cells, read from
+the workbooks' XML, are package data (``udfs/template_formulas.json``, in the bundle and the wheel) for
+the script that writes them through Lite. Nothing is fetched from the network, and the same sources
+give the same file (reproducible: fixed timestamps, sorted). ``python -m udfs.lite`` regenerates the
+committed copies: the formula table, then ``lite/main.py`` and ``lite/requirements.txt``.
 """
 
 from __future__ import annotations
@@ -43,11 +44,13 @@ EXCLUDED = frozenset(
 REQUIREMENTS = (
     "# xl-rollover for xlwings Lite: the project travels inside main.py; only xlwings is needed.\nxlwings<1.0.0\n"
 )
-#: The shipped templates (a source checkout); an installed wheel has none, and main.py then has no formulas.
-TEMPLATES = Path(__file__).resolve().parents[1] / "workbooks"
+ROOT = Path(__file__).resolve().parents[1]
+#: The shipped templates (a source checkout) and the formula table made from them.
+TEMPLATES = ROOT / "workbooks"
 FORMULAS = "udfs/template_formulas.json"
+FORMULAS_FILE = Path(__file__).with_name("template_formulas.json")
 #: The command that regenerates the committed copies, run from the repository root.
-REGENERATE = ".venv/bin/python -m xl_rollover.cli lite lite"
+REGENERATE = ".venv/bin/python -m udfs.lite"
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -65,7 +68,7 @@ def _files(package: str) -> list[tuple[str, bytes]]:
             if child.is_dir():
                 if child.name != "__pycache__":
                     walk(child, f"{prefix}{child.name}/")
-            elif child.name.endswith((".py", ".csv")) and f"{prefix}{child.name}" not in EXCLUDED:
+            elif child.name.endswith((".py", ".csv", ".json")) and f"{prefix}{child.name}" not in EXCLUDED:
                 out.append((f"{prefix}{child.name}", child.read_bytes()))
 
     walk(root, f"{package}/")
@@ -125,12 +128,14 @@ def template_formulas(folder: str | Path = TEMPLATES) -> dict[str, dict[str, Any
     return out
 
 
-def bundle(templates: str | Path | None = TEMPLATES) -> bytes:
-    """The project's Lite sources and data, and the templates' formulas, as a deterministic zip archive."""
+def formula_table_text(folder: str | Path = TEMPLATES) -> str:
+    """The text of ``udfs/template_formulas.json`` for the templates in ``folder``."""
+    return json.dumps(template_formulas(folder), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def bundle() -> bytes:
+    """The project's Lite sources and data (incl. the formula table) as a deterministic zip archive."""
     files = [item for package in PACKAGES for item in _files(package)]
-    if templates is not None and Path(templates).is_dir():
-        table = json.dumps(template_formulas(templates), indent=1, sort_keys=True, ensure_ascii=False)
-        files.append((FORMULAS, table.encode("utf-8")))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files:
@@ -141,9 +146,9 @@ def bundle(templates: str | Path | None = TEMPLATES) -> bytes:
     return buffer.getvalue()
 
 
-def main_py(templates: str | Path | None = TEMPLATES) -> str:
+def main_py() -> str:
     """The text of main.py for xlwings Lite."""
-    data = bundle(templates)
+    data = bundle()
     digest = hashlib.sha256(data).hexdigest()[:16]
     encoded = base64.b64encode(data).decode("ascii")
     lines = [encoded[i : i + 100] for i in range(0, len(encoded), 100)]
@@ -176,12 +181,23 @@ def main_py(templates: str | Path | None = TEMPLATES) -> str:
     )
 
 
-def write(directory: str | Path, templates: str | Path | None = TEMPLATES) -> list[Path]:
+def write(directory: str | Path) -> list[Path]:
     """Write ``main.py`` and ``requirements.txt`` into ``directory`` (created if needed)."""
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     main = folder / "main.py"
     req = folder / "requirements.txt"
-    main.write_text(main_py(templates), encoding="utf-8")
+    main.write_text(main_py(), encoding="utf-8")
     req.write_text(REQUIREMENTS, encoding="utf-8")
     return [main, req]
+
+
+def regenerate(root: Path = ROOT) -> list[Path]:
+    """Rewrite the committed files from the sources: the formula table, then lite/main.py and requirements.txt."""
+    FORMULAS_FILE.write_text(formula_table_text(root / "workbooks"), encoding="utf-8")
+    return [FORMULAS_FILE, *write(root / "lite")]
+
+
+if __name__ == "__main__":
+    for written in regenerate():
+        print(f"wrote {written}")

@@ -4,9 +4,8 @@ Excel stores a formula that calls an Office.js custom function (how xlwings Lite
 functions) under the function's internal name, ``_xldudf_...``; a template file holds the plain names,
 which may not bind to Lite's functions until each formula is entered again. This script enters every
 formula cell of the open template again through xlwings Lite (``Range.formula``), from the table of
-formula cells read out of the shipped templates when ``main.py`` was generated
-(``udfs/template_formulas.json`` in its bundle). The template is recognised by its title in
-Instructions!A1.
+formula cells read out of the shipped templates (``udfs/template_formulas.json``, package data, made by
+``python -m udfs.lite``). The template is recognised by its title in Instructions!A1.
 
 Sheet protection: xlwings Lite's Python API (xlwings 0.37.8: the actions of ``xlwings/pro/_xlremote.py``)
 has no call to unprotect or protect a sheet, and Excel refuses writes to locked cells of a protected
@@ -41,7 +40,7 @@ if sys.platform in ("win32", "emscripten") or "xlwings" in sys.modules:
 
 
 def formula_table() -> dict[str, dict[str, Any]]:
-    """``{title: {"file": ..., "cells": [[sheet, address, formula], ...]}}`` bundled with main.py."""
+    """``{title: {"file": ..., "cells": [[sheet, address, formula], ...]}}``, the package's formula table."""
     data = pkgutil.get_data("udfs", "template_formulas.json")
     if data is None:  # pragma: no cover - get_data raises instead for a missing file
         raise FileNotFoundError("template_formulas.json")
@@ -51,12 +50,7 @@ def formula_table() -> dict[str, dict[str, Any]]:
 
 def write_formulas(book: Any) -> int:
     """Set every formula cell of the open template through ``book`` (an xlwings Book); returns the count."""
-    try:
-        table = formula_table()
-    except (FileNotFoundError, OSError) as exc:
-        raise ValueError(
-            "this main.py was generated without the templates; use the one in the repository's lite/ folder"
-        ) from exc
+    table = formula_table()
     names = [sheet.name for sheet in book.sheets]
     title = book.sheets["Instructions"][TITLE_CELL].value if "Instructions" in names else None
     entry = table.get(title) if isinstance(title, str) else None

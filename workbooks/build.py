@@ -414,7 +414,32 @@ def _formats(wb: Any) -> dict[str, Any]:
     }
 
 
+#: What an advisor does to make the figures recalculate, per channel, in menu words (the README gives the
+#: commands and the reasons; checked against xlwings' docs: udfs.md, addin.md, and the Lite changelog).
+CHANNEL_STEPS = (
+    "The figures shown were computed when this file was built and stay visible when it opens anywhere: the file "
+    "asks no recalculation on load. They change when you edit a yellow cell only where the xl-rollover functions "
+    "are loaded, in one of two ways (the README's 'Use it in Excel' says which to pick):",
+    "Mac, Excel on the web, or Windows without Python (xlwings Lite): Home > Add-ins, search for xlwings Lite, Add. "
+    "Open the xlwings Lite pane; replace the contents of main.py and requirements.txt with the project's lite/main.py "
+    "and lite/requirements.txt (your firm or the README gives you the two files), and restart if asked. Then Review > "
+    "Unprotect Sheet on the Plan sheet, pick the script 'Write template formulas' in the xlwings Lite pane, click Run, "
+    "and Review > Protect Sheet. Save: the code travels inside the workbook.",
+    "xlwings Lite since February 2026: a workbook you did not write must be trusted the first time it runs, and the "
+    "add-in starts by itself in the background (xlwings Lite menu > Settings > Workbook > Startup Behavior).",
+    "Windows with Python (classic xlwings add-in), once per PC: run the two install commands in the README's 'Windows' "
+    "steps (xl-rollover with xlwings, then the xlwings add-in); in Excel, File > Options > Trust Center > Trust Center "
+    "Settings > Macro Settings, tick 'Trust access to the VBA project object model'.",
+    "Then in this workbook: File > Save As, type 'Excel Macro-Enabled Workbook (*.xlsm)'; Alt+F11 opens the VBA "
+    "editor, Tools > References, tick xlwings, close the editor; on the xlwings tab click Import Functions, then press "
+    "Ctrl+Alt+F9 and save. The hidden sheet 'xlwings.conf' already sets UDF Modules to udfs.functions. With Anaconda or "
+    "Miniconda, fill in Conda Path and Conda Env on the xlwings tab and leave Interpreter empty.",
+    "Checked on Linux only (LibreOffice, and xlwings Lite's Python runtime): not yet checked in Microsoft Excel itself.",
+)
+
+
 def _instructions(ws: Any, t: Template, f: dict[str, Any]) -> None:
+    """What a client and then an advisor need, in that order; commands and developer notes are in the README."""
     ws.set_column(0, 0, 96)
     ws.write(0, 0, t.title, f["title"])
     ws.write(1, 0, t.purpose, f["subtitle"])
@@ -422,32 +447,25 @@ def _instructions(ws: Any, t: Template, f: dict[str, Any]) -> None:
     row = 3
     blocks = (
         (
-            "How to use it",
+            "For the client: reading this plan",
+            (
+                "The Plan sheet holds your figures: the yellow cells are the facts entered for you, every other figure "
+                "is computed from them, and each row says in words which tax rule produced it and where that rule is "
+                "written (the Sources sheet lists every authority).",
+                "It is not tax or legal advice: the figures follow the cited rules for the facts entered; a "
+                "professional checks the facts before anyone acts on them.",
+            ),
+        ),
+        ("What it does not cover", t.not_covered),
+        (
+            "For the advisor: filling it in",
             (
                 *t.how,
                 "Type the client's figures into the yellow cells on the Plan sheet; everything else is computed and locked "
                 "(Review > Unprotect Sheet, no password, to change the layout).",
-                "Each figure's row says which rule produced it and on what authority; the Sources sheet lists them.",
             ),
         ),
-        (
-            "What it does not cover",
-            (
-                *t.not_covered,
-                "It is not tax or legal advice: the figures follow the cited rules; a professional checks the facts.",
-            ),
-        ),
-        (
-            "Making the formulas calculate",
-            (
-                "The values shown were computed when the template was built and stay visible without any add-in.",
-                "Windows, classic xlwings: install xl-rollover and xlwings, run `xlwings addin install`; this workbook's hidden "
-                "sheet 'xlwings.conf' sets UDF Modules = udfs.functions; click Import Functions on the xlwings tab.",
-                "Mac / Excel on the web, xlwings Lite: run `xl-rollover lite DIR`, paste main.py and requirements.txt into the "
-                "xlwings Lite editor, then re-enter one formula (select it, F2, Enter) or press Ctrl+Alt+F9 if a cell shows a name error.",
-                "Without Excel: `xl-rollover calc THIS.xlsx -o RESULT.xlsx` recalculates it headless.",
-            ),
-        ),
+        ("For the advisor: making the figures recalculate", CHANNEL_STEPS),
     )
     for heading, lines in blocks:
         ws.write(row, 0, heading, f["h"])

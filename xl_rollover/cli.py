@@ -394,7 +394,7 @@ def _run(args: argparse.Namespace) -> int:
 
         for path in lite.write(args.directory):
             print(f"wrote {path}")
-        print("paste main.py and requirements.txt into xlwings Lite's editor (see README: Excel on Mac and the web)")
+        print("paste main.py and requirements.txt into xlwings Lite's editor (see README: Use it in Excel)")
         return 0
     if args.command == "demo":
         rate = to_decimal(args.marginal_rate, "marginal_rate")

@@ -45,6 +45,7 @@ async def _answer():
         answers.append(await custom_functions_call(payload, main))
     import udfs.functions
     import xl_rollover
+    from udfs.lite_script import formula_table
 
     return json.dumps(
         {
@@ -52,6 +53,7 @@ async def _answer():
             "core_from": xl_rollover.__file__,
             "udfs_from": udfs.functions.__file__,
             "answers": answers,
+            "templates": sorted(v["file"] for v in formula_table().values()),
         },
         default=str,
     )

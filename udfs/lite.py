@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import posixpath
+import re
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -101,12 +102,21 @@ def _first_cell_text(book: zipfile.ZipFile, part: str) -> str:
     return "".join(t.text or "" for t in cell.iter(f"{{{_NS['m']}}}t")) or cell.findtext("m:v", "", _NS)
 
 
+def calls_a_function(formula: str) -> bool:
+    """Whether a formula calls one of the project's worksheet functions (the calls Lite must bind)."""
+    from .functions import SPECS
+
+    return any(re.search(rf"(?<![\w.]){name}\s*\(", formula, re.IGNORECASE) for name in SPECS)
+
+
 def template_formulas(folder: str | Path = TEMPLATES) -> dict[str, dict[str, Any]]:
-    """Every formula cell of every template in ``folder``, by the template's title (Instructions!A1).
+    """Every formula cell of every template in ``folder`` that calls a project function, by title (Instructions!A1).
 
     Returns ``{title: {"file": name, "cells": [[sheet, "F12", "=FORMULA(...)"], ...]}}`` with the
     formulas as a user types them (the file's ``_xlfn.``/``_xlws.`` prefixes of newer built-ins
-    removed). An array formula is written to its top-left cell, where Excel spills it.
+    removed). An array formula is written to its top-left cell, where Excel spills it. Formulas of
+    Excel's own functions and names need no binding and are left alone (some sit on other protected
+    sheets, e.g. the Sources sheet's date), so only the Plan sheet is unprotected for the script.
     """
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(Path(folder).glob("*.xlsx")):
@@ -122,7 +132,8 @@ def template_formulas(folder: str | Path = TEMPLATES) -> dict[str, dict[str, Any
                     if f.get("t") == "shared":
                         raise ValueError(f"{path.name}!{cell.get('r')}: shared formulas are not supported")
                     text = (f.text or "").replace("_xlfn._xlws.", "").replace("_xlfn.", "").replace("_xlws.", "")
-                    cells.append([name, cell.get("r", ""), "=" + text])
+                    if calls_a_function(text):
+                        cells.append([name, cell.get("r", ""), "=" + text])
             title = _first_cell_text(book, dict(sheets)["Instructions"])
         out[title] = {"file": path.name, "cells": cells}
     return out

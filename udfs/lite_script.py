@@ -3,7 +3,7 @@
 Excel stores a formula that calls an Office.js custom function (how xlwings Lite registers Python
 functions) under the function's internal name, ``_xldudf_...``; a template file holds the plain names,
 which may not bind to Lite's functions until each formula is entered again. This script enters every
-formula cell of the open template again through xlwings Lite (``Range.formula``), from the table of
+formula cell that calls one of the functions again through xlwings Lite (``Range.formula``), from the table of
 formula cells read out of the shipped templates (``udfs/template_formulas.json``, package data, made by
 ``python -m udfs.lite``). The template is recognised by its title in Instructions!A1.
 

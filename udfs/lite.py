@@ -1,8 +1,8 @@
 """Write the two files an xlwings Lite user pastes into the add-in's editor: main.py, requirements.txt.
 
 xlwings Lite keeps a workbook's Python code in the workbook, so the generated ``main.py`` carries
-the core and the Excel layer (``xl_rollover`` rules and data, ``udfs`` functions and the Lite script;
-not batch, the CLI or the headless engines) as an embedded zip archive: it writes the archive to the
+the core and the Excel layer (the project modules the functions and the Lite script import, and the
+data files; not batch, the CLI or the headless engines) as an embedded zip archive: it writes the archive to the
 runtime's temporary folder, puts it on ``sys.path`` and imports the functions and the script, whose
 ``@func``/``@arg``/``@script`` metadata xlwings Lite reads. Every template's formula cells, read from
 the workbooks' XML, are package data (``udfs/template_formulas.json``, in the bundle and the wheel) for
@@ -17,6 +17,7 @@ import base64
 import hashlib
 import io
 import json
+import modulefinder
 import posixpath
 import re
 import zipfile
@@ -28,19 +29,10 @@ from xml.etree import ElementTree
 import xl_rollover
 
 PACKAGES = ("xl_rollover", "udfs")
-#: Modules left out of the Lite bundle: they need pandas, Dask, LibreOffice or a terminal, not Excel.
-EXCLUDED = frozenset(
-    {
-        "xl_rollover/batch.py",
-        "xl_rollover/cli.py",
-        "xl_rollover/demo.py",
-        "udfs/lite.py",
-        "udfs/recalc.py",
-        "udfs/libreoffice.py",
-        "udfs/office_bridge.py",
-        "udfs/safe_xlsx.py",
-    }
-)
+#: What Lite imports: the worksheet functions and the script. The bundle holds these and the project
+#: modules they import (found by the standard library's modulefinder), so batch, the CLI, the demo and
+#: the headless engines stay out, including modules added later.
+ENTRY_MODULES = ("udfs.functions", "udfs.lite_script")
 #: Pure-Python dependency of the functions inside Lite (xlwings itself; the core needs nothing).
 REQUIREMENTS = (
     "# xl-rollover for xlwings Lite: the project travels inside main.py; only xlwings is needed.\nxlwings<1.0.0\n"
@@ -60,8 +52,24 @@ _NS = {
 }
 
 
+def lite_modules() -> frozenset[str]:
+    """Paths (``pkg/mod.py``) of the project modules :data:`ENTRY_MODULES` import, directly or not."""
+    roots = sorted({str(Path(str(resources.files(p))).parent) for p in PACKAGES})
+    finder = modulefinder.ModuleFinder(path=roots)
+    for entry in ENTRY_MODULES:
+        finder.import_hook(entry, fromlist=["*"])
+    out = set()
+    for name, module in finder.modules.items():
+        path = getattr(module, "__file__", None)
+        if name.split(".")[0] in PACKAGES and path:
+            relative = name.replace(".", "/") + ("/__init__.py" if Path(path).name == "__init__.py" else ".py")
+            out.add(relative)
+    return frozenset(out)
+
+
 def _files(package: str) -> list[tuple[str, bytes]]:
     root = resources.files(package)
+    modules = lite_modules()
     out: list[tuple[str, bytes]] = []
 
     def walk(node: Any, prefix: str) -> None:
@@ -69,7 +77,7 @@ def _files(package: str) -> list[tuple[str, bytes]]:
             if child.is_dir():
                 if child.name != "__pycache__":
                     walk(child, f"{prefix}{child.name}/")
-            elif child.name.endswith((".py", ".csv", ".json")) and f"{prefix}{child.name}" not in EXCLUDED:
+            elif child.name.endswith((".csv", ".json")) or f"{prefix}{child.name}" in modules:
                 out.append((f"{prefix}{child.name}", child.read_bytes()))
 
     walk(root, f"{package}/")

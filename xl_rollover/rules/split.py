@@ -38,7 +38,8 @@ from ..explain import Result, Step
 from ..money import ZERO, fmt, share, times, to_money
 from .rmd import applicable_age, first_rmd_year
 
-WITHHOLDING_RATE = Decimal("0.20")  # IRC §3405(c)(1): 20% of an eligible rollover distribution not directly rolled over
+#: IRC §3405(c)(1)(B): 20% of an eligible rollover distribution not paid in a direct rollover (a data row).
+WITHHOLDING_RATE_PARAMETER = "mandatory_withholding_rate_3405c1"
 #: Treas. Reg. §31.3405(c)-1 Q&A-14: no mandatory withholding on eligible rollover distributions under this.
 WITHHOLDING_FLOOR_PARAMETER = "mandatory_withholding_floor_31_3405c_q14"
 #: Notice 2014-54's allocation applies to distributions on or after this day (IRS, 'Rollovers of
@@ -400,8 +401,9 @@ def roth_rollover_split(
 
     # 7. Mandatory withholding on the pretax paid to the participant (the RMD is not under it).
     floor, _ = limits.value(WITHHOLDING_FLOOR_PARAMETER, None)
+    rate, _ = limits.value(WITHHOLDING_RATE_PARAMETER, None)
     under_floor = eligible < floor
-    withholding = ZERO if under_floor else times(cash_pretax, WITHHOLDING_RATE)
+    withholding = ZERO if under_floor else times(cash_pretax, rate)
     if cash or rmd:
         if under_floor:
             rule = (
@@ -426,7 +428,7 @@ def roth_rollover_split(
                 citation="IRC §3405(c)(1); Treas. Reg. §31.3405(c)-1 Q&A-1, Q&A-11"
                 + (", Q&A-14" if under_floor else "")
                 + ("; IRC §3405(b)" if rmd else ""),
-                inputs={"cash_pretax": cash_pretax, "rate": WITHHOLDING_RATE, "eligible": eligible},
+                inputs={"cash_pretax": cash_pretax, "rate": rate, "eligible": eligible},
                 outputs={"withholding": withholding},
             )
         )

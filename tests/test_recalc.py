@@ -158,13 +158,16 @@ def test_libreoffice_errors_carry_the_functions_messages(tmp_path):
     assert result.messages == ["age must be a number, not the text 'abc'"]
 
 
-def test_libreoffice_that_does_not_answer_is_stopped_with_no_orphan(tmp_path):
+def test_libreoffice_that_does_not_answer_is_stopped_with_no_orphan(tmp_path, monkeypatch):
     import subprocess
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's LibreOffice only, not others'
 
     src = sheet(tmp_path / "plan.xlsx")
     with pytest.raises(InputError, match=r"did not answer within 0\.05 s"):
         calculate(src, engine="libreoffice", timeout=0.05)
-    left = subprocess.run(["pgrep", "-f", "xlr-lo-"], capture_output=True, text=True, check=False)
+    left = subprocess.run(["pgrep", "-f", f"{tmp_path}/xlr-lo-"], capture_output=True, text=True, check=False)
     assert left.stdout.strip() == "", left.stdout
 
 
@@ -213,9 +216,12 @@ def test_stored_values_reads_every_kind_of_cell(tmp_path):
     }
 
 
-def test_a_workbook_libreoffice_cannot_open_is_reported_not_waited_for(tmp_path):
+def test_a_workbook_libreoffice_cannot_open_is_reported_not_waited_for(tmp_path, monkeypatch):
     """The driver macro reports LibreOffice's own reason through its status file, and LibreOffice quits."""
     import subprocess
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's LibreOffice only, not others'
 
     from udfs import libreoffice
 
@@ -225,5 +231,5 @@ def test_a_workbook_libreoffice_cannot_open_is_reported_not_waited_for(tmp_path)
         InputError, match=r"LibreOffice could not recalculate notes\.xlsx: .*could not open the workbook"
     ):
         libreoffice.recalculate(text, timeout=60)
-    left = subprocess.run(["pgrep", "-f", "xlr-lo-"], capture_output=True, text=True, check=False)
+    left = subprocess.run(["pgrep", "-f", f"{tmp_path}/xlr-lo-"], capture_output=True, text=True, check=False)
     assert left.stdout.strip() == "", left.stdout

@@ -19,8 +19,9 @@ A dedicated, throw-away LibreOffice profile holds:
 Nothing raises into LibreOffice (an uncaught Python exception in a bridge can hang the headless
 process): errors come back as ``#VALUE!`` text. The values of the formula cells are then written into
 a copy of the original bytes (the same writer as the ``formulas`` engine), so the output keeps the
-input's formulas and formatting exactly. The process runs in its own session and is killed, with all
-its children, when it does not answer within the timeout.
+input's formulas and formatting exactly. LibreOffice runs through :mod:`udfs.child`: its own process
+group, killed with all its children when it does not answer within the timeout or when ``calc`` stops
+(SIGTERM, or a watchdog when ``calc`` itself is killed), its temporary files inside the throw-away folder.
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -37,6 +36,7 @@ from pathlib import Path
 
 from xl_rollover.errors import InputError
 
+from . import child
 from .functions import SPECS
 
 SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -279,20 +279,17 @@ def soffice() -> str:
     raise InputError(f"LibreOffice is not installed ({install}); use --engine formulas")
 
 
-def _run(command: list[str], timeout: float, what: str, env: Mapping[str, str] | None = None) -> None:
-    """Run LibreOffice in its own session; on timeout kill the whole process group (no orphans)."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env)
-    try:
-        _, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise InputError(f"LibreOffice did not answer within {timeout:g} s while {what}; it was stopped") from None
-    finally:
-        if process.poll() is None:  # pragma: no cover - defensive
-            os.killpg(process.pid, signal.SIGKILL)
-    if process.returncode != 0:
-        raise InputError(f"LibreOffice failed while {what}: {err.decode(errors='replace').strip()[:300]}")
+def _run(command: list[str], timeout: float, what: str, folder: Path, env: Mapping[str, str] | None = None) -> None:
+    """Run LibreOffice as a child that cannot outlive calc (:mod:`udfs.child`); its temporary files in ``folder``."""
+    scratch = folder / "tmp"
+    scratch.mkdir(exist_ok=True)
+    child.run(
+        command,
+        timeout,
+        f"LibreOffice ({what})",
+        env={**(env or os.environ), "TMPDIR": str(scratch)},
+        cleanup=[str(folder)],
+    )
 
 
 def _profile(folder: Path, binary: str, timeout: float) -> str:
@@ -302,6 +299,7 @@ def _profile(folder: Path, binary: str, timeout: float) -> str:
         [binary, "--headless", "--terminate_after_init", f"-env:UserInstallation={url}"],
         timeout,
         "creating its profile",
+        folder,
     )
     user = folder / "profile" / "user"
     (user / "registrymodifications.xcu").write_text(SETTINGS, encoding="utf-8")
@@ -378,6 +376,7 @@ def recalculate(source: Path, timeout: float = 120.0, arrays: Sequence[tuple[str
             ],
             timeout,
             f"recalculating {source.name}",
+            folder,
             env={**os.environ, "XLR_JOB": str(job)},
         )
         report = json.loads(status.read_text(encoding="utf-8")) if status.exists() else {}

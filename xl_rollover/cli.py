@@ -230,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="formulas",
         help="formulas (pure Python, default) or libreoffice (headless Calc, for large sheets)",
     )
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds LibreOffice may take before it is stopped")
+    p.add_argument("--timeout", default="120", help="seconds the engine may take before it is stopped (default 120)")
     p.add_argument("--json", action="store_true", help="print every formula cell's value as JSON")
 
     p = sub.add_parser("report", help="a client PDF from a template or a filled workbook (LibreOffice headless)")
@@ -519,14 +519,22 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _calc(args: argparse.Namespace) -> int:
-    """Recalculate a workbook; exit 1 when a formula cell ends in an error (cells and messages listed)."""
+    """Recalculate a workbook; exit 1 when a formula cell ends in an error, 143 when stopped by SIGTERM."""
     from pathlib import Path
 
-    from udfs import recalc  # needs the `calc` extra (formulas)
+    from udfs import child, recalc  # needs the `calc` extra (formulas)
 
     source = Path(args.workbook)
-    output = Path(args.output) if args.output else Path(source.stem + ".calculated.xlsx")
-    result = recalc.calculate(source, output, overwrite=args.overwrite, engine=args.engine, timeout=args.timeout)
+    suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"
+    output = Path(args.output) if args.output else Path(source.stem + ".calculated" + suffix)
+    try:
+        with child.stop_on_sigterm():
+            result = recalc.calculate(
+                source, output, overwrite=args.overwrite, engine=args.engine, timeout=args.timeout
+            )
+    except child.Stopped:
+        print(f"xl-rollover: stopped by SIGTERM; {output} was not written", file=sys.stderr)
+        return child.EXIT_TERMINATED
     if args.json:
         print(
             json.dumps(

@@ -123,3 +123,139 @@ def test_keep_stored_values_adds_or_rewrites_calc_pr_in_schema_order():
     )
     twice = keep_stored_values(keep_stored_values(plain))
     assert twice == keep_stored_values(plain)
+
+
+# --- a minimal workbook written by hand, so each attack changes one thing --------------------------------
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def raw_parts(cells: str = '<c r="A1"><v>2</v></c><c r="B1"><f>A1*3</f><v>0</v></c>', **extra: bytes) -> dict:
+    """The parts of a one-sheet workbook: A1 = 2 and B1 = A1*3 (so a recalculation gives 6)."""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+            'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ).encode(),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" '
+            f'Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ).encode(),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
+            '<sheet name="S" sheetId="1" r:id="rId1"/></sheets><calcPr calcId="124519" fullCalcOnLoad="1"/>'
+            "</workbook>"
+        ).encode(),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" '
+            f'Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ).encode(),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData><row r="1">{cells}</row>'
+            "</sheetData></worksheet>"
+        ).encode(),
+    }
+    parts.update(extra)
+    return parts
+
+
+def write_zip(path: Path, parts: dict) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_the_hand_written_workbook_is_accepted(tmp_path, capsys):
+    """The control for every attack below: unchanged, it recalculates (B1 = 2 x 3 = 6)."""
+    out = tmp_path / "out.xlsx"
+    assert main(["calc", str(write_zip(tmp_path / "in.xlsx", raw_parts())), "-o", str(out), "--json"]) == 0
+    assert '"S!B1": 6' in capsys.readouterr().out
+    parse_every_part(out)
+
+
+# --- 1. external links are never followed ------------------------------------------------------------------
+
+SECRET = "SECRET-7331"
+
+
+def planted_target(tmp_path: Path) -> Path:
+    """A workbook outside the input's folder whose contents must never reach calc's output."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    wb = xlsxwriter.Workbook(folder / "target.xlsx")
+    wb.add_worksheet("Sheet1").write_row(0, 0, [SECRET, 424242.5])
+    wb.close()
+    return folder / "target.xlsx"
+
+
+def linked_parts(target: str) -> dict:
+    parts = raw_parts('<c r="A1"><f>[1]Sheet1!A1</f><v>0</v></c><c r="B1"><f>[1]Sheet1!B1*2</f><v>0</v></c>')
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>", b'</sheets><externalReferences><externalReference r:id="rId9"/></externalReferences>'
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rId9" Type="{REL}/externalLink" Target="externalLinks/externalLink1.xml"/>'
+        "</Relationships>".encode(),
+    )
+    parts["xl/externalLinks/externalLink1.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="{MAIN}" xmlns:r="{REL}"><externalBook r:id='
+        '"rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames></externalBook></externalLink>'
+    ).encode()
+    parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/'
+        f'externalLinkPath" Target="{target}" TargetMode="External"/></Relationships>'
+    ).encode()
+    return parts
+
+
+@pytest.mark.parametrize("engine", ["formulas", "libreoffice"])
+@pytest.mark.parametrize("where", ["absolute", "climbing", "uri"])
+def test_external_links_are_refused_and_the_target_never_read(tmp_path, capsys, engine, where):
+    target = planted_target(tmp_path)
+    inner = tmp_path / "client"
+    inner.mkdir()
+    link = {"absolute": str(target), "climbing": "../elsewhere/target.xlsx", "uri": target.as_uri()}[where]
+    source = write_zip(inner / "linked.xlsx", linked_parts(link))
+    line = refused(capsys, source, inner / "out.xlsx", 2, "links to another workbook", "--engine", engine)
+    assert "opens no other file" in line and SECRET not in line and "424242" not in line
+
+
+@pytest.mark.parametrize(
+    ("formula", "reason"),
+    [
+        ("'[{target}]Sheet1'!A1", "refers to another workbook"),
+        ("[target.xlsx]Sheet1!B1*2", "refers to another workbook"),
+        ("SUM('{folder}/[target.xlsx]Sheet1'!B1)", "refers to another workbook"),
+        ("cmd|' /C calc'!A0", "DDE"),
+        ('_xlfn.WEBSERVICE("file:///etc/passwd")', "calls WEBSERVICE"),
+        ('RTD("prog",,"x")', "calls RTD"),
+    ],
+)
+def test_formulas_that_reach_outside_are_refused_without_a_link_part(tmp_path, capsys, formula, reason):
+    from xml.sax.saxutils import escape
+
+    target = planted_target(tmp_path)
+    text = escape(formula.format(target=target, folder=target.parent))
+    source = write_zip(tmp_path / "in.xlsx", raw_parts(f'<c r="A1"><f>{text}</f><v>0</v></c>'))
+    line = refused(capsys, source, tmp_path / "out.xlsx", 2, reason)
+    assert SECRET not in line
+
+
+def test_hyperlinks_and_text_that_looks_like_a_link_are_accepted(tmp_path, capsys):
+    """A hyperlink is not followed while calculating; "[1]x!" inside a string literal is only text."""
+    parts = raw_parts('<c r="A1"><f>"[1]Sheet1!A1"&amp;"|"</f><v>0</v></c><c r="B1"><f>LEN(A1)</f><v>0</v></c>')
+    parts["xl/worksheets/_rels/sheet1.xml.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/'
+        'hyperlink" Target="https://www.irs.gov/" TargetMode="External"/></Relationships>'
+    ).encode()
+    out = tmp_path / "out.xlsx"
+    assert main(["calc", str(write_zip(tmp_path / "in.xlsx", parts)), "-o", str(out), "--json"]) == 0
+    assert '"S!B1": 13' in capsys.readouterr().out  # len("[1]Sheet1!A1|") = 13

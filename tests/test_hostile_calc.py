@@ -259,3 +259,112 @@ def test_hyperlinks_and_text_that_looks_like_a_link_are_accepted(tmp_path, capsy
     out = tmp_path / "out.xlsx"
     assert main(["calc", str(write_zip(tmp_path / "in.xlsx", parts)), "-o", str(out), "--json"]) == 0
     assert '"S!B1": 13' in capsys.readouterr().out  # len("[1]Sheet1!A1|") = 13
+
+
+# --- 4. writes that could destroy data ---------------------------------------------------------------------
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
+
+
+def test_a_symlink_planted_at_the_target_is_replaced_not_followed(tmp_path, capsys):
+    source = plain_book(tmp_path / "in.xlsx")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    out = tmp_path / "out.xlsx"
+    out.symlink_to(victim)
+    assert main(["calc", str(source), "-o", str(out)]) == 2
+    assert "exists" in capsys.readouterr().err and out.is_symlink() and victim.read_text() == "keep me"
+    assert main(["calc", str(source), "-o", str(out), "--overwrite"]) == 0
+    capsys.readouterr()
+    assert victim.read_text() == "keep me" and not out.is_symlink() and zipfile.is_zipfile(out)
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("kind", ["hard link", "symlink"])
+def test_overwrite_refuses_a_target_that_is_the_input(tmp_path, capsys, kind):
+    source = plain_book(tmp_path / "in.xlsx")
+    before = digest(source)
+    out = tmp_path / "out.xlsx"
+    (out.hardlink_to if kind == "hard link" else out.symlink_to)(source)
+    assert main(["calc", str(source), "-o", str(out), "--overwrite"]) == 2
+    err = capsys.readouterr().err
+    assert "is the input workbook (the same file)" in err and err.count("\n") == 1
+    assert digest(source) == before and leftovers(tmp_path) == []
+
+
+def test_a_folder_a_missing_folder_and_a_special_file_are_refused(tmp_path, capsys):
+    import os
+
+    source = plain_book(tmp_path / "in.xlsx")
+    folder = tmp_path / "results"
+    folder.mkdir()
+    refused(capsys, source, folder, 2, "is a folder", "--overwrite")
+    assert list(folder.iterdir()) == []
+    refused(capsys, source, tmp_path / "missing" / "out.xlsx", 2, "does not exist")
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    assert main(["calc", str(source), "-o", str(fifo), "--overwrite"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
+    assert leftovers(tmp_path) == []
+
+
+def test_two_runs_to_one_output_never_replace_each_other(tmp_path):
+    """Both compute; the first to finish links its file in, the other is refused, no temporary file is left."""
+    import os
+    import subprocess
+    import sys
+
+    source = plain_book(tmp_path / "in.xlsx")
+    out = tmp_path / "out.xlsx"
+    command = [sys.executable, "-m", "xl_rollover.cli", "calc", str(source), "-o", str(out)]
+    runs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=os.environ.copy()) for _ in range(2)]
+    codes = sorted(run.wait(timeout=300) for run in runs)
+    errors = "".join(run.stderr.read() for run in runs if run.stderr)
+    assert codes == [0, 2], errors
+    assert "exists" in errors and "Traceback" not in errors
+    assert zipfile.is_zipfile(out) and leftovers(tmp_path) == []
+
+
+def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    """A disk that fills up while writing: one clear error, no file at the target, no temporary file."""
+    import errno
+    import os
+
+    from udfs import safe_output
+    from xl_rollover.errors import InputError
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(InputError, match="could not be written .No space left on device.; nothing was written"):
+        safe_output.write(tmp_path / "out.xlsx", b"data", tmp_path / "in.xlsx", False, False)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "reason"),
+    [
+        ("xlsm", "out.xlsx", "holds a VBA project (macros); name the new workbook .xlsm"),
+        ("xlsx", "out.xlsm", "name the new workbook .xlsx"),
+    ],
+)
+def test_the_output_suffix_matches_what_the_workbook_is(tmp_path, capsys, make, name, reason):
+    """11: an .xlsm's VBA project is never carried into a file named .xlsx (Excel would refuse to open it)."""
+    parts = raw_parts()
+    if make == "xlsm":
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"spreadsheetml.sheet.main+xml", b"spreadsheetml.sheet.main+xml"
+        ).replace(
+            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        )
+        parts["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0 not really a VBA project"
+    source = write_zip(tmp_path / f"in.{make}", parts)
+    refused(capsys, source, tmp_path / name, 2, reason)
+    if make == "xlsm":
+        out = tmp_path / "out.xlsm"
+        assert main(["calc", str(source), "-o", str(out)]) == 0
+        assert "xl/vbaProject.bin" in zipfile.ZipFile(out).namelist()

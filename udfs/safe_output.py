@@ -24,6 +24,11 @@ from xl_rollover.errors import InputError
 
 def check_target(output: Path, source: Path, overwrite: bool, macro_enabled: bool) -> None:
     """Refuse a target calc must not write (see the module docstring); nothing is written here."""
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{output}: the folder {folder} does not exist")
+    if output.is_dir():
+        raise InputError(f"{output} is a folder; give the new workbook's file name (e.g. {output / 'out.xlsx'})")
     suffix = output.suffix.lower()
     if macro_enabled and suffix != ".xlsm":
         raise InputError(
@@ -31,9 +36,6 @@ def check_target(output: Path, source: Path, overwrite: bool, macro_enabled: boo
         )
     if not macro_enabled and suffix != ".xlsx":
         raise InputError(f"{output}: name the new workbook .xlsx (what {source.name} is)")
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{output}: the folder {folder} does not exist")
     try:
         here = os.lstat(output)
     except FileNotFoundError:

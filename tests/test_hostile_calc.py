@@ -355,11 +355,13 @@ def test_the_output_suffix_matches_what_the_workbook_is(tmp_path, capsys, make, 
     """11: an .xlsm's VBA project is never carried into a file named .xlsx (Excel would refuse to open it)."""
     parts = raw_parts()
     if make == "xlsm":
-        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-            b"spreadsheetml.sheet.main+xml", b"spreadsheetml.sheet.main+xml"
-        ).replace(
-            b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-            b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+        parts["[Content_Types].xml"] = (
+            parts["[Content_Types].xml"]
+            .replace(b"spreadsheetml.sheet.main+xml", b"spreadsheetml.sheet.main+xml")
+            .replace(
+                b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            )
         )
         parts["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0 not really a VBA project"
     source = write_zip(tmp_path / f"in.{make}", parts)
@@ -368,3 +370,218 @@ def test_the_output_suffix_matches_what_the_workbook_is(tmp_path, capsys, make, 
         out = tmp_path / "out.xlsm"
         assert main(["calc", str(source), "-o", str(out)]) == 0
         assert "xl/vbaProject.bin" in zipfile.ZipFile(out).namelist()
+
+
+# --- 7. every XML part is parsed by a hardened parser ----------------------------------------------------
+
+LAUGHS = '<?xml version="1.0" encoding="{enc}"?><!DOCTYPE lol [<!ENTITY lol "SECRET-LOL">]><worksheet xmlns="{main}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row></sheetData></worksheet>'
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("xl/worksheets/sheet1.xml", "UTF-16"),
+        ("xl/worksheets/sheet1.xml", "UTF-16BE"),
+        ("xl/worksheets/sheet1.xml", "ISO-8859-1"),
+        ("xl/worksheets/sheet1.XML", "UTF-8"),
+        ("xl/_rels/extra.RELS", "UTF-8"),
+        ("xl/drawings/vmlDrawing1.Vml", "UTF-8"),
+        ("customXml/item1.bin", "UTF-8"),  # declared as XML by [Content_Types].xml
+    ],
+)
+def test_dtds_are_refused_in_any_encoding_and_any_name(tmp_path, capsys, name, encoding):
+    xml = LAUGHS.format(enc=encoding, main=MAIN)
+    data = ("\ufeff" + xml).encode("utf-16-le") if encoding == "UTF-16" else xml.encode(encoding.lower())
+    parts = raw_parts()
+    if name.endswith("sheet1.XML"):
+        del parts["xl/worksheets/sheet1.xml"]
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"sheet1.xml", b"sheet1.XML")
+    parts[name] = data
+    if name.endswith(".bin"):
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/customXml/item1.bin" ContentType="application/xml"/></Types>'
+        )
+    line = refused(capsys, write_zip(tmp_path / "in.xlsx", parts), tmp_path / "out.xlsx", 2, "declares a DTD")
+    assert "SECRET-LOL" not in line
+
+
+def test_a_utf16_sheet_is_read_and_written_back_as_utf8(tmp_path, capsys):
+    """9: UTF-16 is legal XML; the sheet is recalculated (B1 = 6) and written as UTF-8, declaration to match."""
+    parts = raw_parts()
+    parts["xl/worksheets/sheet1.xml"] = (
+        "\ufeff" + parts["xl/worksheets/sheet1.xml"].decode().replace("UTF-8", "UTF-16")
+    ).encode("utf-16-le")
+    out = tmp_path / "out.xlsx"
+    assert main(["calc", str(write_zip(tmp_path / "in.xlsx", parts)), "-o", str(out), "--json"]) == 0
+    assert '"S!B1": 6' in capsys.readouterr().out
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml")
+    assert sheet.startswith(b'<?xml version="1.0" encoding="UTF-8"?>') and b"<v>6.0</v>" in sheet
+    parse_every_part(out)
+
+
+# --- 6. resource limits ---------------------------------------------------------------------------------------
+
+
+def patch_eocd_entries(path: Path, entries: int) -> Path:
+    """Make the zip's end record claim ``entries`` entries (a directory of millions costs GBs to read)."""
+    import struct
+
+    data = bytearray(path.read_bytes())
+    at = data.rfind(b"PK\x05\x06")
+    data[at + 8 : at + 12] = struct.pack("<HH", min(entries, 0xFFFF), min(entries, 0xFFFF))
+    path.write_bytes(bytes(data))
+    return path
+
+
+def deep_if(depth: int) -> str:
+    return "IF(A1," * depth + "1" + ",0)" * depth
+
+
+BOMBS = {
+    # name: (parts or a maker, reason)
+    "many entries": ("entries", "parts; a workbook has far fewer"),
+    "parts under the ratio floor": (
+        {f"xl/media/pad{i}.bin": b"\0" * 1_000_000 for i in range(40)},
+        "(zip bomb?)",
+    ),
+    "one big part": ({"xl/media/big.bin": b"\0" * 3_000_000}, "compresses"),
+    "10,000-deep IF": (
+        {"xl/worksheets/sheet1.xml": raw_parts(f'<c r="A1"><f>{deep_if(10_000)}</f></c>')["xl/worksheets/sheet1.xml"]},
+        "a formula of 90,001 characters (Excel allows 8,192)",
+    ),
+    "150-deep IF": (
+        {"xl/worksheets/sheet1.xml": raw_parts(f'<c r="A1"><f>{deep_if(150)}</f></c>')["xl/worksheets/sheet1.xml"]},
+        "a formula nested 150 parentheses deep",
+    ),
+    "long formula": (
+        {
+            "xl/worksheets/sheet1.xml": raw_parts(f'<c r="A1"><f>{"+".join(["1"] * 4_200)}</f></c>')[
+                "xl/worksheets/sheet1.xml"
+            ]
+        },
+        "a formula of 8,399 characters (Excel allows 8,192)",
+    ),
+    "deep XML": (
+        {"docProps/custom.xml": b"<a>" * 300 + b"</a>" * 300},
+        "nests elements over 256 deep",
+    ),
+}
+
+
+@pytest.mark.parametrize("bomb", list(BOMBS))
+def test_bombs_are_refused_with_the_reason(tmp_path, capsys, bomb):
+    what, reason = BOMBS[bomb]
+    if what == "entries":
+        source = patch_eocd_entries(write_zip(tmp_path / "in.xlsx", raw_parts()), 3_000_000)
+    else:
+        source = write_zip(tmp_path / "in.xlsx", raw_parts(**{}) | what)
+    refused(capsys, source, tmp_path / "out.xlsx", 2, reason)
+
+
+def test_cell_and_formula_counts_are_limited(tmp_path, capsys, monkeypatch):
+    """The limits are constants; lowered here so the fixture stays small (the reasons are in the modules)."""
+    from udfs import recalc, safe_xlsx
+
+    cells = "".join(f'<c r="{col}1"><f>ROW()</f></c>' for col in "ABCDEFGH")
+    source = write_zip(tmp_path / "in.xlsx", raw_parts(cells))
+    monkeypatch.setattr(safe_xlsx, "MAX_CELLS", 5)
+    refused(capsys, source, tmp_path / "out.xlsx", 2, "more than 5 cells")
+    monkeypatch.setattr(safe_xlsx, "MAX_CELLS", 2_000_000)
+    monkeypatch.setitem(recalc.MAX_FORMULAS, "formulas", 7)
+    refused(
+        capsys,
+        source,
+        tmp_path / "out.xlsx",
+        2,
+        "8 formulas; the formulas engine takes at most 7 (use --engine libreoffice)",
+    )
+
+
+def test_the_formulas_engine_has_a_wall_clock_limit_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+    """The engine runs as a child process: past --timeout it is killed with its group and its folder removed."""
+    import subprocess
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    source = plain_book(tmp_path / "in.xlsx")
+    refused(
+        capsys,
+        source,
+        tmp_path / "out.xlsx",
+        2,
+        "the formulas engine (recalculating in.xlsx) did not answer within 0.2 s",
+        "--timeout",
+        "0.2",
+    )
+    left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True, check=False)
+    assert left.stdout.strip() == ""
+    assert not list(tmp_path.glob("xlr-calc-*"))
+
+
+# --- 9. damaged files and bad arguments: one clear line, never a traceback ----------------------------------
+
+
+def damage(path: Path, part: str, how: str) -> Path:
+    """Flip bytes of one part's deflate data, or its CRC in both headers."""
+    import struct
+
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    data = bytearray(path.read_bytes())
+    local = info.header_offset
+    name_len, extra_len = struct.unpack("<HH", data[local + 26 : local + 30])
+    start = local + 30 + name_len + extra_len
+    if how == "deflate":
+        for i in range(start + 2, start + min(info.compress_size, 40)):
+            data[i] ^= 0x5A
+    else:
+        bad = struct.pack("<I", (info.CRC + 1) & 0xFFFFFFFF)
+        data[local + 14 : local + 18] = bad
+        at = data.find(b"PK\x01\x02")
+        while at >= 0:
+            n = struct.unpack("<H", data[at + 28 : at + 30])[0]
+            if data[at + 46 : at + 46 + n].decode() == part:
+                data[at + 16 : at + 20] = bad
+            at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "docProps/thumbnail.jpeg"])
+@pytest.mark.parametrize("how", ["deflate", "crc"])
+def test_damaged_parts_are_refused(tmp_path, capsys, part, how):
+    parts = raw_parts(**{"docProps/thumbnail.jpeg": bytes(range(256)) * 64})
+    source = damage(write_zip(tmp_path / "in.xlsx", parts), part, how)
+    refused(capsys, source, tmp_path / "out.xlsx", 2, "corrupt")
+
+
+def test_invalid_utf8_in_a_sheet_is_refused(tmp_path, capsys):
+    parts = raw_parts('<c r="A1" t="inlineStr"><is><t>caf\xe9</t></is></c>')
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].decode().encode("latin-1")
+    refused(capsys, write_zip(tmp_path / "in.xlsx", parts), tmp_path / "out.xlsx", 2, "is not well-formed XML")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "1e9", "soon"])
+def test_bad_timeouts_are_refused(tmp_path, capsys, value):
+    source = plain_book(tmp_path / "in.xlsx")
+    refused(capsys, source, tmp_path / "out.xlsx", 2, "--timeout", "--timeout", value)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("..\\..\\evil.xml", "unsafe part name"),
+        ("C:/evil.xml", "unsafe part name"),
+        ("XL/WORKBOOK.XML", "two parts named"),
+    ],
+)
+def test_unsafe_or_ambiguous_part_names_are_refused(tmp_path, capsys, name, reason):
+    source = write_zip(tmp_path / "in.xlsx", raw_parts(**{name: b"<a/>"}))
+    refused(capsys, source, tmp_path / "out.xlsx", 2, reason)
+
+
+def test_an_encrypted_workbook_exits_2_as_the_readme_says(tmp_path, capsys):
+    """11: an encrypted .xlsx is an OLE2 container; README: 'encrypted ... exit 2'."""
+    source = tmp_path / "locked.xlsx"
+    source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
+    refused(capsys, source, tmp_path / "out.xlsx", 2, "encrypted (password-protected)")

@@ -279,17 +279,22 @@ def soffice() -> str:
     raise InputError(f"LibreOffice is not installed ({install}); use --engine formulas")
 
 
-def _run(command: list[str], timeout: float, what: str, folder: Path, env: Mapping[str, str] | None = None) -> None:
-    """Run LibreOffice as a child that cannot outlive calc (:mod:`udfs.child`); its temporary files in ``folder``."""
-    scratch = folder / "tmp"
-    scratch.mkdir(exist_ok=True)
-    child.run(
-        command,
-        timeout,
-        f"LibreOffice ({what})",
-        env={**(env or os.environ), "TMPDIR": str(scratch)},
-        cleanup=[str(folder)],
-    )
+def _run(
+    command: list[str], timeout: float, what: str, folder: Path | None = None, env: Mapping[str, str] | None = None
+) -> None:
+    """Run LibreOffice as a child that cannot outlive calc (:mod:`udfs.child`).
+
+    ``folder``: the throw-away folder of this run; LibreOffice's own temporary files go inside it, and
+    the watchdog removes it if calc is killed.
+    """
+    environment = dict(env or os.environ)
+    cleanup: list[str] = []
+    if folder is not None:
+        scratch = folder / "tmp"
+        scratch.mkdir(exist_ok=True)
+        environment["TMPDIR"] = str(scratch)
+        cleanup.append(str(folder))
+    child.run(command, timeout, f"LibreOffice ({what})", env=environment, cleanup=cleanup)
 
 
 def _profile(folder: Path, binary: str, timeout: float) -> str:

@@ -14,11 +14,13 @@ from .. import limits
 from ..age import HALF_59, parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
-from ..money import SCALAR, ZERO, fmt, half_up_div, times, to_money
+from ..money import SCALAR, ZERO, fmt, half_up_div, times, to_decimal, to_money
 from .penalty_exceptions import PenaltyException, parse_account_type, parse_exception
 
 RATE_PARAMETER = "early_distribution_additional_tax_rate_72t1"
 SIMPLE_RATE_PARAMETER = "simple_ira_first_2yr_additional_tax_rate_72t6"
+#: The most children one birth-or-adoption claim takes (a bound on bad input, not a rule).
+MAX_COUNT = 20
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,44 +32,73 @@ class PenaltyResult(Result):
     penalized_amount: Decimal
     excepted_amount: Decimal
     exception: str | None
+    status: str  # in words: subject to the 10% tax or not, and why not
     form_5329: Mapping[str, Decimal | str | None]
 
 
-def _cap(exc: PenaltyException, amount: Decimal | None, taxable: Decimal, year: int | None) -> tuple[Decimal, str]:
-    """How much of ``taxable`` the exception can cover, and how that was found."""
+def _cap(
+    exc: PenaltyException, amount: Decimal | None, taxable: Decimal, year: int | None, count: int, used: Decimal
+) -> tuple[Decimal, str]:
+    """How much of ``taxable`` the exception can cover, and how that was found (the cap read from the table)."""
+    if exc.amount_role == "part":
+        if amount is None:
+            return taxable, "covers the whole distribution"
+        return amount, f"covers exception_amount {fmt(amount)}"
+    if amount is None and exc.amount_role in ("expenses", "vested_balance"):
+        raise InputError(f"exception {exc.number} {exc.key} needs exception_amount: {exc.amount_help}")
     if exc.amount_role == "expenses":
-        if amount is None:
-            raise InputError(f"exception {exc.number} {exc.key} needs exception_amount: {exc.amount_help}")
+        assert amount is not None
         return amount, f"covered up to the qualifying amount {fmt(amount)}"
-    if exc.amount_role == "capped":
-        assert exc.cap_parameter
-        cap, _ = limits.value(exc.cap_parameter, year)
-        cap = cap + ZERO
-        if amount is None:
-            return cap, f"limit {fmt(cap)}"
-        if exc.key == "birth_adoption":
-            return amount, f"designated amount {fmt(amount)} ({fmt(cap)} per child)"
-        return min(amount, cap), f"lesser of exception_amount {fmt(amount)} and the limit {fmt(cap)}"
+    assert exc.cap_parameter
+    if year is None and limits.years_for(exc.cap_parameter):
+        raise InputError(
+            f"exception {exc.number or '-'} {exc.key} needs tax_year: its dollar limit is indexed each year"
+        )
+    dollars, _ = limits.value(exc.cap_parameter, year)
+    dollars = dollars + ZERO
     if exc.amount_role == "vested_balance":
-        if amount is None:
-            raise InputError(f"exception {exc.number} {exc.key} needs exception_amount: {exc.amount_help}")
-        assert exc.cap_parameter
-        if exc.key == "domestic_abuse":
-            if year is None:
-                raise InputError("exception 22 domestic_abuse needs tax_year: its dollar limit is indexed each year")
-            dollars, _ = limits.value(exc.cap_parameter, year)
+        assert amount is not None
+        if exc.balance_limit == "half":
             half = times(amount, Decimal("0.5"))
             return min(
-                dollars + ZERO, half
-            ), f"lesser of {fmt(dollars + ZERO)} for {year} and 50% of the vested balance ({fmt(half)})"
-        dollars, _ = limits.value(exc.cap_parameter, year)
+                dollars, half
+            ), f"lesser of {fmt(dollars)} for {year} and 50% of the vested balance ({fmt(half)})"
         over = max(amount - dollars, ZERO)
-        return min(
-            dollars + ZERO, over
-        ), f"lesser of {fmt(dollars + ZERO)} and the vested balance over {fmt(dollars + ZERO)} ({fmt(over)})"
+        return min(dollars, over), f"lesser of {fmt(dollars)} and the vested balance over {fmt(dollars)} ({fmt(over)})"
+    # capped: per child, less what earlier years used of a lifetime limit
+    limit, words = dollars, f"limit {fmt(dollars)}"
+    if exc.per_count:
+        limit = dollars * count
+        words = f"limit {fmt(dollars)} per child × {count} = {fmt(limit)}"
+    if exc.lifetime:
+        limit = dollars - used
+        words = f"lifetime limit {fmt(dollars)} less {fmt(used)} used in earlier years = {fmt(limit)}"
     if amount is None:
-        return taxable, "covers the whole distribution"
-    return amount, f"covers exception_amount {fmt(amount)}"
+        return limit, words
+    return min(amount, limit), f"lesser of exception_amount {fmt(amount)} and the {words}"
+
+
+def _count(value: object) -> int:
+    """``exception_count``: a whole number of children, 1 or more (blank: 1)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 1
+    if isinstance(value, bool):
+        raise InputError(f"exception_count {value} must be a whole number of children, 1 or more")
+    number = to_decimal(value, "exception_count")
+    if number != number.to_integral_value() or not 1 <= number <= MAX_COUNT:
+        raise InputError(f"exception_count {value} must be a whole number of children from 1 to {MAX_COUNT}")
+    return int(number)
+
+
+def status_words(penalized: Decimal | int, taxable: Decimal | int, reason: str | None) -> str:
+    """What a client reads about the 10% tax: whether the distribution is subject to it, and why not."""
+    if not taxable:
+        return "nothing includible: no 10% tax"
+    if not penalized:
+        return f"not subject to the 10% tax: {reason}"
+    if penalized == taxable:
+        return "subject to the 10% tax"
+    return f"partly subject to the 10% tax: the rest is excepted ({reason})"
 
 
 def early_penalty(
@@ -78,6 +109,8 @@ def early_penalty(
     exception_amount: object = None,
     tax_year: object = None,
     simple_first_two_years: object = False,
+    exception_count: object = 1,
+    first_home_used: object = 0,
 ) -> PenaltyResult:
     """10% additional tax on the includible part of a distribution before age 59½, less exceptions (§72(t))."""
     taxable = to_money(taxable_amount, "taxable_amount")
@@ -86,6 +119,8 @@ def early_penalty(
     exc = parse_exception(exception)
     amount = to_money(exception_amount, "exception_amount") if exception_amount is not None else None
     year = limits.parse_year(tax_year, "tax_year") if tax_year is not None else None
+    count = _count(exception_count)
+    used = to_money(first_home_used if first_home_used is not None else 0, "first_home_used")
     if not isinstance(simple_first_two_years, bool):
         if simple_first_two_years in (0, 1, 0.0, 1.0):
             simple_first_two_years = bool(simple_first_two_years)
@@ -93,6 +128,22 @@ def early_penalty(
             raise InputError(f"simple_first_two_years {simple_first_two_years!r} must be TRUE or FALSE")
     if simple_first_two_years and kind != "SIMPLE_IRA":
         raise InputError(f"simple_first_two_years applies only to account_type SIMPLE_IRA, not {kind} (IRC §72(t)(6))")
+    if count != 1 and (exc is None or not exc.per_count):
+        raise InputError(
+            f"exception_count {count} applies only to exception 19 birth_adoption ($5,000 per child, IRC §72(t)(2)(H))"
+        )
+    if used and (exc is None or not exc.lifetime):
+        raise InputError(
+            f"first_home_used {fmt(used)} applies only to exception 09 first_home (the $10,000 lifetime limit, "
+            "IRC §72(t)(8)(B))"
+        )
+    if exc is not None and exc.lifetime:
+        assert exc.cap_parameter
+        lifetime, _ = limits.value(exc.cap_parameter, year)
+        if used > lifetime:
+            raise InputError(
+                f"first_home_used {fmt(used)} exceeds the {fmt(lifetime + ZERO)} lifetime limit (IRC §72(t)(8)(B))"
+            )
     if exc is not None and not exc.applies_to(kind):
         raise InputError(
             f"exception {exc.number or '-'} {exc.key} ({exc.title}) does not apply to account_type {kind}: "
@@ -130,20 +181,39 @@ def early_penalty(
 
     exception_key: str | None
     form_number: str | None = None
+    reason: str | None = None
     if who.is_59_5_or_over:
-        excepted, exception_key = taxable, "age_59_5"
+        excepted, exception_key, reason = taxable, "age_59_5", "age 59½"
+        shown_as_early = exc is not None and exc.needs_age_59_5
+        if shown_as_early:
+            # box 7 shows code 1, J or S: line 1 carries the amount so the return matches the 1099-R,
+            # and line 2 takes it out again with exception 12
+            form_number, line1 = "12", taxable
+            rule = (
+                "a distribution made on or after the date the owner attains age 59½ is not early; shown as early on "
+                "Form 1099-R (code 1, J or S), it goes on Form 5329 line 1 and out again on line 2 with exception 12"
+            )
+            citation = "IRC §72(t)(2)(A)(i); Pub. 590-B (59½ is six months after the 59th birthday); Instructions for Form 5329, line 2, exception 12"
+        else:
+            line1 = ZERO
+            rule = (
+                "a distribution made on or after the date the owner attains age 59½ is not early: nothing goes on "
+                "Form 5329 Part I (if Form 1099-R box 7 shows code 1, J or S, give exception 12 so lines 1 and 2 "
+                "match it)"
+            )
+            citation = "IRC §72(t)(2)(A)(i); Pub. 590-B (59½ is six months after the 59th birthday)"
         steps.append(
             Step(
                 title="Age 59½",
-                rule="a distribution made on or after the date the owner attains age 59½ is not early",
-                citation="IRC §72(t)(2)(A)(i); Pub. 590-B (59½ is six months after the 59th birthday)",
-                inputs={"age": who.describe()},
+                rule=rule,
+                citation=citation,
+                inputs={"age": who.describe(), "exception": exc.key if exc is not None else None},
                 outputs={"excepted_amount": excepted},
             )
         )
-        line1 = ZERO
     elif kind == "GOV_457B":
         excepted, exception_key, form_number = taxable, "gov_457b", "13"
+        reason = "governmental §457(b) plan (exception 13)"
         steps.append(
             Step(
                 title="Governmental 457(b)",
@@ -151,7 +221,7 @@ def early_penalty(
                     "a governmental §457(b) plan is not a qualified retirement plan for §72(t) except for amounts "
                     "attributable to rollovers from other plan types or IRAs (compute those with the source account type)"
                 ),
-                citation="IRC §72(t)(1), §4974(c), §72(t)(9); Form 5329 line 2 exception 13",
+                citation="IRC §72(t)(1), §4974(c), §72(t)(9); Instructions for Form 5329, line 2, exception 13",
                 inputs={"account_type": kind},
                 outputs={"excepted_amount": excepted},
             )
@@ -161,24 +231,31 @@ def early_penalty(
         excepted, exception_key = ZERO, None
         line1 = taxable
     else:
-        cap, how = _cap(exc, amount, taxable, year)
+        cap, how = _cap(exc, amount, taxable, year, count, used)
         excepted = min(taxable, cap)
         exception_key, form_number = exc.key, exc.number
+        reason = f"exception {exc.number} {exc.key}" if exc.number else f"{exc.key} distribution"
+        inputs: dict[str, object] = {"taxable_amount": taxable, "exception_amount": amount, "tax_year": year}
+        if exc.per_count:
+            inputs["exception_count"] = count
+        if exc.lifetime:
+            inputs["first_home_used"] = used
         steps.append(
             Step(
-                title=f"Exception {exc.number or '(Form 8915-F)'}: {exc.key}",
-                rule=f"{exc.title}; {how}",
+                title=f"Exception {exc.number}: {exc.key}" if exc.number else f"Not subject to §72(t): {exc.key}",
+                rule=f"{exc.title}; {how}"
+                + (f"; reported on {exc.reported}, not on Form 5329 line 1" if exc.number is None else ""),
                 citation=exc.citation,
-                inputs={"taxable_amount": taxable, "exception_amount": amount, "tax_year": year},
+                inputs=inputs,
                 outputs={"excepted_amount": excepted},
             )
         )
-        # qualified disaster recovery distributions are left off Form 5329 line 1 (reported on Form 8915-F)
+        # amounts reported elsewhere (Form 8915-F; a plan's corrective distribution) are left off Form 5329 line 1
         line1 = taxable - excepted if exc.number is None else taxable
 
     penalized = taxable - excepted
     penalty = times(penalized, rate)
-    line2 = ZERO if who.is_59_5_or_over or form_number is None else excepted
+    line2 = excepted if form_number is not None and line1 else ZERO
     line3 = line1 - line2
     form = {
         "1": line1,
@@ -187,10 +264,11 @@ def early_penalty(
         "3": line3,
         "4": times(line3, rate),
     }
+    status = status_words(penalized, taxable, reason)
     steps.append(
         Step(
             title="Additional tax",
-            rule="rate × (includible amount less the excepted amount), rounded half-up to the cent",
+            rule="rate × (includible amount less the excepted amount), rounded half-up to the cent: " + status,
             citation="IRC §72(t)(1); Form 5329 Part I lines 1-4",
             inputs={"taxable_amount": taxable, "excepted_amount": excepted, "rate": rate},
             outputs={"penalized_amount": penalized, "penalty": penalty},
@@ -203,6 +281,7 @@ def early_penalty(
         penalized_amount=penalized,
         excepted_amount=excepted,
         exception=exception_key,
+        status=status,
         form_5329=frozen_map(form),
         steps=tuple(steps),
     )
@@ -211,6 +290,7 @@ def early_penalty(
 #: Account types on which an early distribution with no exception owes exactly the §72(t)(1) rate
 #: (not SIMPLE IRAs, whose first two years can owe 25%, nor 457(b) plans or Roth IRAs).
 TEN_PERCENT_ACCOUNTS = frozenset({"IRA", "TRADITIONAL_IRA", "SEP_IRA", "401K", "403B", "PLAN"})
+_AGE_STATUS = status_words(0, 1, "age 59½")
 #: Decimal places of :func:`penalty_cents` fields that are not cents: the rate in hundredths.
 CENTS_PLACES: dict[str, int] = {"rate": 2}
 
@@ -236,6 +316,9 @@ def penalty_cents(taxable: Any, age_years: Any, ops: Any = SCALAR) -> dict[str, 
         "penalized_amount": penalized,
         "excepted_amount": ops.where(at_least_59_5, taxable, 0),
         "exception": ops.where(at_least_59_5, "age_59_5", None),
+        "status": ops.where(
+            taxable == 0, status_words(0, 0, None), ops.where(at_least_59_5, _AGE_STATUS, status_words(1, 1, None))
+        ),
         "form_5329_1": penalized,
         "form_5329_2": 0,
         "form_5329_2_exception_number": None,

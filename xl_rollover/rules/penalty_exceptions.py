@@ -56,7 +56,7 @@ class PenaltyException:
     """One §72(t) exception: its Form 5329 number, scope, cap and what ``exception_amount`` means."""
 
     key: str
-    number: str | None  # Form 5329 line 2 number; None where reported elsewhere (Form 8915-F)
+    number: str | None  # Form 5329 line 2 number; None where it is not reported on line 2 (see ``reported``)
     title: str
     citation: str
     plan: bool
@@ -67,6 +67,15 @@ class PenaltyException:
     cap_parameter: str | None = None
     distributions_after: dt.date | None = None  # applies to distributions after this date
     needs_age_59_5: bool = False
+    # How the cap reads: ``per_count`` multiplies the limit by ``exception_count`` (per child);
+    # ``lifetime`` takes off what earlier years used (``first_home_used``); ``balance_limit`` is the
+    # vested-balance rule of a vested_balance cap: "half" (the lesser of the limit and 50% of the
+    # balance) or "over" (the lesser of the limit and the balance over the limit).
+    per_count: bool = False
+    lifetime: bool = False
+    balance_limit: str | None = None
+    # where an exception without a line 2 number is reported instead (and left off Form 5329 line 1)
+    reported: str | None = None
 
     def applies_to(self, account_type: str) -> bool:
         if self.only_accounts:
@@ -162,8 +171,9 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         plan=False,
         ira=True,
         amount_role="capped",
-        amount_help="qualified acquisition costs, at most what is left of the lifetime limit (default: the full limit)",
+        amount_help="qualified acquisition costs, at most what is left of the lifetime limit (default: all that is left)",
         cap_parameter="first_home_lifetime_cap_72t8B",
+        lifetime=True,
     ),
     PenaltyException(
         "irs_levy", "10", "IRS levy on the account", f"IRC §72(t)(2)(A)(vii); {_LINE2} 10", plan=True, ira=True
@@ -235,9 +245,11 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         plan=True,
         ira=True,
         amount_role="capped",
-        amount_help="amount designated for the birth or adoption, $5,000 per child (default: $5,000, one child)",
+        amount_help="amount designated for the birth or adoption, at most $5,000 per child (default: $5,000 times "
+        "exception_count)",
         cap_parameter="birth_adoption_cap_per_child_72t2H",
         distributions_after=dt.date(2019, 12, 31),
+        per_count=True,
     ),
     PenaltyException(
         "terminal_illness",
@@ -268,6 +280,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         amount_help="the vested account balance (the cap is the year's dollar limit or 50% of it); required",
         cap_parameter="domestic_abuse_cap_72t2K",
         distributions_after=dt.date(2023, 12, 31),
+        balance_limit="half",
     ),
     PenaltyException(
         "emergency",
@@ -280,6 +293,7 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         amount_help="the vested account balance (the cap is $1,000 or the balance over $1,000); required",
         cap_parameter="emergency_expense_cap_72t2I",
         distributions_after=dt.date(2023, 12, 31),
+        balance_limit="over",
     ),
     PenaltyException(
         "disaster",
@@ -292,6 +306,19 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         amount_help="amount treated as a qualified disaster recovery distribution (default: the $22,000 limit)",
         cap_parameter="qualified_disaster_cap_72t11",
         distributions_after=dt.date(2021, 1, 26),
+        reported="Form 8915-F",
+    ),
+    PenaltyException(
+        "corrective",
+        None,
+        "a plan's corrective distribution: excess deferrals returned under §402(g), excess contributions (ADP) or "
+        "excess aggregate contributions (ACP) with their income",
+        "IRC §402(g)(2)(C), §401(k)(8)(D), §401(m)(7)(A); Treas. Reg. §1.402(g)-1(e)(8)(i), §1.401(k)-2(b)(2)(vi), "
+        "§1.401(m)-2(b)(2)(vi); Instructions for Form 5329 (not an early distribution subject to the tax); "
+        "Instructions for Forms 1099-R and 5498, box 7 codes 8 and P",
+        plan=True,
+        ira=False,
+        reported="Form 1099-R with box 7 code 8 (P when taxable for the prior year)",
     ),
 )
 

@@ -21,9 +21,12 @@ from ..age import parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
 from ..money import ZERO, fmt, to_money
-from .early_penalty import early_penalty
+from .early_penalty import early_penalty, status_words
+from .penalty_exceptions import EXCEPTIONS, parse_exception
 
 QUALIFYING_EVENTS = {"death": "04", "disability": "03", "first_home": "09"}
+FIRST_HOME_CAP = "first_home_lifetime_cap_72t8B"
+FIRST_HOME = tuple(e for e in EXCEPTIONS if e.lifetime)
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,10 @@ class RothDistributionResult(Result):
     """Tax, penalty and the layers touched by one year's Roth IRA distributions."""
 
     taxable: Decimal
-    penalty_base: Decimal
+    penalty_base: Decimal  # Form 5329 line 1: taxable earnings plus recaptured conversion parts, before exceptions
     penalty: Decimal
+    penalized_amount: Decimal  # the base left after age 59½ and exceptions (Form 5329 line 3)
+    penalty_status: str  # in words: subject to the 10% tax or not, and why not
     qualified: bool
     qualified_from: dt.date | None
     layers_out: tuple[LayerOut, ...]
@@ -119,6 +124,15 @@ def _layers(conversions: Iterable[Any]) -> list[ConversionLayer]:
     return [merged[y] for y in sorted(merged)]
 
 
+def _first_home_left(first_home_used: object, year: int) -> tuple[Decimal, Decimal]:
+    """Earlier years' qualified first-home amounts and what is left of the $10,000 lifetime limit (§72(t)(8)(B))."""
+    used = to_money(first_home_used if first_home_used is not None else 0, "first_home_used")
+    cap, _ = limits.value(FIRST_HOME_CAP, year)
+    if used > cap:
+        raise InputError(f"first_home_used {fmt(used)} exceeds the {fmt(cap + ZERO)} lifetime limit (IRC §72(t)(8)(B))")
+    return used, cap - used + ZERO
+
+
 def _drac_rollovers(rows: Sequence[Any]) -> tuple[Decimal, list[str]]:
     """Contributions added to the regular-contribution basis by designated Roth rollovers."""
     basis = ZERO
@@ -155,6 +169,7 @@ def roth_ira_distribution(
     exception: object = None,
     qualifying_event: object = None,
     roth_401k_rollovers: Sequence[Any] = (),
+    first_home_used: object = 0,
 ) -> RothDistributionResult:
     """Tax and penalty on a year's Roth IRA distributions under the ordering rules and both five-year clocks (§408A(d); Reg. §1.408A-6)."""
     total = to_money(amount, "amount")
@@ -172,6 +187,19 @@ def roth_ira_distribution(
     for layer in layers:
         if layer.year > year:
             raise InputError(f"conversion year {layer.year} is after distribution_year {year}")
+    exc: Any = exception
+    exc_amount = None
+    if isinstance(exception, (tuple, list)):
+        if len(exception) != 2:
+            raise InputError(f"exception {exception!r} must be a code or a (code, exception_amount) pair")
+        exc, exc_amount = exception
+    explicit = parse_exception(exc)
+    used, lifetime_left = _first_home_left(first_home_used, year)
+    if used and event != "first_home" and (explicit is None or not explicit.lifetime):
+        raise InputError(
+            f"first_home_used {fmt(used)} applies only to a first-home distribution (qualifying_event first_home or "
+            "exception 09 first_home)"
+        )
     drac_basis, drac_notes = _drac_rollovers(roth_401k_rollovers)
     steps: list[Step] = []
     if drac_notes:
@@ -216,16 +244,23 @@ def roth_ira_distribution(
     qualified = clock_met and condition
     home = ZERO
     if clock_met and not condition and event == "first_home":
-        cap, _ = limits.value("first_home_lifetime_cap_72t8B", year)
-        home = min(total, cap + ZERO)
+        home = min(total, lifetime_left)
     steps.append(
         Step(
             title="Qualified-distribution clock",
             rule="one five-taxable-year period for all of the owner's Roth IRAs, from January 1 of the first year for which a "
             "regular contribution was made or, if earlier, of the first conversion year; a distribution after it is qualified "
-            "at 59½, on death or disability, or for a first home (up to 10,000) (" + how + ")",
-            citation="IRC §408A(d)(2); Treas. Reg. §1.408A-6 A-1, A-2",
-            inputs={"first year": clock, "distribution_year": year, "age": who.describe(), "qualifying_event": event},
+            "at 59½, on death or disability, or for a first home up to what is left of the 10,000 lifetime limit ("
+            + how
+            + ")",
+            citation="IRC §408A(d)(2), §408A(d)(5), §72(t)(8)(B); Treas. Reg. §1.408A-6 A-1, A-2; Form 8606 line 20",
+            inputs={
+                "first year": clock,
+                "distribution_year": year,
+                "age": who.describe(),
+                "qualifying_event": event,
+                "first_home_used": used,
+            },
             outputs={"qualified_from": qualified_from, "qualified": qualified, "first-home qualified part": home},
         )
     )
@@ -237,6 +272,9 @@ def roth_ira_distribution(
     if take:
         out.append(LayerOut("regular", None, None, take, ZERO, ZERO))
     remaining -= take
+    # the nonqualified dollars come out first and the qualified first-home amount (line 20) after them, as
+    # Form 8606 lines 21-25 order only line 21 against the basis; only nonqualified dollars are under §72(t)
+    nonqualified = max(total - home - take, ZERO)
     left_regular = regular_total - take
     recapture_ends = {layer.year: dt.date(layer.year + 4, 12, 31) for layer in layers}
     left_layers: list[ConversionLayer] = []
@@ -248,8 +286,10 @@ def roth_ira_distribution(
         remaining -= t
         n = min(remaining, layer.nontaxable)
         remaining -= n
+        t_nonqualified = min(t, nonqualified)
+        nonqualified -= t_nonqualified + min(n, nonqualified - t_nonqualified)
         if t:
-            out.append(LayerOut("conversion", layer.year, "taxable", t, ZERO, t if within else ZERO))
+            out.append(LayerOut("conversion", layer.year, "taxable", t, ZERO, t_nonqualified if within else ZERO))
         if n:
             out.append(LayerOut("conversion", layer.year, "nontaxable", n, ZERO, ZERO))
         if layer.taxable - t or layer.nontaxable - n:
@@ -262,7 +302,13 @@ def roth_ira_distribution(
             title="Ordering",
             rule="regular contributions first, then conversion and rollover layers oldest year first (taxable part before "
             "nontaxable part), then earnings; a conversion's taxable part withdrawn within its own five taxable years is "
-            "subject to §72(t) though not taxed again",
+            "subject to §72(t) though not taxed again"
+            + (
+                "; the qualified first-home amount (line 20) comes out after the nonqualified dollars (line 21), which "
+                "alone are ordered against the basis and can be recaptured"
+                if home
+                else ""
+            ),
             citation="IRC §408A(d)(4)(B), §408A(d)(3)(F); Treas. Reg. §1.408A-6 A-5(c), A-8, A-9; Pub. 590-B 'Ordering Rules'",
             inputs={
                 "amount": total,
@@ -316,23 +362,28 @@ def roth_ira_distribution(
         for o in out
     ]
     penalty_base = taxable + recapture
-    exc: Any = exception
-    exc_amount = None
-    if isinstance(exception, (tuple, list)):
-        if len(exception) != 2:
-            raise InputError(f"exception {exception!r} must be a code or a (code, exception_amount) pair")
-        exc, exc_amount = exception
-    if exc is None and event is not None and not qualified and not home:
-        # before the clock ends a qualifying event is still a §72(t) exception; a first-home amount already
-        # excluded on line 20 has used the $10,000 lifetime limit (§72(t)(8)(B))
+    if explicit is None and event is not None and not qualified and not home:
+        # before the clock ends a qualifying event is still a §72(t) exception
         exc = QUALIFYING_EVENTS[event]
-    penalty = early_penalty(penalty_base, who, "ROTH_IRA", exc, exc_amount, year) if penalty_base else None
+    # one $10,000 lifetime limit: a first-home exception here has only what line 20 left of it
+    home_used = used + home if exc is not None and parse_exception(exc) in FIRST_HOME else ZERO
+    penalty = (
+        early_penalty(penalty_base, who, "ROTH_IRA", exc, exc_amount, year, first_home_used=home_used)
+        if penalty_base
+        else None
+    )
     if penalty is not None:
         steps.extend(penalty.explain())
     return RothDistributionResult(
         taxable=taxable,
         penalty_base=penalty_base,
         penalty=penalty.penalty if penalty is not None else ZERO,
+        penalized_amount=penalty.penalized_amount if penalty is not None else ZERO,
+        penalty_status=penalty.status
+        if penalty is not None
+        else status_words(0, 0, None)
+        if not qualified
+        else "not subject to the 10% tax: qualified distribution",
         qualified=qualified,
         qualified_from=qualified_from,
         layers_out=tuple(out),

@@ -1,0 +1,166 @@
+"""The §72(t) exception caps as the Code states them: first-home $10,000 lifetime (§72(t)(8)(B),
+§408A(d)(5)), birth or adoption $5,000 per child (§72(t)(2)(H)(ii)(I)); exception 12 at 59½; a plan's
+corrective distributions (§402(g)(2)(C), §401(k)(8)(D), §401(m)(7)(A)). Errors and invariants.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xl_rollover as xr
+from xl_rollover.rules.penalty_exceptions import EXCEPTIONS
+
+money = st.integers(min_value=0, max_value=5_000_000).map(lambda c: Decimal(c) / 100)
+used_money = st.integers(min_value=0, max_value=1_000_000).map(lambda c: Decimal(c) / 100)
+
+
+@settings(max_examples=300, deadline=None)
+@given(taxable=money, used=used_money, amount=st.none() | money)
+def test_first_home_relief_never_exceeds_what_is_left_of_10000(taxable, used, amount):
+    r = xr.early_penalty(taxable, 45, "IRA", "first_home", amount, first_home_used=used)
+    assert r.excepted_amount <= Decimal(10000) - used
+    assert r.excepted_amount <= taxable
+    assert r.penalized_amount + r.excepted_amount == taxable
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    amount=money,
+    regular=money,
+    conv_taxable=money,
+    conv_year=st.integers(min_value=2018, max_value=2026),
+    first=st.integers(min_value=2015, max_value=2018),
+    used=used_money,
+    explicit=st.booleans(),
+    age=st.integers(min_value=20, max_value=59),
+)
+def test_roth_first_home_relief_is_one_lifetime_10000(
+    amount, regular, conv_taxable, conv_year, first, used, explicit, age
+):
+    """Line 20 and the §72(t) first-home exception together relieve at most what is left of $10,000:
+    against the same distribution with no first-home relief, the 10% tax falls by at most 10% of it."""
+    common = dict(distribution_year=2026, age=age, first_roth_year=first)
+    layers = [(conv_year, conv_taxable, 0)]
+    r = xr.roth_ira_distribution(
+        amount,
+        regular,
+        layers,
+        qualifying_event="first_home",
+        exception="first_home" if explicit else None,
+        first_home_used=used,
+        **common,
+    )
+    none = xr.roth_ira_distribution(amount, regular, layers, **common)
+    left = Decimal(10000) - used
+    assert r.lines.get("20", Decimal(0)) <= left
+    assert none.taxable - r.taxable <= left
+    assert none.penalty - r.penalty <= left * Decimal("0.10") + Decimal("0.01")
+    assert r.penalty_base - r.penalized_amount <= left
+
+
+@settings(max_examples=300, deadline=None)
+@given(taxable=money, count=st.integers(min_value=1, max_value=20), amount=st.none() | money)
+def test_birth_or_adoption_never_exceeds_5000_per_child(taxable, count, amount):
+    r = xr.early_penalty(taxable, 30, "401K", "birth_adoption", amount, 2026, exception_count=count)
+    assert r.excepted_amount <= Decimal(5000) * count
+    assert r.excepted_amount <= taxable
+    if amount is None:
+        assert r.excepted_amount == min(taxable, Decimal(5000) * count)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: xr.early_penalty(100, 40, "IRA", "first_home", first_home_used=10000.01),
+            "first_home_used 10,000.01 exceeds the 10,000.00 lifetime limit (IRC §72(t)(8)(B))",
+        ),
+        (
+            lambda: xr.early_penalty(100, 40, "IRA", "disability", first_home_used=500),
+            "first_home_used 500.00 applies only to exception 09 first_home",
+        ),
+        (lambda: xr.early_penalty(100, 40, "IRA", first_home_used=-1), "first_home_used -1 is negative"),
+        (
+            lambda: xr.early_penalty(100, 40, "IRA", "03", exception_count=2),
+            "exception_count 2 applies only to exception 19 birth_adoption",
+        ),
+        (
+            lambda: xr.early_penalty(100, 40, "IRA", 19, None, 2025, exception_count=0),
+            "exception_count 0 must be a whole number of children from 1 to 20",
+        ),
+        (
+            lambda: xr.early_penalty(100, 40, "IRA", 19, None, 2025, exception_count=1.5),
+            "exception_count 1.5 must be a whole number",
+        ),
+        (
+            lambda: xr.early_penalty(100, 40, "IRA", 19, None, 2025, exception_count="two"),
+            "exception_count must be a number, not the text 'two'",
+        ),
+        (lambda: xr.early_penalty(100, 40, "IRA", 19, None, 2025, exception_count=True), "exception_count True"),
+        (
+            lambda: xr.early_penalty(100, 40, "IRA", "corrective"),
+            "exception - corrective",
+        ),
+        (
+            lambda: xr.roth_ira_distribution(
+                100, 100, distribution_year=2026, age=40, first_roth_year=2018, first_home_used=100
+            ),
+            "first_home_used 100.00 applies only to a first-home distribution",
+        ),
+        (
+            lambda: xr.roth_ira_distribution(
+                100,
+                100,
+                distribution_year=2026,
+                age=40,
+                first_roth_year=2018,
+                qualifying_event="first_home",
+                first_home_used=20000,
+            ),
+            "first_home_used 20,000.00 exceeds the 10,000.00 lifetime limit",
+        ),
+    ],
+)
+def test_bad_new_inputs_are_named(call, message):
+    with pytest.raises(xr.InputError) as info:
+        call()
+    assert message in str(info.value)
+
+
+def test_corrective_is_for_plans_only_and_21_is_the_ira_case():
+    corrective = next(e for e in EXCEPTIONS if e.key == "corrective")
+    assert corrective.number is None  # no line 2 number: not an early distribution at all
+    assert corrective.applies_to("401K") and corrective.applies_to("403B") and not corrective.applies_to("IRA")
+    ira = next(e for e in EXCEPTIONS if e.number == "21")
+    assert ira.applies_to("IRA") and not ira.applies_to("401K")
+
+
+def test_caps_are_table_data_not_branches_on_keys():
+    by_key = {e.key: e for e in EXCEPTIONS}
+    assert by_key["birth_adoption"].per_count and by_key["first_home"].lifetime
+    assert by_key["domestic_abuse"].balance_limit == "half" and by_key["emergency"].balance_limit == "over"
+    import inspect
+
+    from xl_rollover.rules import early_penalty as module
+
+    source = inspect.getsource(module)
+    for key in ("birth_adoption", "domestic_abuse", "first_home", "emergency"):
+        assert f'"{key}"' not in source, key
+
+
+def test_status_words_say_why_there_is_no_tax():
+    assert xr.early_penalty(5000, 62, "IRA").status == "not subject to the 10% tax: age 59½"
+    assert xr.early_penalty(5000, 40, "IRA").status == "subject to the 10% tax"
+    assert xr.early_penalty(5000, 40, "401K", "03").status == "not subject to the 10% tax: exception 03 disability"
+    assert (
+        xr.early_penalty(15000, 40, "IRA", "09").status
+        == "partly subject to the 10% tax: the rest is excepted (exception 09 first_home)"
+    )
+    assert xr.early_penalty(0, 40, "IRA").status == "nothing includible: no 10% tax"
+    r = xr.roth_ira_distribution(5000, 0, [(2020, 5000, 0)], distribution_year=2022, age=62, first_roth_year=2020)
+    assert r.penalty_base == Decimal("5000.00") and r.penalized_amount == Decimal("0.00")
+    assert r.penalty_status == "not subject to the 10% tax: age 59½"

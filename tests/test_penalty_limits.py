@@ -164,3 +164,85 @@ def test_status_words_say_why_there_is_no_tax():
     r = xr.roth_ira_distribution(5000, 0, [(2020, 5000, 0)], distribution_year=2022, age=62, first_roth_year=2020)
     assert r.penalty_base == Decimal("5000.00") and r.penalized_amount == Decimal("0.00")
     assert r.penalty_status == "not subject to the 10% tax: age 59½"
+
+
+# --- every face takes the new inputs -----------------------------------------------------------
+
+
+def test_worksheet_functions_take_the_new_inputs():
+    from udfs import functions as F
+
+    # twins: 2 × 5,000 = 10,000 excepted of 12,000; 2,000 × 10% = 200
+    assert F.EARLY_PENALTY(12000.0, 33.0, "IRA", 19.0, None, 2025.0, None, None, 2.0) == 200.0
+    # first home, 4,000 used earlier: 6,000 excepted of 15,000; 900 (0 used: 500)
+    assert F.EARLY_PENALTY(
+        [[15000.0], [15000.0]], 45.0, "IRA", "first_home", None, None, None, None, None, [[0.0], [4000.0]]
+    ) == [
+        [500.0],
+        [900.0],
+    ]
+    # the same first-home case through Form 8606 line 20: 10,000 - 2,500 = 7,500
+    assert (
+        F.ROTH_IRA_DISTRIBUTION(15000.0, 3000.0, None, 2026.0, 40.0, 2018.0, None, "lines_20", "first_home", 2500.0)
+        == 7500.0
+    )
+    assert F.EARLY_PENALTY(8000.0, 61.0, None, 12.0, None, None, "form_5329_2") == 8000.0
+
+
+def test_whole_column_sends_the_new_inputs_to_the_core():
+    import dataclasses
+
+    from udfs import adapter
+    from udfs.functions import SPECS
+
+    slow = dataclasses.replace(SPECS["EARLY_PENALTY"], fast=None)
+    for extra in (
+        [None, [[1.0], [2.0], [None]]],  # exception_count without exception 19: the core's error, row by row
+        [None, [[0.0], [500.0], [None]]],  # first_home_used without the first-home exception
+    ):
+        args = [[[10000.0], [10000.0], [10000.0]], 45.0, None, None, None, None, None, None, *extra]
+        fast = adapter.run(SPECS["EARLY_PENALTY"], args)
+        assert fast == adapter.run(slow, args)
+        assert isinstance(fast[1][0], str) and fast[1][0].startswith("#VALUE!")
+
+
+def test_cli_takes_the_new_options(capsys):
+    from xl_rollover.cli import main
+
+    assert (
+        main(["penalty", "12000", "33", "--exception", "19", "--tax-year", "2025", "--exception-count", "2", "--json"])
+        == 0
+    )
+    assert '"penalty": "200.00"' in capsys.readouterr().out
+    assert main(["penalty", "15000", "45", "--exception", "first_home", "--first-home-used", "4000", "--json"]) == 0
+    assert '"penalty": "900.00"' in capsys.readouterr().out
+    argv = ["roth-withdrawal", "15000", "--regular-contributions", "3000", "--distribution-year", "2026", "--age", "40"]
+    argv += ["--first-roth-year", "2018", "--qualifying-event", "first_home", "--first-home-used", "2500", "--json"]
+    assert main(argv) == 0
+    assert '"penalty": "450.00"' in capsys.readouterr().out
+    assert main(["penalty", "100", "40", "--first-home-used", "5", "--json"]) == 2
+
+
+def test_batch_does_not_drop_the_new_columns():
+    import pandas as pd
+
+    from xl_rollover import batch
+
+    frame = pd.DataFrame(
+        {
+            "taxable_amount": [12000.0, 15000.0, 10000.0, 10000.0],
+            "age": [33, 45, 45, 45],
+            "account_type": ["IRA", "IRA", "IRA", "IRA"],
+            "exception": ["19", "first_home", None, None],
+            "tax_year": [2025, None, None, None],
+            "exception_count": [2, None, None, 2],
+            "first_home_used": [None, 4000.0, 500.0, None],
+        }
+    )
+    rule = batch.RULES["early_penalty"]
+    fast, slow = batch.run_vectorised(rule, frame), batch.run_scalar(rule, frame)
+    assert [str(v) for v in fast["penalty"][:2]] == ["200.00", "900.00"]
+    assert [str(v) for v in slow["penalty"][:2]] == ["200.00", "900.00"]
+    for out in (fast, slow):
+        assert "first_home_used 500.00 applies only" in out["error"][2]
+        assert "exception_count 2 applies only" in out["error"][3]

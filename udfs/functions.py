@@ -138,7 +138,14 @@ def _penalty_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str
         broadcast(columns["account_type"], n, _ten_percent_account),
         *(
             broadcast(columns[k], n, is_blank)
-            for k in ("exception", "exception_amount", "tax_year", "simple_first_two_years")
+            for k in (
+                "exception",
+                "exception_amount",
+                "tax_year",
+                "simple_first_two_years",
+                "exception_count",
+                "first_home_used",
+            )
         ),
         strict=True,
     ):
@@ -383,6 +390,13 @@ def FORM_8606(
 
 # --- EARLY_PENALTY -------------------------------------------------------------------------
 
+#: Shared by EARLY_PENALTY and ROTH_IRA_DISTRIBUTION: the first-home $10,000 is a lifetime limit.
+FIRST_HOME_USED = Param(
+    "first_home_used",
+    "Optional. First-home amounts already used in earlier years, in dollars (of the $10,000 lifetime limit, "
+    "IRC 72(t)(8)(B)). Default 0.",
+)
+
 PENALTY = Spec(
     "EARLY_PENALTY",
     (
@@ -419,6 +433,11 @@ PENALTY = Spec(
             "Optional. TRUE if a SIMPLE IRA distribution is within 2 years of first participation (25% rate).",
             kind="flag",
         ),
+        Param(
+            "exception_count",
+            "Optional. Exception 19 only: number of children born or adopted ($5,000 each, IRC 72(t)(2)(H)). Default 1.",
+        ),
+        FIRST_HOME_USED,
     ),
     early_penalty,
     "penalty",
@@ -437,11 +456,24 @@ def EARLY_PENALTY(
     tax_year=None,
     output=None,
     simple_first_two_years=None,
+    exception_count=None,
+    first_home_used=None,
 ):
     """Additional 10% tax on an early distribution, after the Form 5329 line 2 exception (IRC 72(t); 25% for SIMPLE IRAs, 72(t)(6))."""
     return run(
         PENALTY,
-        (taxable_amount, age, account_type, exception, exception_amount, tax_year, output, simple_first_two_years),
+        (
+            taxable_amount,
+            age,
+            account_type,
+            exception,
+            exception_amount,
+            tax_year,
+            output,
+            simple_first_two_years,
+            exception_count,
+            first_home_used,
+        ),
     )
 
 
@@ -488,6 +520,7 @@ ROTH = Spec(
             "Optional. disability, death or first_home: the event that can make the distribution qualified.",
             kind="text",
         ),
+        FIRST_HOME_USED,
     ),
     roth_ira_distribution,
     None,
@@ -511,6 +544,7 @@ def ROTH_IRA_DISTRIBUTION(
     exception=None,
     output=None,
     qualifying_event=None,
+    first_home_used=None,
 ):
     """Tax and 10% penalty on Roth IRA distributions under the ordering rules and both 5-year clocks (IRC 408A(d); Reg. 1.408A-6; Form 8606 Part III)."""
     return run(
@@ -525,6 +559,7 @@ def ROTH_IRA_DISTRIBUTION(
             exception,
             output,
             qualifying_event,
+            first_home_used,
         ),
         _roth_prepare,
     )

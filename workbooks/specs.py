@@ -479,7 +479,7 @@ SEPARATION = Template(
                 ),
                 Output(
                     "out_b_penalty_base",
-                    "Subject to the 10% tax",
+                    "Taxable cash kept (Form 5329 line 1 before age 59½)",
                     "ROTH_ROLLOVER_SPLIT",
                     _SPLIT_B,
                     "penalty_base",
@@ -1352,11 +1352,12 @@ ROTH = Template(
                 ),
                 Output(
                     "out_penalty_base",
-                    "Subject to the 10% tax",
+                    "Subject to the 10% tax (after age 59½ and exceptions)",
                     "ROTH_IRA_DISTRIBUTION",
                     _WITHDRAWAL,
-                    "penalty_base",
-                    why="taxable earnings plus conversion taxable parts inside their 5 years",
+                    "penalized_amount",
+                    why="taxable earnings plus conversion taxable parts inside their 5 years, less what age 59½ or an "
+                    "exception removes",
                     cite="IRC §408A(d)(3)(F); §72(t)",
                 ),
                 Output(

@@ -200,7 +200,14 @@ def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     )
     age, ok_age = _years(frame["age"]) if "age" in frame else (np.zeros(n), np.zeros(n, bool))
     plain = np.ones(n, dtype=bool)
-    for name in ("exception", "exception_amount", "tax_year", "simple_first_two_years"):
+    for name in (
+        "exception",
+        "exception_amount",
+        "tax_year",
+        "simple_first_two_years",
+        "exception_count",  # the core checks these two: only blank cells stay on the vector path
+        "first_home_used",
+    ):
         plain &= _blank(frame.get(name), n)
     account = frame.get("account_type")
     if account is not None:

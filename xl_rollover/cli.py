@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exception-amount")
     p.add_argument("--tax-year")
     p.add_argument("--simple-first-two-years", action="store_true")
+    p.add_argument("--exception-count", help="exception 19: number of children born or adopted ($5,000 each)")
+    p.add_argument("--first-home-used", help="first-home amounts used in earlier years (of the $10,000 lifetime)")
     _add_common(p)
 
     p = sub.add_parser("limit", help="an annual limit from the shipped table, with its source")
@@ -164,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--first-roth-year")
     p.add_argument("--exception")
     p.add_argument("--qualifying-event", choices=["death", "disability", "first_home"])
+    p.add_argument("--first-home-used", help="first-home amounts used in earlier years (of the $10,000 lifetime)")
     _add_common(p)
 
     p = sub.add_parser("room", help="after-tax (mega backdoor) room left under §415(c)")
@@ -318,6 +321,8 @@ def _run(args: argparse.Namespace) -> int:
             args.exception_amount,
             args.tax_year,
             args.simple_first_two_years,
+            args.exception_count,
+            args.first_home_used,
         ),
         "limit": lambda: irs_limit(args.name, args.year, args.filing_status),
         "roth-withdrawal": lambda: roth_ira_distribution(
@@ -330,6 +335,7 @@ def _run(args: argparse.Namespace) -> int:
             exception=args.exception,
             qualifying_event=args.qualifying_event,
             roth_401k_rollovers=[_drac(r) for r in args.roth_401k_rollover],
+            first_home_used=args.first_home_used,
         ),
         "room": lambda: mega_backdoor_room(
             args.year,

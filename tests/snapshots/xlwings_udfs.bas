@@ -1,10 +1,10 @@
-Function EARLY_PENALTY(taxable_amount, age, Optional account_type, Optional exception, Optional exception_amount, Optional tax_year, Optional output, Optional simple_first_two_years)
+Function EARLY_PENALTY(taxable_amount, age, Optional account_type, Optional exception, Optional exception_amount, Optional tax_year, Optional output, Optional simple_first_two_years, Optional exception_count, Optional first_home_used)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        EARLY_PENALTY = XLPy.CallUDF("udfs.functions", "EARLY_PENALTY", Array(taxable_amount, age, account_type, exception, exception_amount, tax_year, output, simple_first_two_years), ThisWorkbook, Application.Caller)
+        EARLY_PENALTY = XLPy.CallUDF("udfs.functions", "EARLY_PENALTY", Array(taxable_amount, age, account_type, exception, exception_amount, tax_year, output, simple_first_two_years, exception_count, first_home_used), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        EARLY_PENALTY = XLPy.CallUDF("udfs.functions", "EARLY_PENALTY", Array(taxable_amount, age, account_type, exception, exception_amount, tax_year, output, simple_first_two_years))
+        EARLY_PENALTY = XLPy.CallUDF("udfs.functions", "EARLY_PENALTY", Array(taxable_amount, age, account_type, exception, exception_amount, tax_year, output, simple_first_two_years, exception_count, first_home_used))
         Exit Function
     #End If
 failed:
@@ -89,13 +89,13 @@ failed:
     RMD = Err.Description
 End Function
 
-Function ROTH_IRA_DISTRIBUTION(amount, regular_contributions, conversions, distribution_year, age, Optional first_roth_year, Optional exception, Optional output, Optional qualifying_event)
+Function ROTH_IRA_DISTRIBUTION(amount, regular_contributions, conversions, distribution_year, age, Optional first_roth_year, Optional exception, Optional output, Optional qualifying_event, Optional first_home_used)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        ROTH_IRA_DISTRIBUTION = XLPy.CallUDF("udfs.functions", "ROTH_IRA_DISTRIBUTION", Array(amount, regular_contributions, conversions, distribution_year, age, first_roth_year, exception, output, qualifying_event), ThisWorkbook, Application.Caller)
+        ROTH_IRA_DISTRIBUTION = XLPy.CallUDF("udfs.functions", "ROTH_IRA_DISTRIBUTION", Array(amount, regular_contributions, conversions, distribution_year, age, first_roth_year, exception, output, qualifying_event, first_home_used), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        ROTH_IRA_DISTRIBUTION = XLPy.CallUDF("udfs.functions", "ROTH_IRA_DISTRIBUTION", Array(amount, regular_contributions, conversions, distribution_year, age, first_roth_year, exception, output, qualifying_event))
+        ROTH_IRA_DISTRIBUTION = XLPy.CallUDF("udfs.functions", "ROTH_IRA_DISTRIBUTION", Array(amount, regular_contributions, conversions, distribution_year, age, first_roth_year, exception, output, qualifying_event, first_home_used))
         Exit Function
     #End If
 failed:

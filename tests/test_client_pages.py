@@ -81,6 +81,29 @@ def printed(tmp_path_factory) -> dict[str, Path]:
     return pdfs
 
 
+def overlapping_words(pdf: Path) -> list[tuple[int, str, str]]:
+    """Words drawn over each other (page, word, word): text running out of its cell, or colliding chart labels.
+    A cell too small for its wrapped text still draws the hidden lines (clipped, but extracted), over the next row."""
+    found = []
+    for number, words in enumerate(_boxes(pdf), 1):
+        words.sort(key=lambda w: w[1])
+        for i, (x0, y0, x1, y1, word) in enumerate(words):
+            for u0, v0, u1, v1, other in words[i + 1 :]:
+                if v0 >= y1:
+                    break
+                if min(x1, u1) - max(x0, u0) > 1 and min(y1, v1) - max(y0, v0) > 0.5 * min(y1 - y0, v1 - v0):
+                    found.append((number, word, other))
+    return found
+
+
+def _boxes(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [
+        [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in _WORD.findall(page)]
+        for page in out.split("<page ")[1:]
+    ]
+
+
 def _text(pdf: Path, layout: bool = True) -> list[str]:
     """The text of each page: as laid out, or (``layout=False``) in reading order, a cell's lines together."""
     args = ["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"]
@@ -99,6 +122,11 @@ def test_printed_template_has_no_error_value_and_no_text_below_9_pt(printed, tem
             rotated = len(word) > 3 and height > 16 and height > 1.8 * width
             size = (width if rotated else height) / EM
             assert size >= MIN_PT - 0.05, (template.file, number, word, round(size, 2))
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.file)
+def test_nothing_is_cut_off_or_drawn_over(printed, template):
+    assert overlapping_words(printed[template.file]) == [], template.file
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.file)

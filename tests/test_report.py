@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.test_client_pages import EM, MIN_PT, _pages
+from tests.test_client_pages import EM, MIN_PT, _pages, overlapping_words
 from workbooks.build import DISCLAIMER, evaluate
 from workbooks.specs import SEPARATION
 from xl_rollover.cli import main
@@ -84,6 +84,7 @@ def test_report_embeds_its_fonts_draws_charts_as_vectors_and_prints_no_text_belo
         for height, width, word in words:
             rotated = len(word) > 3 and height > 16 and height > 1.8 * width
             assert (width if rotated else height) / EM >= MIN_PT - 0.05, (key, number, word)
+    assert overlapping_words(pdf) == [], key
     assert any(ARTIFACTS.glob(f"{key}-*.png"))
 
 

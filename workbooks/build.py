@@ -784,6 +784,7 @@ def _chart(wb: Any, sheet: _Sheet, chart: Chart, t: Template, values: dict[str, 
     c = wb.add_chart({"type": chart.kind})
     first, last = top + 2, top + 1 + len(chart.categories)
     font = {"size": 10}
+    labels = len(chart.categories) <= 3
     for j, (_name, _) in enumerate(chart.series):
         col = 1 + j
         c.add_series(
@@ -791,7 +792,8 @@ def _chart(wb: Any, sheet: _Sheet, chart: Chart, t: Template, values: dict[str, 
                 "name": ["Plan", top + 1, col],
                 "categories": ["Plan", first, 0, last, 0],
                 "values": ["Plan", first, col, last, col],
-                "data_labels": {"value": True, "num_format": "#,##0", "font": font},
+                # figures on the bars only where they cannot collide; the table above the chart has them all
+                **({"data_labels": {"value": True, "num_format": "#,##0", "font": font}} if labels else {}),
             }
         )
     c.set_title({"name": chart.title, "name_font": {"size": 12}})

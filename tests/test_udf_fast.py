@@ -1,6 +1,6 @@
 """Whole-column calls take a lean integer-cent path; it must give exactly what the core gives, cell by cell.
 
-The lean path (``Spec.fast``: :func:`prorata_cents`, :func:`penalty_cents`) answers cases with clean
+The lean path (``Spec.fast``: :func:`prorata_columns`, :func:`penalty_columns`) answers cases with clean
 numbers; every other case goes to the core. These tests feed mixed columns (clean money, fractions of a
 cent, binary noise, text, blanks, negatives, error values, exception codes, date pairs) and compare
 each output cell with the same call run through the core alone.

@@ -94,7 +94,7 @@ def _three_places(value: Any) -> bool:
 
 
 def _prorata_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
-    """PRORATA_TAXABLE through :func:`prorata_cents` for each case with clean amounts and line 10 at 3 places."""
+    """PRORATA_TAXABLE through :func:`prorata_columns` for each case with clean amounts and line 10 at 3 places."""
     out: list[dict[str, Any] | None] = []
     for amounts in zip(
         broadcast(columns["converted"], n, plain_cents),
@@ -111,7 +111,7 @@ def _prorata_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str
         elif conv + dist == 0:
             out.append(None)  # nothing to prorate: the core says so
         else:
-            out.append(_8606.prorata_cents(conv, basis, year_end, dist, outstanding))
+            out.append(_8606.prorata_columns(conv, basis, year_end, dist, outstanding))
     return out
 
 
@@ -130,7 +130,7 @@ def _ten_percent_account(value: Any) -> bool:
 
 
 def _penalty_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
-    """EARLY_PENALTY through :func:`penalty_cents`: a clean amount, an age in years, no exception."""
+    """EARLY_PENALTY through :func:`penalty_columns`: a clean amount, an age in years, no exception."""
     out: list[dict[str, Any] | None] = []
     for taxable, age, plain_account, *blanks in zip(
         broadcast(columns["taxable_amount"], n, plain_cents),
@@ -152,7 +152,7 @@ def _penalty_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str
         if taxable is None or age is None or not plain_account or not all(blanks):
             out.append(None)
         else:
-            out.append(_penalty.penalty_cents(taxable, age))
+            out.append(_penalty.penalty_columns(taxable, age))
     return out
 
 

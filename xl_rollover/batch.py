@@ -8,7 +8,7 @@ input order, numbered (``row``) and with its inputs under ``input.`` (so an inpu
 shadow a result), its result fields and ``error``; a row that fails carries the core's message.
 
 Form 8606 lines 5-18 and the 10% tax also run as one pass over whole columns in exact integer cents
-(the same ``prorata_cents``/``penalty_cents`` the whole-column worksheet calls run); a value goes that
+(the same ``prorata_columns``/``penalty_columns`` the whole-column worksheet calls run); a value goes that
 way only when its cents are certain without the core (a plain number of whole cents, a plain age), and
 every other row goes through the core, so both paths accept and refuse the same values with the same
 messages (a hypothesis test proves it). pandas is imported only here; the core stays standard library.
@@ -31,9 +31,9 @@ from .age import MAX_AGE
 from .errors import InputError, XlRolloverError
 from .money import MAX_AMOUNT, MAX_CENTS, plain_cents, said, shown
 from .rules.early_penalty import CENTS_PLACES as PENALTY_PLACES
-from .rules.early_penalty import TEN_PERCENT_ACCOUNTS, penalty_cents
+from .rules.early_penalty import TEN_PERCENT_ACCOUNTS, penalty_columns
 from .rules.form_8606 import CENTS_PLACES as PRORATA_PLACES
-from .rules.form_8606 import prorata_cents
+from .rules.form_8606 import prorata_columns
 
 #: Output columns batch adds; results never use these names and inputs come out as ``input.NAME``.
 ROW, FUNCTION, ERROR = "row", "function", "error"
@@ -174,7 +174,7 @@ def _optional_cents(frame: pd.DataFrame, name: str, n: int) -> tuple[np.ndarray,
 
 
 def _prorata_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Form 8606 lines 5-18 for whole columns: :func:`prorata_cents` over int64 cent columns."""
+    """Form 8606 lines 5-18 for whole columns: :func:`prorata_columns` over int64 cent columns."""
     n = len(frame)
     missing = (np.zeros(n, np.int64), np.zeros(n, bool))
     line8, ok8 = _cents(frame["converted"]) if "converted" in frame else missing
@@ -188,12 +188,12 @@ def _prorata_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         three = rd.map(lambda v: (type(v) in (int, float) and v == 3) or (type(v) is str and v == "3"))
         ok_rd = _blank(rd, n) | three.to_numpy(dtype=bool)
     ok = ok8 & ok5 & ok6 & ok7 & oko & ok_rd & ((line7 + line8) > 0)
-    result = pd.DataFrame(prorata_cents(line8, line5, yev, line7, outst, _Columns), index=frame.index)
+    result = pd.DataFrame(prorata_columns(line8, line5, yev, line7, outst, _Columns), index=frame.index)
     return result, pd.Series(ok, index=frame.index)
 
 
 def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """The 10% additional tax for whole columns: :func:`penalty_cents` over int64 cent columns."""
+    """The 10% additional tax for whole columns: :func:`penalty_columns` over int64 cent columns."""
     n = len(frame)
     taxable, ok_t = (
         _cents(frame["taxable_amount"]) if "taxable_amount" in frame else (np.zeros(n, np.int64), np.zeros(n, bool))
@@ -214,7 +214,7 @@ def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         kinds = account.map(lambda v: isinstance(v, str) and v.strip().upper() in TEN_PERCENT_ACCOUNTS)
         plain &= _blank(account, n) | kinds.to_numpy(dtype=bool)
     ok = ok_t & ok_age & plain
-    result = pd.DataFrame(penalty_cents(taxable, age, _Columns), index=frame.index)
+    result = pd.DataFrame(penalty_columns(taxable, age, _Columns), index=frame.index)
     return result, pd.Series(ok, index=frame.index)
 
 

@@ -198,11 +198,24 @@ def times(amount: Decimal, factor: Decimal) -> Decimal:
 
 
 # --- integer cents: the same rounding in integer arithmetic, for whole columns ----------------
-# The rules that run at scale (Form 8606 lines 5-18, the 10% tax) are also stated in integer cents
-# in their own modules; the statements below work on Python ints (one case, whole-column Excel calls)
-# and on numpy integer arrays (batch) alike, and tests prove them equal to the Decimal path.
+# Each rule that runs at scale is stated once, as a kernel in integer cents in its own module (Form
+# 8606 lines 5-18: ``prorata_kernel``; the §72(t) tax: ``penalty_kernel``); the scalar API runs it on
+# Python ints and converts to Decimal, the column paths run it on numpy int64 arrays through ``ops``.
 
 MAX_CENTS = int(MAX_AMOUNT * 100)
+
+
+def cents(amount: Decimal) -> int:
+    """A parsed amount (exact to the cent, as :func:`to_money` gives) as integer cents, for the kernels."""
+    units = amount.scaleb(2)
+    if units != units.to_integral_value():  # pragma: no cover - to_money never gives fractions of a cent
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(units)
+
+
+def dollars(units: int) -> Decimal:
+    """Integer cents from a kernel as a Decimal amount with two places (``148500`` -> ``1485.00``)."""
+    return Decimal(int(units)).scaleb(-2)
 
 
 def half_up_div(numerator: Any, denominator: Any) -> Any:

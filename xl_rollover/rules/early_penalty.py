@@ -14,7 +14,8 @@ from .. import limits
 from ..age import HALF_59, parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
-from ..money import SCALAR, ZERO, fmt, half_up_div, times, to_decimal, to_money
+from ..money import SCALAR, ZERO, cents, fmt, half_up_div, times, to_decimal, to_money
+from ..money import dollars as amount_of
 from .penalty_exceptions import PenaltyException, parse_account_type, parse_exception
 
 RATE_PARAMETER = "early_distribution_additional_tax_rate_72t1"
@@ -182,20 +183,22 @@ def early_penalty(
     exception_key: str | None
     form_number: str | None = None
     reason: str | None = None
+    # what the kernel needs: the most the exception covers, and how Form 5329 lines 1-2 show it
+    covered, off_form, rest_only = ZERO, False, False
     if who.is_59_5_or_over:
-        excepted, exception_key, reason = taxable, "age_59_5", "age 59½"
+        covered, exception_key, reason = taxable, "age_59_5", "age 59½"
         shown_as_early = exc is not None and exc.needs_age_59_5
         if shown_as_early:
             # box 7 shows code 1, J or S: line 1 carries the amount so the return matches the 1099-R,
             # and line 2 takes it out again with exception 12
-            form_number, line1 = "12", taxable
+            form_number = "12"
             rule = (
                 "a distribution made on or after the date the owner attains age 59½ is not early; shown as early on "
                 "Form 1099-R (code 1, J or S), it goes on Form 5329 line 1 and out again on line 2 with exception 12"
             )
             citation = "IRC §72(t)(2)(A)(i); Pub. 590-B (59½ is six months after the 59th birthday); Instructions for Form 5329, line 2, exception 12"
         else:
-            line1 = ZERO
+            off_form = True
             rule = (
                 "a distribution made on or after the date the owner attains age 59½ is not early: nothing goes on "
                 "Form 5329 Part I (if Form 1099-R box 7 shows code 1, J or S, give exception 12 so lines 1 and 2 "
@@ -208,11 +211,11 @@ def early_penalty(
                 rule=rule,
                 citation=citation,
                 inputs={"age": who.describe(), "exception": exc.key if exc is not None else None},
-                outputs={"excepted_amount": excepted},
+                outputs={"excepted_amount": taxable},
             )
         )
     elif kind == "GOV_457B":
-        excepted, exception_key, form_number = taxable, "gov_457b", "13"
+        covered, exception_key, form_number = taxable, "gov_457b", "13"
         reason = "governmental §457(b) plan (exception 13)"
         steps.append(
             Step(
@@ -223,16 +226,13 @@ def early_penalty(
                 ),
                 citation="IRC §72(t)(1), §4974(c), §72(t)(9); Instructions for Form 5329, line 2, exception 13",
                 inputs={"account_type": kind},
-                outputs={"excepted_amount": excepted},
+                outputs={"excepted_amount": taxable},
             )
         )
-        line1 = taxable
     elif exc is None:
-        excepted, exception_key = ZERO, None
-        line1 = taxable
+        exception_key = None
     else:
-        cap, how = _cap(exc, amount, taxable, year, count, used)
-        excepted = min(taxable, cap)
+        covered, how = _cap(exc, amount, taxable, year, count, used)
         exception_key, form_number = exc.key, exc.number
         reason = f"exception {exc.number} {exc.key}" if exc.number else f"{exc.key} distribution"
         inputs: dict[str, object] = {"taxable_amount": taxable, "exception_amount": amount, "tax_year": year}
@@ -247,22 +247,21 @@ def early_penalty(
                 + (f"; reported on {exc.reported}, not on Form 5329 line 1" if exc.number is None else ""),
                 citation=exc.citation,
                 inputs=inputs,
-                outputs={"excepted_amount": excepted},
+                outputs={"excepted_amount": min(taxable, covered)},
             )
         )
         # amounts reported elsewhere (Form 8915-F; a plan's corrective distribution) are left off Form 5329 line 1
-        line1 = taxable - excepted if exc.number is None else taxable
+        rest_only = exc.number is None
 
-    penalized = taxable - excepted
-    penalty = times(penalized, rate)
-    line2 = excepted if form_number is not None and line1 else ZERO
-    line3 = line1 - line2
+    k = penalty_kernel(cents(taxable), cents(covered), off_form, rest_only, form_number is not None, rate_units(rate))
+    excepted, penalized, penalty = (amount_of(k[n]) for n in ("excepted", "penalized", "penalty"))
+    line2 = amount_of(k["line2"])
     form = {
-        "1": line1,
+        "1": amount_of(k["line1"]),
         "2": line2,
         "2_exception_number": form_number if line2 else None,
-        "3": line3,
-        "4": times(line3, rate),
+        "3": amount_of(k["line3"]),
+        "4": amount_of(k["line4"]),
     }
     status = status_words(penalized, taxable, reason)
     steps.append(
@@ -291,37 +290,72 @@ def early_penalty(
 #: (not SIMPLE IRAs, whose first two years can owe 25%, nor 457(b) plans or Roth IRAs).
 TEN_PERCENT_ACCOUNTS = frozenset({"IRA", "TRADITIONAL_IRA", "SEP_IRA", "401K", "403B", "PLAN"})
 _AGE_STATUS = status_words(0, 1, "age 59½")
-#: Decimal places of :func:`penalty_cents` fields that are not cents: the rate in hundredths.
+#: Decimal places of :func:`penalty_columns` fields that are not cents: the rate in hundredths.
 CENTS_PLACES: dict[str, int] = {"rate": 2}
 
 
-def penalty_cents(taxable: Any, age_years: Any, ops: Any = SCALAR) -> dict[str, Any]:
-    """:func:`early_penalty` with no exception in integer cents, for one case or whole columns.
+def rate_units(rate: Decimal) -> tuple[int, int]:
+    """A rate from the limits table as an exact integer fraction (``0.10`` -> ``(1, 10)``) for the kernel."""
+    return rate.as_integer_ratio()
 
-    The §72(t)(1) rate (from the limits table, as the core takes it) on the taxable amount unless
-    age 59½ is attained (§72(t)(2)(A)(i)), rounded half-up to the cent; for the account types in
-    :data:`TEN_PERCENT_ACCOUNTS` and no exception, amount or tax year. Cents as ints or numpy
-    arrays (``ops`` numpy's ``where``), the age in years as a float or float array (59.5 is exact
-    in binary, so the comparison is :attr:`Age.is_59_5_or_over`'s); keys are :meth:`Result.flat`'s.
-    Tests prove it equal to the core.
+
+def penalty_kernel(
+    taxable: Any, covered: Any, off_form: Any, rest_only: Any, on_line2: Any, rate: tuple[int, int], ops: Any = SCALAR
+) -> dict[str, Any]:
+    """The §72(t)(1) additional tax in integer cents: rate × (includible amount less the excepted part), half-up.
+
+    The one statement of the tax and of Form 5329 Part I lines 1-4, run on Python ints by
+    :func:`early_penalty` and on numpy arrays (``ops`` numpy's ``where``/``minimum``) by the column
+    paths. The excepted part is the lesser of the amount and ``covered`` (all of it at age 59½,
+    §72(t)(2)(A)(i)). Line 1: 0 when ``off_form`` (not early and not shown as early), only the part not
+    excepted when ``rest_only`` (reported elsewhere, e.g. Form 8915-F), else the whole amount; line 2:
+    the excepted part when ``on_line2`` (an exception number) and line 1 is not 0. ``rate`` is
+    (numerator, denominator).
+    """
+    top, bottom = rate
+    excepted = ops.minimum(taxable, covered)
+    penalized = taxable - excepted
+    line1 = ops.where(off_form, 0, ops.where(rest_only, penalized, taxable))
+    line2 = ops.where(on_line2 & (line1 != 0), excepted, 0)
+    line3 = line1 - line2
+    return {
+        "excepted": excepted,
+        "penalized": penalized,
+        "penalty": half_up_div(penalized * top, bottom),
+        "line1": line1,
+        "line2": line2,
+        "line3": line3,
+        "line4": half_up_div(line3 * top, bottom),
+    }
+
+
+def penalty_columns(taxable: Any, age_years: Any, ops: Any = SCALAR) -> dict[str, Any]:
+    """:func:`early_penalty`'s flat fields with no exception, from :func:`penalty_kernel`, for whole columns.
+
+    For the account types in :data:`TEN_PERCENT_ACCOUNTS` and no exception, amount or tax year. Cents
+    as ints or numpy arrays, the age in years as a float or float array (59.5 is exact in binary, so the
+    comparison is :attr:`Age.is_59_5_or_over`'s); the rate in hundredths; keys are :meth:`Result.flat`'s.
     """
     at_least_59_5 = age_years >= float(HALF_59)
     rate, _ = limits.value(RATE_PARAMETER, None)
-    hundredths = int(rate * 100)
-    penalized = ops.where(at_least_59_5, 0, taxable)
-    penalty = half_up_div(penalized * hundredths, 100)
+    hundredths = rate * 100
+    if hundredths != hundredths.to_integral_value():  # pragma: no cover - the table's rate is 0.10
+        raise ValueError(f"rate {rate} is not a whole number of hundredths")
+    k = penalty_kernel(
+        taxable, ops.where(at_least_59_5, taxable, 0), at_least_59_5, False, False, rate_units(rate), ops
+    )
     return {
-        "penalty": penalty,
-        "rate": hundredths,
-        "penalized_amount": penalized,
-        "excepted_amount": ops.where(at_least_59_5, taxable, 0),
+        "penalty": k["penalty"],
+        "rate": int(hundredths),
+        "penalized_amount": k["penalized"],
+        "excepted_amount": k["excepted"],
         "exception": ops.where(at_least_59_5, "age_59_5", None),
         "status": ops.where(
             taxable == 0, status_words(0, 0, None), ops.where(at_least_59_5, _AGE_STATUS, status_words(1, 1, None))
         ),
-        "form_5329_1": penalized,
+        "form_5329_1": k["line1"],
         "form_5329_2": 0,
         "form_5329_2_exception_number": None,
-        "form_5329_3": penalized,
-        "form_5329_4": penalty,
+        "form_5329_3": k["line3"],
+        "form_5329_4": k["line4"],
     }

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
-from ..money import SCALAR, ZERO, fmt, half_up_div, ratio, times, to_decimal, to_money
+from ..money import SCALAR, ZERO, cents, dollars, fmt, half_up_div, ratio, to_decimal, to_money
 
 ONE = Decimal(1)
 FORM = "Form 8606 (2018-2025 layout)"
@@ -97,10 +97,16 @@ def _compute(
             )
         lines["4"] = line4
     line5 = line3 - line4
-    line6 = year_end_value + outstanding_rollovers
-    line7 = distributions
-    line8 = converted
-    line9 = line6 + line7 + line8
+    k = prorata_kernel(
+        cents(line3),
+        cents(line4),
+        cents(year_end_value),
+        cents(outstanding_rollovers),
+        cents(distributions),
+        cents(converted),
+        None if places is None else 10**places,
+    )
+    line6, line7, line8, line9 = (dollars(k[n]) for n in ("line6", "line7", "line8", "line9"))
     lines.update({"5": line5, "6": line6, "7": line7, "8": line8, "9": line9})
     steps.append(
         Step(
@@ -121,8 +127,10 @@ def _compute(
         )
     )
 
-    raw = ratio(line5, line9, places)
-    line10 = raw if raw < ONE else (ONE if places is None else ONE.quantize(ONE.scaleb(-places)))
+    if places is None:  # shown unrounded; the cents below are the exact share, rounded once
+        line10 = ONE if line5 >= line9 else ratio(line5, line9, None)
+    else:
+        line10 = Decimal(k["line10"]).scaleb(-places)
     lines["10"] = line10
     steps.append(
         Step(
@@ -139,17 +147,8 @@ def _compute(
         )
     )
 
-    line11 = times(line8, line10)
-    line12 = times(line7, line10)
-    capped = False
-    # A ratio rounded up (e.g. 0.667 for 2/3) can exclude more than the basis when nothing is left
-    # at year end; the exclusion never exceeds the investment in the contract (IRC §72(e)(6), (e)(8);
-    # §408(d)(1)), so cap line 11 then line 12 at line 5.
-    if line11 + line12 > line5:
-        capped = True
-        line11 = min(line11, line5)
-        line12 = min(line12, line5 - line11)
-    line13 = line11 + line12
+    capped = bool(k["capped"])
+    line11, line12, line13 = dollars(k["line11"]), dollars(k["line12"]), dollars(k["line13"])
     lines.update({"11": line11, "12": line12, "13": line13})
     steps.append(
         Step(
@@ -166,8 +165,7 @@ def _compute(
         )
     )
 
-    line14 = line3 - line13
-    line15a = line7 - line12
+    line14, line15a = dollars(k["line14"]), dollars(k["line15a"])
     line15c = line15a  # 15b (qualified disaster distributions) is not modelled: 0
     lines.update({"14": line14, "15a": line15a, "15b": ZERO, "15c": line15c})
     steps.append(
@@ -181,8 +179,7 @@ def _compute(
         )
     )
 
-    line16, line17 = line8, line11
-    line18 = line16 - line17
+    line16, line17, line18 = line8, line11, dollars(k["line18"])
     lines.update({"16": line16, "17": line17, "18": line18})
     steps.append(
         Step(
@@ -236,58 +233,98 @@ def prorata_taxable(
     )
 
 
-#: Decimal places of :func:`prorata_cents` fields that are not cents: line 10 in thousandths.
-CENTS_PLACES: dict[str, int] = {"lines_10": 3, "ratio": 3}
-
-
-def prorata_cents(
-    converted: Any, basis: Any, year_end_value: Any, distributions: Any, outstanding_rollovers: Any, ops: Any = SCALAR
+def prorata_kernel(
+    line3: Any,
+    line4: Any,
+    year_end_value: Any,
+    outstanding_rollovers: Any,
+    line7: Any,
+    line8: Any,
+    scale: int | None,
+    ops: Any = SCALAR,
 ) -> dict[str, Any]:
-    """:func:`prorata_taxable` (line 10 rounded half-up to 3 places) in integer cents, for one case or whole columns.
+    """Form 8606 lines 5-18 in integer cents: the basis share of the year's distributions and conversions (§408(d)(2)).
 
-    The same Form 8606 lines 5-18 and cap at line 5 (IRC §408(d)(2), §72(e)(6)) without Decimal or
-    explanation objects, for whole-column Excel calls and batch runs; defined when converted plus
-    distributions is more than 0 (otherwise the core refuses the case). Amounts are integer cents
-    (ints or numpy arrays, with ``ops`` numpy's ``where``/``minimum``), line 10 is in thousandths
-    (:data:`CENTS_PLACES`); the keys are :meth:`Result.flat`'s. Tests prove it equal to the core.
+    The one statement of the pro-rata rule, run on Python ints by the scalar API and on numpy int64
+    arrays (``ops`` numpy's ``where``/``minimum``) by the column runner. Line 10 = line 5 ÷ line 9 in
+    units of ``1/scale`` (``scale = 10**places``), rounded half-up, 1 when line 5 >= line 9 (Form 8606
+    line 10); with ``scale`` None the shares are the exact ``line 8 × line 5 ÷ line 9``, rounded once.
+    Lines 11 and 12 are rounded half-up to the cent and capped at line 5 (IRC §72(e)(6)). Defined when
+    line 9 is more than 0. On int64 arrays only ``scale`` 1000 stays inside 2^63 at the largest amounts.
     """
-    line5, line7, line8 = basis, distributions, converted
+    line5 = line3 - line4
     line6 = year_end_value + outstanding_rollovers
     line9 = line6 + line7 + line8
     safe9 = ops.where(line9 > 0, line9, 1)
-    milli = ops.where(line5 >= line9, 1000, ops.minimum(half_up_div(line5 * 1000, safe9), 1000))
-    line11 = half_up_div(line8 * milli, 1000)
-    line12 = half_up_div(line7 * milli, 1000)
-    over = line11 + line12 > line5
-    line11 = ops.where(over, ops.minimum(line11, line5), line11)
-    line12 = ops.where(over, ops.minimum(line12, line5 - line11), line12)
+    whole = line5 >= line9
+    if scale is None:
+        line10 = None
+        line11 = ops.where(whole, line8, half_up_div(line8 * line5, safe9))
+        line12 = ops.where(whole, line7, half_up_div(line7 * line5, safe9))
+    else:
+        line10 = ops.where(whole, scale, ops.minimum(half_up_div(line5 * scale, safe9), scale))
+        line11 = half_up_div(line8 * line10, scale)
+        line12 = half_up_div(line7 * line10, scale)
+    # A ratio rounded up (e.g. 0.667 for 2/3) can exclude more than the basis when nothing is left at
+    # year end; the exclusion never exceeds the investment in the contract (IRC §72(e)(6), (e)(8);
+    # §408(d)(1)), so line 11 then line 12 are capped at line 5.
+    capped = line11 + line12 > line5
+    line11 = ops.where(capped, ops.minimum(line11, line5), line11)
+    line12 = ops.where(capped, ops.minimum(line12, line5 - line11), line12)
     line13 = line11 + line12
-    line14 = line5 - line13
-    line15a = line7 - line12
-    line18 = line8 - line11
     return {
-        "lines_5": line5,
-        "lines_6": line6,
-        "lines_7": line7,
-        "lines_8": line8,
-        "lines_9": line9,
-        "lines_10": milli,
-        "lines_11": line11,
-        "lines_12": line12,
-        "lines_13": line13,
-        "lines_14": line14,
-        "lines_15a": line15a,
+        "line5": line5,
+        "line6": line6,
+        "line7": line7,
+        "line8": line8,
+        "line9": line9,
+        "line10": line10,
+        "capped": capped,
+        "line11": line11,
+        "line12": line12,
+        "line13": line13,
+        "line14": line3 - line13,
+        "line15a": line7 - line12,
+        "line18": line8 - line11,
+    }
+
+
+#: Decimal places of :func:`prorata_columns` fields that are not cents: line 10 in thousandths.
+CENTS_PLACES: dict[str, int] = {"lines_10": 3, "ratio": 3}
+
+
+def prorata_columns(
+    converted: Any, basis: Any, year_end_value: Any, distributions: Any, outstanding_rollovers: Any, ops: Any = SCALAR
+) -> dict[str, Any]:
+    """:func:`prorata_taxable`'s flat fields (line 10 at 3 places) from :func:`prorata_kernel`, for whole columns.
+
+    Amounts in integer cents, line 10 in thousandths (:data:`CENTS_PLACES`); the keys are
+    :meth:`Result.flat`'s. Defined when converted plus distributions is more than 0.
+    """
+    k = prorata_kernel(basis, 0, year_end_value, outstanding_rollovers, distributions, converted, 1000, ops)
+    return {
+        "lines_5": k["line5"],
+        "lines_6": k["line6"],
+        "lines_7": k["line7"],
+        "lines_8": k["line8"],
+        "lines_9": k["line9"],
+        "lines_10": k["line10"],
+        "lines_11": k["line11"],
+        "lines_12": k["line12"],
+        "lines_13": k["line13"],
+        "lines_14": k["line14"],
+        "lines_15a": k["line15a"],
         "lines_15b": 0,
-        "lines_15c": line15a,
-        "lines_16": line8,
-        "lines_17": line11,
-        "lines_18": line18,
-        "ratio": milli,
-        "nontaxable_conversion": line11,
-        "nontaxable_distributions": line12,
-        "basis_remaining": line14,
-        "taxable_distributions": line15a,
-        "taxable_conversion": line18,
+        "lines_15c": k["line15a"],
+        "lines_16": k["line8"],
+        "lines_17": k["line11"],
+        "lines_18": k["line18"],
+        "ratio": k["line10"],
+        "nontaxable_conversion": k["line11"],
+        "nontaxable_distributions": k["line12"],
+        "basis_remaining": k["line14"],
+        "taxable_distributions": k["line15a"],
+        "taxable_conversion": k["line18"],
     }
 
 

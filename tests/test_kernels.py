@@ -80,11 +80,11 @@ def test_prorata_kernel_on_arrays_equals_python_ints(rows):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(cents, st.booleans(), cents, st.booleans(), st.booleans()), min_size=1, max_size=30))
+@given(st.lists(st.tuples(cents, cents, st.booleans(), st.booleans(), st.booleans()), min_size=1, max_size=30))
 def test_penalty_kernel_on_arrays_equals_python_ints(rows):
-    taxable, not_early, covered, off1, on2 = (np.array(c) for c in zip(*rows, strict=True))
+    taxable, covered, off_form, rest_only, on2 = (np.array(c) for c in zip(*rows, strict=True))
     for rate in ((1, 10), (1, 4)):
-        arrays = penalty_kernel(taxable, not_early, covered, off1, on2, rate, NumpyOps)
+        arrays = penalty_kernel(taxable, covered, off_form, rest_only, on2, rate, NumpyOps)
         for i, row in enumerate(rows):
             one = penalty_kernel(*row, rate)
             assert {k: int(v[i]) for k, v in arrays.items()} == {k: int(v) for k, v in one.items()}
@@ -93,8 +93,8 @@ def test_penalty_kernel_on_arrays_equals_python_ints(rows):
 def test_penalty_kernel_figures():
     # 10,000.05 at 10% (IRC §72(t)(1)) = 1,000.005 -> 1,000.01 half-up; 15,000 with a first-home
     # exception of 10,000 (§72(t)(2)(F), §72(t)(8)(B)): 5,000 x 10% = 500.00 (README example).
-    assert penalty_kernel(1000005, False, 0, False, False, (1, 10))["penalty"] == 100001
-    k = penalty_kernel(1500000, False, 1000000, False, True, (1, 10))
+    assert penalty_kernel(1000005, 0, False, False, False, (1, 10))["penalty"] == 100001
+    k = penalty_kernel(1500000, 1000000, False, False, True, (1, 10))
     assert (k["excepted"], k["penalty"], k["line1"], k["line2"], k["line4"]) == (
         1000000,
         50000,

@@ -57,8 +57,53 @@ def recalc_in_fresh_process(path: Path, engine: str, repeat: int) -> tuple[float
         )
         seconds, own, children = done.stdout.split()[-3:]
         times.append(float(seconds))
-        memory = max(memory, int(own if engine == "formulas" else children) / 1024)
+        # the formulas engine runs in a child process too (udfs.child): the larger of the two marks
+        memory = max(memory, max(int(own), int(children)) / 1024)
     return statistics.median(times), memory
+
+
+def refusal_costs(repeat: int) -> None:
+    """Seconds and peak memory of refusing each bomb of tests/test_hostile_calc.py, beside an accepted workbook.
+
+    Each run is a fresh process calling ``calculate`` (imports excluded), as for accepted workbooks.
+    """
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the fixtures are the tests' own
+    from tests.test_hostile_calc import BOMBS, patch_eocd_entries, raw_parts, write_zip
+
+    code = (
+        "import sys, time; from udfs.recalc import calculate; from xl_rollover.errors import InputError; "
+        "t = time.perf_counter()\ntry: calculate(sys.argv[1]); what = 'accepted'\n"
+        "except InputError as e: what = 'refused'\nt = time.perf_counter() - t; "
+        "hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
+        "print(what, t, hwm)"
+    )
+    print("\n## Refusing hostile workbooks (`calc`, formulas engine): median seconds, peak resident memory")
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = {
+            "accepted: template backdoor_roth_prorata.xlsx": Path(__file__).resolve().parents[1]
+            / "workbooks"
+            / "backdoor_roth_prorata.xlsx"
+        }
+        for name, (what, _reason) in BOMBS.items():
+            path = Path(tmp) / f"{len(cases)}.xlsx"
+            if what == "entries":
+                patch_eocd_entries(write_zip(path, raw_parts()), 3_000_000)
+            else:
+                write_zip(path, raw_parts() | what)
+            cases[f"{name} ({path.stat().st_size:,} bytes)"] = path
+        for name, path in cases.items():
+            times, memory, outcome = [], 0.0, ""
+            for _ in range(repeat):
+                done = subprocess.run(
+                    [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+                )
+                outcome, seconds, hwm = done.stdout.split()[-3:]
+                times.append(float(seconds))
+                memory = max(memory, int(hwm) / 1024)
+            print(f"| {name} | {outcome} | {statistics.median(times):.3f} s | {memory:,.0f} MB |")
 
 
 def bare_libreoffice(path: Path, tmp: Path, repeat: int) -> float:
@@ -124,11 +169,15 @@ def main() -> None:
     parser.add_argument("--lo-rows", type=int, default=10_000, help="rows for the LibreOffice engine")
     parser.add_argument("--recalc-repeat", type=int, default=3, help="runs of each formulas-engine sheet")
     parser.add_argument("--lo-pairs", type=int, default=11, help="alternating whole-column/plain LibreOffice runs")
+    parser.add_argument("--bombs-only", action="store_true", help="only the cost of refusing hostile workbooks")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}, {platform.platform()}"
     )
 
+    if args.bombs_only:
+        refusal_costs(args.repeat)
+        return
     print("\n## Scalar core (calls per second, median of runs of 2,000 calls)")
     calls = {
         "roth_rollover_split": lambda: core.roth_rollover_split(50000, 40000, 200000),
@@ -230,6 +279,7 @@ def main() -> None:
         print(
             f"| LibreOffice alone (convert-to, recalculate on load, no values read back) | {args.lo_rows:,} rows | plain | {t:.2f} s | |"
         )
+    refusal_costs(args.repeat)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (whole run): {peak:,.0f} MB")
 

@@ -585,3 +585,86 @@ def test_an_encrypted_workbook_exits_2_as_the_readme_says(tmp_path, capsys):
     source = tmp_path / "locked.xlsx"
     source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
     refused(capsys, source, tmp_path / "out.xlsx", 2, "encrypted (password-protected)")
+
+
+# --- 8. the engines die with calc and leave no copy behind --------------------------------------------------
+
+
+def processes_with(marker: str) -> list[str]:
+    import subprocess
+
+    found = subprocess.run(["pgrep", "-af", marker], capture_output=True, text=True, check=False).stdout
+    return [line for line in found.splitlines() if "pgrep" not in line]
+
+
+def start_calc(tmp_path: Path, engine: str, engine_marker: str):
+    """Start calc in a subprocess with its own TMPDIR; return it once its engine's process is running."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    source = plain_book(tmp_path / "in.xlsx")
+    out = tmp_path / "out.xlsx"
+    command = [sys.executable, "-m", "xl_rollover.cli", "calc", str(source), "-o", str(out), "--engine", engine]
+    run = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)}
+    )
+    deadline = time.monotonic() + 120
+    while not [p for p in processes_with(str(scratch)) if engine_marker in p]:
+        assert run.poll() is None, run.communicate()
+        assert time.monotonic() < deadline, "the engine never started"
+        time.sleep(0.05)
+    return run, scratch, out
+
+
+def nothing_left(scratch: Path, seconds: float = 20) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while (processes_with(str(scratch)) or list(scratch.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_with(str(scratch)) == []
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize(("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "udfs.formulas_child")])
+def test_sigterm_stops_the_engine_and_removes_every_copy(tmp_path, engine, marker):
+    """SIGTERM (what `timeout` sends): calc kills its engine's group, removes its folders, exits 143 (README)."""
+    import signal
+
+    run, scratch, out = start_calc(tmp_path, engine, marker)
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 143, err
+    assert err.strip().splitlines() == [f"xl-rollover: stopped by SIGTERM; {out} was not written"]
+    nothing_left(scratch)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "udfs.formulas_child")])
+def test_a_killed_calc_leaves_no_engine_and_no_copy(tmp_path, engine, marker):
+    """SIGKILL cannot be caught: the watchdog sees calc's pipe close, kills the engine, removes the folders."""
+    run, scratch, out = start_calc(tmp_path, engine, marker)
+    run.kill()
+    run.communicate(timeout=60)
+    nothing_left(scratch)
+    assert not out.exists()
+
+
+# --- 11. circular references: the same answer from both engines ----------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["formulas", "libreoffice"])
+def test_circular_references_are_refused_naming_the_cells(tmp_path, capsys, engine):
+    """A1 = B1+1 and B1 = A1+1 loop, E1 = E1 loops on itself, D1 = A1*2 depends on the loop; C1 = 5*2 does not."""
+    wb = xlsxwriter.Workbook(tmp_path / "loop.xlsx")
+    ws = wb.add_worksheet("S")
+    for cell, formula in {"A1": "=B1+1", "B1": "=A1+1", "C1": "=5*2", "D1": "=A1*2", "E1": "=E1"}.items():
+        ws.write_formula(cell, formula)
+    wb.close()
+    line = refused(capsys, tmp_path / "loop.xlsx", tmp_path / "out.xlsx", 2, "circular reference: ", "--engine", engine)
+    named = line.split("circular reference: ")[1].split(" depend on themselves")[0].split(", ")
+    assert {"S!A1", "S!B1", "S!E1"} <= set(named) and "S!C1" not in named

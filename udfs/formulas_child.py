@@ -18,9 +18,14 @@ def main(argv: list[str]) -> int:
     prepared, answer = Path(argv[0]), Path(argv[1])
     messages: list[str] = []
     try:
-        from udfs.recalc import evaluate
+        from udfs.recalc import evaluate, uncomputed
 
-        report: dict[str, object] = {"values": evaluate(prepared, messages), "messages": messages}
+        values = evaluate(prepared, messages)
+        report: dict[str, object] = {
+            "values": values,
+            "messages": messages,
+            "circular": uncomputed(prepared, values),
+        }
     except InputError as exc:
         report = {"error": str(exc)}
     except RecursionError:

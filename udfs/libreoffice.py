@@ -150,6 +150,29 @@ def _to_addin(formula, call, prefix):
     return chr(34).join(parts)
 
 
+def _column(n):
+    name = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _circular(doc):
+    """Formula cells in error 522 (circular reference) or 523 (no convergence), as SHEET!A1."""
+    found = []
+    for sheet in doc.Sheets:
+        ranges = sheet.queryFormulaCells(4)  # com.sun.star.sheet.FormulaResult.ERROR
+        cells = ranges.getCells().createEnumeration()
+        while cells.hasMoreElements() and len(found) < 100:
+            cell = cells.nextElement()
+            if cell.getError() in (522, 523):
+                at = cell.getCellAddress()
+                found.append(sheet.getName() + "!" + _column(at.Column) + str(at.Row + 1))
+    return found
+
+
 def run(*_args):
     job = json.load(open(os.environ["XLR_JOB"], encoding="utf-8"))
     status = {"ok": False}
@@ -171,6 +194,7 @@ def run(*_args):
             if formula:
                 cells.setArrayFormula(_to_addin(formula, call, prefix))
         doc.calculateAll()
+        status["circular"] = _circular(doc)
         doc.storeToURL(job["output"], (_prop("FilterName", "Calc MS Excel 2007 XML"),))
         doc.close(True)
         status["ok"] = True
@@ -280,7 +304,12 @@ def soffice() -> str:
 
 
 def _run(
-    command: list[str], timeout: float, what: str, folder: Path | None = None, env: Mapping[str, str] | None = None
+    command: list[str],
+    timeout: float,
+    what: str,
+    folder: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    also: Sequence[str] = (),
 ) -> None:
     """Run LibreOffice as a child that cannot outlive calc (:mod:`udfs.child`).
 
@@ -288,7 +317,7 @@ def _run(
     the watchdog removes it if calc is killed.
     """
     environment = dict(env or os.environ)
-    cleanup: list[str] = []
+    cleanup: list[str] = list(also)
     if folder is not None:
         scratch = folder / "tmp"
         scratch.mkdir(exist_ok=True)
@@ -297,7 +326,7 @@ def _run(
     child.run(command, timeout, f"LibreOffice ({what})", env=environment, cleanup=cleanup)
 
 
-def _profile(folder: Path, binary: str, timeout: float) -> str:
+def _profile(folder: Path, binary: str, timeout: float, also: Sequence[str] = ()) -> str:
     """Create the dedicated profile; returns its -env:UserInstallation URL."""
     url = (folder / "profile").as_uri()
     _run(
@@ -305,6 +334,7 @@ def _profile(folder: Path, binary: str, timeout: float) -> str:
         timeout,
         "creating its profile",
         folder,
+        also=also,
     )
     user = folder / "profile" / "user"
     (user / "registrymodifications.xcu").write_text(SETTINGS, encoding="utf-8")
@@ -341,16 +371,24 @@ def _profile(folder: Path, binary: str, timeout: float) -> str:
     return url
 
 
-def recalculate(source: Path, timeout: float = 120.0, arrays: Sequence[tuple[str, str]] = ()) -> bytes:
+def recalculate(
+    source: Path,
+    timeout: float = 120.0,
+    arrays: Sequence[tuple[str, str]] = (),
+    circular: list[str] | None = None,
+    also: Sequence[str] = (),
+) -> bytes:
     """The workbook LibreOffice recalculated and stored (.xlsx bytes), from a copy of ``source``.
 
     ``arrays``: (sheet, range) of the array formulas that call our functions; they are evaluated
-    through the add-in, every other formula as imported.
+    through the add-in, every other formula as imported. ``circular`` receives the formula cells
+    LibreOffice found on a circular reference (Err:522/523). ``also``: the caller's temporary folders,
+    removed by the watchdog with LibreOffice's own if calc is killed.
     """
     binary = soffice()
     with tempfile.TemporaryDirectory(prefix="xlr-lo-") as tmp:
         folder = Path(tmp)
-        url = _profile(folder, binary, timeout)
+        url = _profile(folder, binary, timeout, also)
         work = folder / "in"
         work.mkdir()
         book = work / "book.xlsx"
@@ -383,6 +421,7 @@ def recalculate(source: Path, timeout: float = 120.0, arrays: Sequence[tuple[str
             f"recalculating {source.name}",
             folder,
             env={**os.environ, "XLR_JOB": str(job)},
+            also=also,
         )
         report = json.loads(status.read_text(encoding="utf-8")) if status.exists() else {}
         if not report.get("ok"):
@@ -392,4 +431,6 @@ def recalculate(source: Path, timeout: float = 120.0, arrays: Sequence[tuple[str
             raise InputError(f"LibreOffice could not recalculate {source.name}: {reason}")
         if not result.exists():
             raise InputError(f"LibreOffice produced no workbook for {source.name}")
+        if circular is not None:
+            circular.extend(report.get("circular") or [])
         return result.read_bytes()

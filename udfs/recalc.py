@@ -100,6 +100,18 @@ def fill_omitted_arguments(formula: str) -> str:
     return "".join(out)
 
 
+class CircularReference(InputError):
+    """Formula cells with no value because they depend on themselves (calc does not iterate)."""
+
+    def __init__(self, source: Path, cells: list[str]) -> None:
+        self.cells = cells
+        shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
+        super().__init__(
+            f"{source}: circular reference: {shown} depend on themselves; calc does not iterate "
+            "(Excel's iterative calculation): change the formulas so that no cell depends on itself"
+        )
+
+
 @dataclass
 class Recalculated:
     """The outcome of one recalculation: every formula cell's value, the errors, the output path."""
@@ -277,6 +289,8 @@ def _formulas_values(source: Path, messages: list[str], timeout: float) -> dict[
             raise InputError(f"{source}: the formulas engine stopped without an answer") from None
     if "error" in report:
         raise InputError(f"{source}: {report['error']}")
+    if report.get("circular"):
+        raise CircularReference(source, report["circular"])
     messages.extend(report["messages"])
     return dict(report["values"])
 
@@ -306,6 +320,11 @@ def evaluate(prepared: Path, messages: list[str]) -> dict[str, Any]:
     return values
 
 
+def uncomputed(prepared: Path, values: dict[str, Any]) -> list[str]:
+    """Formula cells the engine gave no value: a cell it could not reach is one on a circular reference."""
+    return [f"{sheet}!{cell}" for sheet, cell in _formula_cells(prepared) if f"{sheet.upper()}!{cell}" not in values]
+
+
 def _libreoffice_values(
     source: Path, formulas: dict[tuple[str, str], str], messages: list[str], timeout: float
 ) -> dict[str, Any]:
@@ -317,8 +336,11 @@ def _libreoffice_values(
         for (sheet, anchor), (c0, r0, c1, r1) in refs.items()
         if _CALL.search(formulas.get((sheet, anchor), ""))
     ]
-    with tempfile.TemporaryDirectory() as tmp:  # omitted arguments: Basic would see 0, like formulas
-        cells = stored_values(recalculate(_prepared_copy(source, Path(tmp)), timeout, arrays))
+    with tempfile.TemporaryDirectory(prefix="xlr-calc-") as tmp:  # omitted arguments: Basic would see 0
+        circular: list[str] = []
+        cells = stored_values(recalculate(_prepared_copy(source, Path(tmp)), timeout, arrays, circular, [tmp]))
+    if circular:
+        raise CircularReference(source, circular)
     for key, value in list(cells.items()):
         if isinstance(value, str) and value.split(" ", 1)[0] in EXCEL_ERRORS and " " in value:
             code, _, message = value.partition(" ")

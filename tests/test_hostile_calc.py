@@ -237,6 +237,9 @@ def test_external_links_are_refused_and_the_target_never_read(tmp_path, capsys, 
         ("cmd|' /C calc'!A0", "DDE"),
         ('_xlfn.WEBSERVICE("file:///etc/passwd")', "calls WEBSERVICE"),
         ('RTD("prog",,"x")', "calls RTD"),
+        ('_xlfn.IMAGE("https://example.com/a.png")', "calls IMAGE"),
+        ('_xlfn.FILTERXML("<a/>","//a")', "calls FILTERXML"),
+        ('CALL("kernel32","GetTickCount","J")', "calls CALL"),
     ],
 )
 def test_formulas_that_reach_outside_are_refused_without_a_link_part(tmp_path, capsys, formula, reason):
@@ -485,7 +488,7 @@ def test_cell_and_formula_counts_are_limited(tmp_path, capsys, monkeypatch):
     cells = "".join(f'<c r="{col}1"><f>ROW()</f></c>' for col in "ABCDEFGH")
     source = write_zip(tmp_path / "in.xlsx", raw_parts(cells))
     monkeypatch.setattr(safe_xlsx, "MAX_CELLS", 5)
-    refused(capsys, source, tmp_path / "out.xlsx", 2, "more than 5 cells")
+    refused(capsys, source, tmp_path / "out.xlsx", 2, "8 cells, more than the 5 calc takes")
     monkeypatch.setattr(safe_xlsx, "MAX_CELLS", 2_000_000)
     monkeypatch.setitem(recalc.MAX_FORMULAS, "formulas", 7)
     refused(
@@ -668,3 +671,27 @@ def test_circular_references_are_refused_naming_the_cells(tmp_path, capsys, engi
     line = refused(capsys, tmp_path / "loop.xlsx", tmp_path / "out.xlsx", 2, "circular reference: ", "--engine", engine)
     named = line.split("circular reference: ")[1].split(" depend on themselves")[0].split(", ")
     assert {"S!A1", "S!B1", "S!E1"} <= set(named) and "S!C1" not in named
+
+
+def test_a_relationship_to_a_file_outside_is_refused(tmp_path, capsys):
+    """A linked (not embedded) image or object: its target is outside the package and never opened."""
+    parts = raw_parts()
+    parts["xl/worksheets/_rels/sheet1.xml.rels"] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/'
+        'oleObject" Target="file:///etc/passwd" TargetMode="External"/></Relationships>'
+    ).encode()
+    source = write_zip(tmp_path / "in.xlsx", parts)
+    refused(capsys, source, tmp_path / "out.xlsx", 2, "links to a file outside the workbook ('file:///etc/passwd')")
+
+
+def test_the_default_output_name_follows_the_input(tmp_path, capsys, monkeypatch):
+    """Without -o: NAME.calculated.xlsm for an .xlsm (its macros kept), in the current folder."""
+    parts = raw_parts()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    )
+    source = write_zip(tmp_path / "book.xlsm", parts)
+    monkeypatch.chdir(tmp_path)
+    assert main(["calc", str(source)]) == 0
+    assert "book.calculated.xlsm" in capsys.readouterr().out and (tmp_path / "book.calculated.xlsm").is_file()

@@ -40,7 +40,7 @@ from xml.sax.saxutils import escape
 
 from xl_rollover.errors import InputError
 
-from . import child, functions, safe_output
+from . import child, functions, safe_output, safe_xlsx
 from .adapter import EXCEL_ERRORS
 from .ooxml import keep_stored_values, unescape_xstring, xml_text
 from .safe_xlsx import decode_part, encode_part, vet
@@ -235,6 +235,8 @@ def calculate(
         )
     if screen.formula_problem:
         raise InputError(f"{source}: {screen.formula_problem}; refused")
+    if screen.cells > safe_xlsx.MAX_CELLS:
+        raise InputError(f"{source}: {screen.cells:,} cells, more than the {safe_xlsx.MAX_CELLS:,} calc takes; refused")
     if screen.formulas > MAX_FORMULAS[engine]:
         hint = " (use --engine libreoffice)" if engine == "formulas" else ""
         raise InputError(

@@ -48,7 +48,8 @@ MAX_XML_DEPTH = 256
 MAX_FORMULA_CHARS = 8_192
 #: Parentheses nested in one formula; Excel allows 64 nested levels of functions (same source).
 MAX_FORMULA_DEPTH = 100
-#: Cells in all sheets together; more is refused before any engine holds them in memory.
+#: Cells in all sheets together that calc accepts; more is refused before any engine holds them in
+#: memory (LibreOffice and the formulas engine keep every cell; batch reads values only and has its own).
 MAX_CELLS = 2_000_000
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -258,8 +259,6 @@ class _Reader:
             local = tag.rpartition(":")[2]
             if local == "c":
                 screen.cells += 1
-                if screen.cells > MAX_CELLS:
-                    raise InputError(f"{file}: more than {MAX_CELLS:,} cells; refused (split the workbook)")
             elif local in ("f", "definedName"):
                 screen.formulas += local == "f"
                 formula, formula_chars = [], 0

@@ -133,6 +133,8 @@ def test_bad_inputs_are_input_errors():
         xr.required_minimum_distribution(2026, "2030-01-01", 5)
     with pytest.raises(InputError, match="inherited"):
         xr.required_minimum_distribution(2026, "1951-02-01", 5, inherited="maybe")
+    with pytest.raises(InputError, match="spouse_birth_date 2030-01-01 is after"):
+        xr.required_minimum_distribution(2026, "1951-02-01", 5, "2030-01-01", True)
 
 
 def test_1959_explanation_says_provisional():

@@ -159,7 +159,7 @@ def required_minimum_distribution(
     if _flag(inherited, "inherited"):
         raise UnsupportedCase(
             "inherited accounts are not covered: a beneficiary's distributions follow IRC §401(a)(9)(B), (H) and "
-            "Treas. Reg. §1.401(a)(9)-3 and -5(d)-(e) (10-year rule, beneficiary life expectancy), not the owner's table"
+            "Treas. Reg. §1.401(a)(9)-3 and -5 (10-year rule, beneficiary life expectancy), not the owner's table"
         )
     if y < life_tables.FIRST_YEAR:
         raise UnknownYear(
@@ -174,6 +174,8 @@ def required_minimum_distribution(
     spouse: dt.date | None = None
     if spouse_birth_date is not None and spouse_birth_date != "":
         spouse = to_date(spouse_birth_date, "spouse_birth_date")
+        if spouse.year > y:
+            raise InputError(f"spouse_birth_date {spouse} is after the distribution year {y}")
     if sole and spouse is None:
         raise InputError(
             "spouse_sole_beneficiary is set: give spouse_birth_date (the table depends on the spouse's age)"

@@ -65,5 +65,3 @@ def test_ages_past_the_last_row_use_the_120_plus_row_and_younger_uniform_ages_ar
     assert life_tables.factor("single", 125) == Decimal("1.0")
     with pytest.raises(UnsupportedCase, match="starts at age 72"):
         life_tables.factor("uniform", 71)
-    with pytest.raises(UnsupportedCase, match="Joint and Last Survivor"):
-        life_tables.factor("joint", 60)

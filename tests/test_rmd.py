@@ -165,3 +165,23 @@ def test_rmd_never_exceeds_the_balance(year, born, cents):
     if result.divisor is not None:
         # the amount is the balance over the divisor to the cent
         assert abs(result.amount * result.divisor - balance) <= result.divisor / 200
+
+
+def test_second_year_states_the_deferred_first_year_distribution():
+    # Treas. Reg. §1.401(a)(9)-5, Q&A-1(c), Q&A-3(a), (c); IRC §401(a)(9)(C)(i). Born 1952-03-10: first year 2025
+    # (age 73), 500,000 / 26.5 = 18,867.92 may wait until April 1, 2026. The 2026 amount is figured on the
+    # December 31, 2025 balance (480,000), not reduced by that April 2026 payment: 480,000 / 25.5 = 18,823.53,
+    # due by December 31, 2026 -> two distributions in 2026 if the first was deferred.
+    first = xr.required_minimum_distribution(2025, "1952-03-10", 500000)
+    second = xr.required_minimum_distribution(2026, "1952-03-10", 480000)
+    assert (first.amount, first.deadline) == (Decimal("18867.92"), dt.date(2026, 4, 1))
+    assert (second.amount, second.deadline) == (Decimal("18823.53"), dt.date(2026, 12, 31))
+    deadline = next(s for s in second.explain() if s.title == "Deadline")
+    assert "due by April 1, 2026 as well (two distributions in 2026)" in deadline.rule
+    assert "December 31, 2025 balance used here is not reduced by it" in deadline.rule
+    assert "Q&A-3(a), (c)" in deadline.citation
+    # the third year carries no such note
+    third = next(
+        s for s in xr.required_minimum_distribution(2027, "1952-03-10", 450000).explain() if s.title == "Deadline"
+    )
+    assert "April 1" not in third.rule

@@ -85,3 +85,35 @@ def test_payment_is_positive_and_falls_as_the_rate_falls(cents, age, low, step):
     higher = xr.sepp_payment(balance, born, 2030, "amortization", r_high).payment
     assert Decimal(0) < lower <= higher
     assert lower <= balance or age >= 118  # a life expectancy under 1 year pays out more than the balance
+
+
+@pytest.mark.parametrize(
+    ("balance", "rate", "years", "expected"),
+    [
+        # Notice 89-25, Q&A-12 (the fixed amortization method Notice 2022-6 §3.01(b) keeps): a 50-year-old with a
+        # life expectancy of 33.1, 100,000 at 8%: "$8,679 annually". 8,000 / (1 - 1.08^-33.1) = 8,679.4643 -> 8,679.46
+        ("100000", "0.08", "33.1", "8679.46"),
+        # Kulzer v. Commissioner, Tax Court summary opinion (2008), the court's own amortization: 286,000 at 8% over 36 years
+        # = 24,408.58 and over 27 years = 26,154.16 (one payment a year, at the year's end)
+        ("286000", "0.08", "36", "24408.58"),
+        ("286000", "0.08", "27", "26154.16"),
+    ],
+)
+def test_amortization_formula_matches_the_published_examples(monkeypatch, balance, rate, years, expected):
+    # The examples predate T.D. 9930's tables, so their life expectancy is put in place of the table's: what is
+    # checked is the payment formula (level payments in arrears over a fractional number of years), which an
+    # annuity-due or whole-year reading would miss (8,679.46 / 1.08 = 8,036.54).
+    from xl_rollover.rules import sepp
+
+    monkeypatch.setattr(sepp.life_tables, "factor", lambda table, age: Decimal(years))
+    result = xr.sepp_payment(balance, BORN, 2023, "amortization", rate, rate_cap="0.08")
+    assert result.payment == Decimal(expected)
+
+
+def test_amortization_explanation_says_it_is_figured_once_for_the_first_year():
+    # Notice 2022-6 §3.01(b): a fixed amount, from the age in the year of the first distribution; refiguring it later
+    # is a change of the series (IRC §72(t)(4)). The explanation says so in words a client reads.
+    step = next(
+        s for s in xr.sepp_payment(400000, BORN, 2023, "amortization", "0.04").explain() if "amortization" in s.title
+    )
+    assert "the year given must be the year of the first payment" in step.rule

@@ -124,6 +124,11 @@ def first_rmd_year(birth_date: dt.date | str) -> int:
 
 RMD_CITATION = "IRC §401(a)(9)(A), (C); Treas. Reg. §1.401(a)(9)-5"
 RBD_CITATION = "IRC §401(a)(9)(C)(i); Treas. Reg. §1.401(a)(9)-2; IRC §408(a)(6) for IRAs"
+#: The first year's amount paid in the second year, and the balance the second year's amount is figured on.
+SECOND_YEAR_CITATION = (
+    "Treas. Reg. §1.401(a)(9)-5, Q&A-1(c), Q&A-3(a), (c) (as numbered before the amendment at 89 FR 58907, "
+    "July 19, 2024)"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -258,16 +263,27 @@ def required_minimum_distribution(
             outputs={"amount": amount},
         )
     )
+    if y == first:
+        due = (
+            f"the first year's distribution may wait until the required beginning date, April 1, {first + 1}; "
+            f"if it does, the {first + 1} distribution is also due by December 31, {first + 1}"
+        )
+    elif y == first + 1:
+        # The second distribution year: the first year's amount, if deferred, is paid by April 1 of this year on
+        # top of this year's; this year's is figured on the December 31 balance of the first year, which only
+        # distributions made in that first year (after the valuation date) reduce (Q&A-1(c), Q&A-3(a), (c)).
+        due = (
+            f"the distribution for {y} is due by December 31, {y}; if the {first} distribution was deferred to the "
+            f"required beginning date, it is due by April 1, {y} as well (two distributions in {y}), and the "
+            f"December 31, {first} balance used here is not reduced by it"
+        )
+    else:
+        due = f"the distribution for {y} is due by December 31, {y}"
     steps.append(
         Step(
             title="Deadline",
-            rule=(
-                f"the first year's distribution may wait until the required beginning date, April 1, {first + 1}; "
-                f"if it does, the {first + 1} distribution is also due by December 31, {first + 1}"
-                if y == first
-                else f"the distribution for {y} is due by December 31, {y}"
-            ),
-            citation=RBD_CITATION,
+            rule=due,
+            citation=RBD_CITATION + (f"; {SECOND_YEAR_CITATION}" if y == first + 1 else ""),
             inputs={"year": y},
             outputs={"deadline": deadline},
         )

@@ -184,7 +184,9 @@ def sepp_payment(
                     title="Fixed amortization method",
                     rule=f"the balance amortized over the life expectancy at the chosen rate, one payment a year at the "
                     f"year's end ({working}), rounded half-up to the cent (the project's rounding); the same amount "
-                    "every year of the series",
+                    "every year of the series, so it is figured once: the year given must be the year of the first "
+                    "payment and the balance that of its valuation date (a later year's age or balance would change "
+                    "the series)",
                     citation=f"{NOTICE}, §3.01(b)",
                     inputs={"balance": amount, "interest_rate": rate, "life_expectancy": factor},
                     outputs={"payment": payment},

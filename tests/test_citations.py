@@ -110,6 +110,15 @@ CASES = [
         xr.roth_ira_distribution(
             30000, 1000, [(2020, 5000, 0)], distribution_year=2026, age=40, exception="first_home"
         ),
+        xr.roth_ira_distribution(
+            15000,
+            3000,
+            distribution_year=2026,
+            age=40,
+            first_roth_year=2018,
+            qualifying_event="first_home",
+            first_home_used=2500,
+        ),
     ],
     lambda: [xr.roth_penalty_free(10000, [(2024, 8000, 2000)], distribution_year=2026, age=45)],
     lambda: [xr.mega_backdoor_room(2026, 24500, 10000, compensation=200000, age=61)],

@@ -262,7 +262,13 @@ def roth_ira_distribution(
             "regular contribution was made or, if earlier, of the first conversion year; a distribution after it is qualified "
             "at 59½, on death or disability, or for a first home up to what is left of the 10,000 lifetime limit ("
             + how
-            + ")",
+            + ")"
+            + (
+                "; the first-home part is assumed spent on qualified acquisition costs within 120 days (IRC "
+                "§72(t)(8)(A)); if the costs were less, give them as the first-home exception amount"
+                if home and home_costs is None
+                else ""
+            ),
             citation="IRC §408A(d)(2), §408A(d)(5), §72(t)(8)(B); Treas. Reg. §1.408A-6 A-1, A-2; Form 8606 line 20",
             inputs={
                 "first year": clock,

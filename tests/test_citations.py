@@ -28,7 +28,9 @@ _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:com|org|net|io|info|blog|biz|co|us
 _ALLOWED = ("irs.gov", "law.cornell.edu", "federalregister.gov", "ecfr.gov", "congress.gov")
 _WORDS = re.compile(
     r"x-check|secondary|knowledge|\bFAQ\b|quoted by|restated by|policyengine|bherila|forum|mercer|ascensus"
-    r"|retirement topics|exceptions table|early distributions' table|IRS web|irs\.gov snapshots",
+    r"|retirement topics|exceptions table|early distributions' table|IRS web|irs\.gov snapshots"
+    # secondary authors and sites named without a web address (the worked-example sources use them)
+    r"|investopedia|choate|appleby|kitces|irahelp|ed slott|life and death planning|blogspot|benefitslink",
     re.IGNORECASE,
 )
 
@@ -49,6 +51,8 @@ def test_the_check_catches_what_it_should():
         "per milliman.com",
         "Form 5329 instructions, exception 14 (SECONDARY)",
         "IRS 'Exceptions to tax on early distributions' table",
+        "IRC §72(e)(8); Choate, Life and Death Planning for Retirement Benefits, p.107",
+        "Notice 2014-54; Investopedia (Denise Appleby)",
     ):
         assert secondary_markers(bad), bad
     for good in (
@@ -83,6 +87,18 @@ CASES = [
             150000, 50000, 150000, to_roth_ira=0, to_traditional=0, rolled_60day_traditional=100000, age=50
         )
     ],
+    # every optional step of the split: basis above value, the $200 floor, an RMD, code 2, RMD stated 0,
+    # basis carried to a traditional IRA, a whole-account in-plan Roth rollover
+    lambda: [
+        xr.roth_rollover_split(50000, 60000, 50000),
+        xr.roth_rollover_split(20000, 60000, 50000, to_roth_ira=20000),
+        xr.roth_rollover_split(150, 0, 150, 0, 0, age=45),
+        xr.roth_rollover_split(50000, 20000, 100000, age=("1951-03-01", "2025-06-01"), rmd_amount=4000),
+        xr.roth_rollover_split(10000, 0, 10000, 0, 0, age=56, separated_age_55=True),
+        xr.roth_rollover_split(100000, 20000, 100000, age=75, rmd_amount=0),
+        xr.roth_rollover_split(20500, 20000, 20500, to_roth_ira=10000, to_traditional=10500),
+        xr.in_plan_roth_rollover(20500, 20000, 2026, account_balance=20500),
+    ],
     lambda: [xr.prorata_taxable(30000, 20000, 40000), xr.prorata_taxable(30000, 20000, 40000, ratio_decimals=None)],
     lambda: [xr.form_8606(converted=7000, nondeductible_contributions=7000, prior_basis=100, distributions=500)],
     _penalty_cases,
@@ -93,6 +109,15 @@ CASES = [
         ),
         xr.roth_ira_distribution(
             30000, 1000, [(2020, 5000, 0)], distribution_year=2026, age=40, exception="first_home"
+        ),
+        xr.roth_ira_distribution(
+            15000,
+            3000,
+            distribution_year=2026,
+            age=40,
+            first_roth_year=2018,
+            qualifying_event="first_home",
+            first_home_used=2500,
         ),
     ],
     lambda: [xr.roth_penalty_free(10000, [(2024, 8000, 2000)], distribution_year=2026, age=45)],
@@ -114,6 +139,25 @@ def test_every_explanation_cites_primary_authority_only(case):
     for result in CASES[case]():
         for text in _texts(result):
             assert not secondary_markers(text), text
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: xr.roth_rollover_split(100, 0, 100, annuity_payment=True),
+        lambda: xr.roth_rollover_split(100, 0, 100, includes_designated_roth=True),
+        lambda: xr.roth_rollover_split(100, 0, 100, pre_1987_basis=True),
+        lambda: xr.roth_rollover_split(100, 0, 100, age=("1960-01-01", "2014-10-01")),
+        lambda: xr.roth_rollover_split(100, 0, 100, age=("1951-03-01", "2025-06-01")),
+        lambda: xr.roth_rollover_split(100, 0, 100, age=70),
+        lambda: xr.in_plan_roth_rollover(10000, 20000, 2026, account_balance=20500),
+    ],
+)
+def test_refusals_cite_primary_authority_only(call):
+    # a refusal's reason reaches the client too (the CLI's message, #N/A in Excel)
+    with pytest.raises(xr.UnsupportedCase) as refused:
+        call()
+    assert not secondary_markers(str(refused.value)), str(refused.value)
 
 
 def test_every_limit_row_shows_only_its_primary_source():

@@ -246,3 +246,24 @@ def test_batch_does_not_drop_the_new_columns():
     for out in (fast, slow):
         assert "first_home_used 500.00 applies only" in out["error"][2]
         assert "exception_count 2 applies only" in out["error"][3]
+
+
+def test_roth_first_home_states_the_costs_assumption():
+    # IRC §72(t)(8)(A): only the part used for qualified acquisition costs is a first-home distribution;
+    # without the costs the explanation says the whole line 20 amount is assumed spent on them
+    bare = xr.roth_ira_distribution(
+        15000, 3000, distribution_year=2026, age=40, first_roth_year=2018, qualifying_event="first_home"
+    )
+    text = " | ".join(s.rule for s in bare.explain())
+    assert "assumed spent on qualified acquisition costs within 120 days" in text
+    costs = xr.roth_ira_distribution(
+        15000,
+        3000,
+        distribution_year=2026,
+        age=40,
+        first_roth_year=2018,
+        qualifying_event="first_home",
+        exception=("09", 6000),
+    )
+    assert "assumed spent" not in " | ".join(s.rule for s in costs.explain())
+    assert costs.lines["20"] == 6000 and bare.lines["20"] == 10000

@@ -23,8 +23,11 @@ def rules(result) -> str:
         ({"includes_designated_roth": True}, r"includes_designated_roth: .*§402A\(d\)\(4\)"),
         # §72(e)(8)(D): pre-1987 after-tax contributions may be recovered first.
         ({"pre_1987_basis": True}, r"pre_1987_basis: .*§72\(e\)\(8\)\(D\)"),
-        # IRS 'Rollovers of after-tax contributions': the new rule from 2014-09-18; earlier ones had a choice.
-        ({"age": ("1960-01-01", "2014-09-17")}, r"before 2014-09-18"),
+        # Notice 2014-54 §VI: mandatory for distributions on or after 2015-01-01; from 2014-09-18 the
+        # taxpayer MAY apply it (and earlier a reasonable interpretation), so both sides of 2014-09-18 are a
+        # choice between the Notice and the per-destination rule (Notice 2009-68): refused, not guessed.
+        ({"age": ("1960-01-01", "2014-09-17")}, r"before 2015-01-01"),
+        ({"age": ("1960-01-01", "2014-12-31")}, r"age: the distribution date 2014-12-31 is before 2015-01-01"),
         # RMD age reached (born 1951-03-01: 73 in 2024) and rmd_amount not given.
         ({"age": ("1951-03-01", "2025-06-01")}, r"rmd_amount: born 1951-03-01.*73 in 2024"),
         # 75 or more in years: every applicable age (70½, 72, 73, 75) is reached.
@@ -40,7 +43,7 @@ def test_refused_cases_raise(kwargs, message):
 
 
 def test_refusal_is_lifted_by_the_inputs_that_settle_it():
-    assert xr.roth_rollover_split(50000, 10000, 100000, age=("1960-01-01", "2014-09-18")).taxable == 0
+    assert xr.roth_rollover_split(50000, 10000, 100000, age=("1960-01-01", "2015-01-01")).taxable == 0
     assert xr.roth_rollover_split(50000, 10000, 100000, age=75, rmd_amount=0).taxable == 0
     # born 1960-05-01: applicable age 75 (IRC §401(a)(9)(C)(v)(II)), first RMD year 2035; 2026 is not one
     assert xr.roth_rollover_split(50000, 10000, 100000, age=("1960-05-01", "2026-01-10")).taxable == 0
@@ -72,7 +75,7 @@ def test_rmd_cannot_be_rolled_within_60_days():
 def test_explanation_states_the_assumptions():
     text = rules(xr.roth_rollover_split(100000, 20000, 100000))
     assert "no required minimum distribution is due from this account this year (age not given)" in text
-    assert "on or after 18 September 2014" in text
+    assert "on or after 1 January 2015" in text
     assert "separately accounted after-tax sub-account" in text
     assert "not an annuity payment" in text
 

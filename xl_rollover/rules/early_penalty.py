@@ -73,7 +73,7 @@ def _cap(
         words = f"limit {fmt(dollars)} per child × {count} = {fmt(limit)}"
     if exc.lifetime:
         limit = dollars - used
-        words = f"lifetime limit {fmt(dollars)} less {fmt(used)} used in earlier years = {fmt(limit)}"
+        words = f"lifetime limit {fmt(dollars)} less {fmt(used)} already used (earlier years, or Form 8606 line 20) = {fmt(limit)}"
     if amount is None:
         return limit, words
     return min(amount, limit), f"lesser of exception_amount {fmt(amount)} and the {words}"

@@ -195,6 +195,14 @@ def roth_ira_distribution(
         exc, exc_amount = exception
     explicit = parse_exception(exc)
     used, lifetime_left = _first_home_left(first_home_used, year)
+    # a first-home exception given with an amount states the qualified acquisition costs: a qualified
+    # first-time homebuyer distribution is only the part used for them (§72(t)(8)(A)), so Form 8606 line 20
+    # is the lesser of those costs and what is left of the $10,000 (Instructions for Form 8606, line 20)
+    home_costs = (
+        to_money(exc_amount, "exception_amount")
+        if explicit is not None and explicit.lifetime and exc_amount is not None
+        else None
+    )
     if used and event != "first_home" and (explicit is None or not explicit.lifetime):
         raise InputError(
             f"first_home_used {fmt(used)} applies only to a first-home distribution (qualifying_event first_home or "
@@ -245,6 +253,8 @@ def roth_ira_distribution(
     home = ZERO
     if clock_met and not condition and event == "first_home":
         home = min(total, lifetime_left)
+        if home_costs is not None:
+            home = min(home, home_costs)
     steps.append(
         Step(
             title="Qualified-distribution clock",
@@ -252,7 +262,13 @@ def roth_ira_distribution(
             "regular contribution was made or, if earlier, of the first conversion year; a distribution after it is qualified "
             "at 59½, on death or disability, or for a first home up to what is left of the 10,000 lifetime limit ("
             + how
-            + ")",
+            + ")"
+            + (
+                "; the first-home part is assumed spent on qualified acquisition costs within 120 days (IRC "
+                "§72(t)(8)(A)); if the costs were less, give them as the first-home exception amount"
+                if home and home_costs is None
+                else ""
+            ),
             citation="IRC §408A(d)(2), §408A(d)(5), §72(t)(8)(B); Treas. Reg. §1.408A-6 A-1, A-2; Form 8606 line 20",
             inputs={
                 "first year": clock,
@@ -260,7 +276,8 @@ def roth_ira_distribution(
                 "age": who.describe(),
                 "qualifying_event": event,
                 "first_home_used": used,
-            },
+            }
+            | ({"first-home acquisition costs": home_costs} if home_costs is not None else {}),
             outputs={"qualified_from": qualified_from, "qualified": qualified, "first-home qualified part": home},
         )
     )
@@ -367,6 +384,8 @@ def roth_ira_distribution(
         exc = QUALIFYING_EVENTS[event]
     # one $10,000 lifetime limit: a first-home exception here has only what line 20 left of it
     home_used = used + home if exc is not None and parse_exception(exc) in FIRST_HOME else ZERO
+    if home_costs is not None:
+        exc_amount = home_costs - home  # the costs line 20 has not already covered
     penalty = (
         early_penalty(penalty_base, who, "ROTH_IRA", exc, exc_amount, year, first_home_used=home_used)
         if penalty_base

@@ -42,9 +42,12 @@ from .rmd import applicable_age, first_rmd_year
 WITHHOLDING_RATE_PARAMETER = "mandatory_withholding_rate_3405c1"
 #: Treas. Reg. §31.3405(c)-1 Q&A-14: no mandatory withholding on eligible rollover distributions under this.
 WITHHOLDING_FLOOR_PARAMETER = "mandatory_withholding_floor_31_3405c_q14"
-#: Notice 2014-54's allocation applies to distributions on or after this day (IRS, 'Rollovers of
-#: after-tax contributions in retirement plans': earlier ones may use it, or the per-destination rule).
-NOTICE_2014_54_FROM = dt.date(2014, 9, 18)
+#: Notice 2014-54's allocation is mandatory for distributions on or after this day (Notice 2014-54 §VI,
+#: transition rules); before it a reasonable interpretation may be applied (from 18 September 2014 the
+#: Notice's rule, earlier ones too per the IRS page 'Rollovers of after-tax contributions'), so every
+#: earlier distribution is a choice between it and the per-destination rule (Notice 2009-68): refused.
+#: (Before review it was 2014-09-18, which applied the Notice silently to Sept.-Dec. 2014 distributions.)
+NOTICE_2014_54_FROM = dt.date(2015, 1, 1)
 #: Youngest and oldest ages (in years) at which a distribution year can be an RMD year: 70½ is attained
 #: in a year that starts at 69 at the earliest; no applicable age is above 75 (IRC §401(a)(9)(C)(v)).
 RMD_YEARS_NEVER_BELOW = Decimal(69)
@@ -140,8 +143,8 @@ def _refuse_cases(annuity: bool, designated_roth: bool, pre_1987: bool, who: Age
     if who is not None and who.on_date is not None and who.on_date < NOTICE_2014_54_FROM:
         raise UnsupportedCase(
             f"age: the distribution date {who.on_date.isoformat()} is before {NOTICE_2014_54_FROM.isoformat()}; "
-            "such a distribution could use either Notice 2014-54's allocation or the earlier per-destination rule "
-            "(Notice 2009-68), a choice not modelled here"
+            "Notice 2014-54's allocation is mandatory only from that day (Notice 2014-54 §VI), so such a distribution "
+            "could use either it or the earlier per-destination rule (Notice 2009-68), a choice not modelled here"
         )
 
 
@@ -525,7 +528,10 @@ def roth_rollover_split(
         "state income tax withholding is not computed",
     ]
     if who is None or who.on_date is None:
-        assumptions.insert(0, "the distribution was made on or after 18 September 2014")
+        assumptions.insert(
+            0,
+            "the distribution was made on or after 1 January 2015 (when Notice 2014-54's allocation became mandatory)",
+        )
     if rmd_due is None and not rmd_facts:
         assumptions.insert(0, "no required minimum distribution is due from this account this year (age not given)")
     steps.append(

@@ -222,7 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("year")
     p.add_argument("method", help="rmd or amortization (annuitization is refused)")
     p.add_argument("--interest-rate", help="a fraction, 0.05 for 5%%; required for amortization")
-    p.add_argument("--life-table", default="single", help="single (default), joint (with --beneficiary-birth-date), uniform (from 72)")
+    p.add_argument(
+        "--life-table",
+        default="single",
+        help="single (default), joint (with --beneficiary-birth-date), uniform (from 72)",
+    )
     p.add_argument("--beneficiary-birth-date", help="YYYY-MM-DD, for --life-table joint")
     p.add_argument("--rate-cap", help="120%% of the federal mid-term rate (the limit is the greater of it and 5%%)")
     _add_common(p)

@@ -57,7 +57,7 @@ def recalc_in_fresh_process(path: Path, engine: str, repeat: int) -> tuple[float
         )
         seconds, own, children = done.stdout.split()[-3:]
         times.append(float(seconds))
-        # the formulas engine runs in a child process too (udfs.child): the larger of the two marks
+        # the formulas engine runs in a child process too (engines.child): the larger of the two marks
         memory = max(memory, max(int(own), int(children)) / 1024)
     return statistics.median(times), memory
 
@@ -75,7 +75,7 @@ def refusal_costs(repeat: int) -> None:
     from tests.test_hostile_calc import BOMBS, patch_eocd_entries, raw_parts, write_zip
 
     code = (
-        "import sys, time; from udfs.recalc import calculate; from xl_rollover.errors import InputError; "
+        "import sys, time; from engines.recalc import calculate; from xl_rollover.errors import InputError; "
         "t = time.perf_counter()\ntry: calculate(sys.argv[1]); what = 'accepted'\n"
         "except InputError as e: what = 'refused'\nt = time.perf_counter() - t; "
         "hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "

@@ -611,7 +611,7 @@ def start_calc(tmp_path: Path, engine: str, engine_marker: str):
     scratch.mkdir()
     source = plain_book(tmp_path / "in.xlsx")
     out = tmp_path / "out.xlsx"
-    command = [sys.executable, "-m", "xl_rollover.cli", "calc", str(source), "-o", str(out), "--engine", engine]
+    command = [sys.executable, "-m", "cli.main", "calc", str(source), "-o", str(out), "--engine", engine]
     run = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)}
     )
@@ -633,7 +633,7 @@ def nothing_left(scratch: Path, seconds: float = 20) -> None:
     assert list(scratch.iterdir()) == []
 
 
-@pytest.mark.parametrize(("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "udfs.formulas_child")])
+@pytest.mark.parametrize(("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "engines.formulas_child")])
 def test_sigterm_stops_the_engine_and_removes_every_copy(tmp_path, engine, marker):
     """SIGTERM (what `timeout` sends): calc kills its engine's group, removes its folders, exits 143 (README)."""
     import signal
@@ -647,7 +647,7 @@ def test_sigterm_stops_the_engine_and_removes_every_copy(tmp_path, engine, marke
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "udfs.formulas_child")])
+@pytest.mark.parametrize(("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "engines.formulas_child")])
 def test_a_killed_calc_leaves_no_engine_and_no_copy(tmp_path, engine, marker):
     """SIGKILL cannot be caught: the watchdog sees calc's pipe close, kills the engine, removes the folders."""
     run, scratch, out = start_calc(tmp_path, engine, marker)

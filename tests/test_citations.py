@@ -16,11 +16,11 @@ import re
 import pytest
 
 import xl_rollover as xr
+from cli.main import main
 from udfs import functions
 from workbooks.build import output_cells
 from workbooks.specs import TEMPLATES
 from xl_rollover import demo, limits
-from xl_rollover.cli import main
 from xl_rollover.rules.penalty_exceptions import EXCEPTIONS
 
 #: Web domains are secondary unless they are the IRS, the Federal Register, eCFR, Congress or Cornell LII.

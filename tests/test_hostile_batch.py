@@ -23,8 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
-from xl_rollover import batch, batch_io
-from xl_rollover.cli import main
+from batch import files as batch_io
+from batch import runner as batch
+from cli.main import main
 from xl_rollover.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -319,11 +320,11 @@ def test_a_killed_run_leaves_no_truncated_target(tmp_path, sig):
     # a writer that writes part of the file and then waits: the run is killed mid-write
     child = (
         "import sys, time\n"
-        "from xl_rollover import batch_io\n"
+        "from batch import files as batch_io\n"
         "def slow(frame, handle, progress):\n"
         "    handle.write(b'row,function\\n1,'); handle.flush(); print('writing', flush=True); time.sleep(60)\n"
         "batch_io._write_csv = slow\n"
-        "from xl_rollover.cli import main\n"
+        "from cli.main import main\n"
         f"sys.exit(main(['batch', {str(src)!r}, '-o', {str(out)!r}]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -541,7 +542,7 @@ def test_progress_is_reported_every_few_hundred_rows():
 
 
 def test_progress_bar_thread_redraws_without_reports(capsys):
-    from xl_rollover.cli import _ProgressBar
+    from cli.main import _ProgressBar
 
     bar = _ProgressBar()
     bar(5, 10)

@@ -200,7 +200,7 @@ def test_worksheet_functions_take_the_new_inputs():
 def test_cli_takes_the_new_inputs(capsys):
     import json
 
-    from xl_rollover.cli import main
+    from cli.main import main
 
     roth = "roth-limit 2025 157500 SINGLE 40 --compensation 3000 --traditional-contributions 2000 --json"
     code = main(roth.split())
@@ -215,7 +215,7 @@ def test_cli_takes_the_new_inputs(capsys):
 def test_batch_maps_the_new_columns(tmp_path, capsys):
     import pandas as pd
 
-    from xl_rollover.cli import main
+    from cli.main import main
 
     src = tmp_path / "in.csv"
     src.write_text(

@@ -207,7 +207,7 @@ def test_whole_column_sends_the_new_inputs_to_the_core():
 
 
 def test_cli_takes_the_new_options(capsys):
-    from xl_rollover.cli import main
+    from cli.main import main
 
     assert (
         main(["penalty", "12000", "33", "--exception", "19", "--tax-year", "2025", "--exception-count", "2", "--json"])
@@ -226,7 +226,7 @@ def test_cli_takes_the_new_options(capsys):
 def test_batch_does_not_drop_the_new_columns():
     import pandas as pd
 
-    from xl_rollover import batch
+    from batch import runner as batch
 
     frame = pd.DataFrame(
         {

@@ -12,8 +12,8 @@ import pytest
 import xlsxwriter
 
 import xl_rollover as core
-from udfs.recalc import calculate, fill_omitted_arguments
-from xl_rollover.cli import main
+from cli.main import main
+from engines.recalc import calculate, fill_omitted_arguments
 from xl_rollover.errors import InputError
 
 
@@ -192,7 +192,7 @@ def test_an_error_inside_a_whole_column_result_is_reported_by_its_cell(tmp_path,
 
 def test_stored_values_reads_every_kind_of_cell(tmp_path):
     """Numbers, shared text, booleans, error values and text formula results, as a spreadsheet stores them."""
-    from udfs.recalc import stored_values
+    from engines.recalc import stored_values
 
     wb = xlsxwriter.Workbook(tmp_path / "kinds.xlsx")
     ws = wb.add_worksheet("Kinds & Co")
@@ -223,7 +223,7 @@ def test_a_workbook_libreoffice_cannot_open_is_reported_not_waited_for(tmp_path,
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's LibreOffice only, not others'
 
-    from udfs import libreoffice
+    from engines import libreoffice
 
     text = tmp_path / "notes.xlsx"  # calc would refuse it first; the engine is handed it directly here
     text.write_text("not a workbook\n")

@@ -145,7 +145,7 @@ def test_worksheet_function_takes_the_new_arguments():
 def test_cli_split_options(capsys):
     import json
 
-    from xl_rollover.cli import main
+    from cli.main import main
 
     argv = ["split", "50000", "20000", "100000", "--age", "1951-03-01:2025-06-01", "--rmd-amount", "4000", "--json"]
     assert main(argv) == 0
@@ -162,7 +162,7 @@ def test_cli_split_options(capsys):
 
 def test_batch_columns():
     pd = pytest.importorskip("pandas")
-    from xl_rollover import batch
+    from batch import runner as batch
 
     frame = pd.DataFrame(
         {

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from udfs.ooxml import CALC_FEATURES, CALC_FEATURES_URI, CALC_ID, keep_stored_values
+from engines.ooxml import CALC_FEATURES, CALC_FEATURES_URI, CALC_ID, keep_stored_values
 from workbooks.specs import TEMPLATES
 
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks"

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from udfs.recalc import calculate
+from engines.recalc import calculate
 from workbooks.build import EXCEL_EPOCH, Input, Table, build_all, evaluate, output_cells
 from workbooks.specs import TEMPLATES, VARIANTS
 

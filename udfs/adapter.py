@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from xl_rollover.errors import XlRolloverError
+from xl_rollover.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.explain import Result
 
 #: Excel's error values, as xlwings passes them with ``err_to_str=True``.
@@ -319,8 +319,10 @@ def error_of(exc: BaseException) -> CellError:
     """Map any exception from the core to a cell error; unexpected ones keep only their message."""
     if isinstance(exc, CellError):
         return exc
-    if isinstance(exc, XlRolloverError):
-        return CellError(exc.excel_error, str(exc))
+    if isinstance(exc, UnsupportedCase):  # not covered here: Excel's "not available"
+        return CellError("#N/A", str(exc))
+    if isinstance(exc, XlRolloverError):  # bad input (InputError, UnknownYear)
+        return CellError("#VALUE!", str(exc))
     return CellError("#VALUE!", f"unexpected {type(exc).__name__}: {exc}")
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import xlsxwriter
 
+from engines.ooxml import keep_stored_values
 from udfs import functions
-from udfs.ooxml import keep_stored_values
 from xl_rollover.age import MAX_AGE
 from xl_rollover.money import MAX_AMOUNT
 
@@ -355,11 +355,11 @@ def write(template: Template, folder: Path) -> Path:
 
 
 def _keep_stored_values(path: Path) -> None:
-    """Rewrite the written file's ``xl/workbook.xml`` so Excel keeps the stored values on open (udfs.ooxml).
+    """Rewrite the written file's ``xl/workbook.xml`` so Excel keeps the stored values on open (engines.ooxml).
 
     XlsxWriter 3.3.1 writes ``<calcPr calcId="124519" fullCalcOnLoad="1"/>`` (its ``_write_calc_pr``) and
     has no way to write the calcFeatures extension; ECMA-376 Part 1 §18.2.2 and [MS-XLSX] §2.4.82 are
-    cited in :mod:`udfs.ooxml`, which states the rule once for the templates and for ``calc`` outputs.
+    cited in :mod:`engines.ooxml`, which states the rule once for the templates and for ``calc`` outputs.
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(path) as zin, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zout:

@@ -10,9 +10,6 @@ from __future__ import annotations
 class XlRolloverError(Exception):
     """Base class: every error the rules raise on purpose."""
 
-    #: The Excel error value an adapter should show for this kind of error.
-    excel_error = "#VALUE!"
-
 
 class InputError(XlRolloverError, ValueError):
     """An argument is missing, of the wrong kind, out of range, or inconsistent with another."""
@@ -24,5 +21,3 @@ class UnknownYear(InputError, LookupError):
 
 class UnsupportedCase(XlRolloverError):
     """A case the rules implemented here do not cover: refused rather than guessed."""
-
-    excel_error = "#N/A"

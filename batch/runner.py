@@ -27,13 +27,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .age import MAX_AGE
-from .errors import InputError, XlRolloverError
-from .money import MAX_AMOUNT, MAX_CENTS, plain_cents, said, shown
-from .rules.early_penalty import CENTS_PLACES as PENALTY_PLACES
-from .rules.early_penalty import TEN_PERCENT_ACCOUNTS, penalty_columns
-from .rules.form_8606 import CENTS_PLACES as PRORATA_PLACES
-from .rules.form_8606 import prorata_columns
+from xl_rollover.age import MAX_AGE
+from xl_rollover.errors import InputError, XlRolloverError
+from xl_rollover.money import MAX_AMOUNT, MAX_CENTS, plain_cents, said, shown
+from xl_rollover.rules.early_penalty import CENTS_PLACES as PENALTY_PLACES
+from xl_rollover.rules.early_penalty import TEN_PERCENT_ACCOUNTS, penalty_columns
+from xl_rollover.rules.form_8606 import CENTS_PLACES as PRORATA_PLACES
+from xl_rollover.rules.form_8606 import prorata_columns
 
 #: Output columns batch adds; results never use these names and inputs come out as ``input.NAME``.
 ROW, FUNCTION, ERROR = "row", "function", "error"
@@ -665,15 +665,15 @@ def combined(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def read(path: str) -> pd.DataFrame:
-    """A scenario file (see :func:`xl_rollover.batch_io.read`)."""
-    from .batch_io import read as read_file
+    """A scenario file (see :func:`batch.files.read`)."""
+    from .files import read as read_file
 
     return read_file(path)
 
 
 def write(results: dict[str, pd.DataFrame], path: str, **options: Any) -> None:
-    """Write results whole or not at all (see :func:`xl_rollover.batch_io.write`)."""
-    from .batch_io import write as write_file
+    """Write results whole or not at all (see :func:`batch.files.write`)."""
+    from .files import write as write_file
 
     write_file(results, path, **options)
 

@@ -5,7 +5,7 @@ A dedicated, throw-away LibreOffice profile holds:
 1. a Python Calc add-in (``org.xlrollover.Functions``; its interface ``XFunctions`` is declared in
    an .idl file generated from the functions' specs, which LibreOffice reads as is, and the component
    is registered through the profile's package registry). Calc calls an add-in with whole ranges
-   and takes whole arrays back; every method goes through :mod:`udfs.office_bridge` to
+   and takes whole arrays back; every method goes through :mod:`engines.office_bridge` to
    :mod:`udfs.functions` (copied, with the standard-library core, into the profile's Python path).
 2. a Basic module with one function per worksheet function, named as ours, each calling the add-in's
    method: LibreOffice 7.4's .xlsx import resolves unknown names to Basic functions but cannot map a
@@ -19,7 +19,7 @@ A dedicated, throw-away LibreOffice profile holds:
 Nothing raises into LibreOffice (an uncaught Python exception in a bridge can hang the headless
 process): errors come back as ``#VALUE!`` text. The values of the formula cells are then written into
 a copy of the original bytes (the same writer as the ``formulas`` engine), so the output keeps the
-input's formulas and formatting exactly. LibreOffice runs through :mod:`udfs.child`: its own process
+input's formulas and formatting exactly. LibreOffice runs through :mod:`engines.child`: its own process
 group, killed with all its children when it does not answer within the timeout or when ``calc`` stops
 (SIGTERM, or a watchdog when ``calc`` itself is killed), its temporary files inside the throw-away folder.
 """
@@ -34,10 +34,10 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
+from udfs.functions import SPECS
 from xl_rollover.errors import InputError
 
 from . import child
-from .functions import SPECS
 
 SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -67,7 +67,7 @@ HELP = {help!r}
 
 def _matrix(name, args):
     try:
-        from udfs.office_bridge import call_matrix
+        from engines.office_bridge import call_matrix
 
         return call_matrix(name, args)
     except BaseException as exc:  # never let an exception reach LibreOffice (it can hang headless)
@@ -311,7 +311,7 @@ def _run(
     env: Mapping[str, str] | None = None,
     also: Sequence[str] = (),
 ) -> None:
-    """Run LibreOffice as a child that cannot outlive calc (:mod:`udfs.child`).
+    """Run LibreOffice as a child that cannot outlive calc (:mod:`engines.child`).
 
     ``folder``: the throw-away folder of this run; LibreOffice's own temporary files go inside it, and
     the watchdog removes it if calc is killed.
@@ -343,7 +343,7 @@ def _profile(folder: Path, binary: str, timeout: float, also: Sequence[str] = ()
     pythonpath = scripts / "pythonpath"
     pythonpath.mkdir(parents=True, exist_ok=True)
     (scripts / "xl_rollover_driver.py").write_text(DRIVER, encoding="utf-8")
-    for package in ("xl_rollover", "udfs"):
+    for package in ("xl_rollover", "udfs", "engines"):
         source = Path(str(resources.files(package)))
         shutil.copytree(source, pythonpath / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     # the add-in: its type from an .idl LibreOffice reads as is, its component through the profile's

@@ -15,7 +15,7 @@ bounded memory:
 - relationships that point outside the package (other than hyperlinks, which no engine follows while
   calculating) and links to other workbooks are recorded, with every formula's length and nesting,
   the number of cells and formulas, and any call that reaches outside the workbook, for
-  :mod:`udfs.recalc` to refuse (batch only reads values, so these are facts, not refusals, here).
+  :mod:`engines.recalc` to refuse (batch only reads values, so these are facts, not refusals, here).
 
 Every refusal is an :class:`~xl_rollover.errors.InputError` naming the file and the reason.
 """

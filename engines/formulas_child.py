@@ -1,6 +1,6 @@
-"""The ``formulas`` engine's side of :func:`udfs.recalc.calculate`, run as a child process with a time limit.
+"""The ``formulas`` engine's side of :func:`engines.recalc.calculate`, run as a child process with a time limit.
 
-``python -m udfs.formulas_child PREPARED ANSWER``: evaluates the prepared copy and writes every formula
+``python -m engines.formulas_child PREPARED ANSWER``: evaluates the prepared copy and writes every formula
 cell's value and the functions' messages to ``ANSWER`` as JSON (or ``{"error": ...}``), so a workbook
 that takes too long or too much can be stopped from outside without harming ``calc``.
 """
@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
     prepared, answer = Path(argv[0]), Path(argv[1])
     messages: list[str] = []
     try:
-        from udfs.recalc import evaluate, uncomputed
+        from engines.recalc import evaluate, uncomputed
 
         values = evaluate(prepared, messages)
         report: dict[str, object] = {

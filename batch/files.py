@@ -30,9 +30,10 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from . import batch
-from .errors import InputError
-from .money import said, shown
+from xl_rollover.errors import InputError
+from xl_rollover.money import said, shown
+
+from . import runner as batch
 
 #: Output formats by suffix.
 FORMATS = (".xlsx", ".csv", ".parquet")
@@ -156,7 +157,7 @@ def _read_csv(file: Path) -> pd.DataFrame:
 
 
 def _read_xlsx(file: Path) -> pd.DataFrame:
-    from udfs.safe_xlsx import check_workbook  # the same checks as `calc` for a workbook from outside
+    from engines.safe_xlsx import check_workbook  # the same checks as `calc` for a workbook from outside
 
     check_workbook(file).close()
     try:

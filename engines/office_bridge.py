@@ -5,7 +5,7 @@ directly, cell formulas through a Basic function of the same name). Calc hands r
 of tuples and blank cells as ``""`` (from Basic) or ``None``; the functions take what xlwings passes:
 2-D lists and ``None``. Nothing may raise into LibreOffice (an uncaught Python exception in a bridge
 can hang the headless process), so any failure comes back as ``#VALUE!`` text, which
-:mod:`udfs.recalc` reports as the cell's error and message.
+:mod:`engines.recalc` reports as the cell's error and message.
 """
 
 from __future__ import annotations

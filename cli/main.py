@@ -12,18 +12,22 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from . import __version__, demo
-from .errors import InputError, UnsupportedCase, XlRolloverError
-from .explain import Result
-from .limits import irs_limit
-from .money import to_decimal
-from .rules.contribution_limits import mega_backdoor_room, roth_ira_contribution_limit, traditional_ira_deduction_limit
-from .rules.early_penalty import early_penalty
-from .rules.form_8606 import form_8606, prorata_taxable
-from .rules.rmd import required_minimum_distribution
-from .rules.roth_ordering import roth_ira_distribution
-from .rules.sepp import sepp_payment
-from .rules.split import roth_rollover_split
+from xl_rollover import __version__, demo
+from xl_rollover.errors import InputError, UnsupportedCase, XlRolloverError
+from xl_rollover.explain import Result
+from xl_rollover.limits import irs_limit
+from xl_rollover.money import to_decimal
+from xl_rollover.rules.contribution_limits import (
+    mega_backdoor_room,
+    roth_ira_contribution_limit,
+    traditional_ira_deduction_limit,
+)
+from xl_rollover.rules.early_penalty import early_penalty
+from xl_rollover.rules.form_8606 import form_8606, prorata_taxable
+from xl_rollover.rules.rmd import required_minimum_distribution
+from xl_rollover.rules.roth_ordering import roth_ira_distribution
+from xl_rollover.rules.sepp import sepp_payment
+from xl_rollover.rules.split import roth_rollover_split
 
 
 def _age(text: str) -> Any:
@@ -218,7 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("year")
     p.add_argument("method", help="rmd or amortization (annuitization is refused)")
     p.add_argument("--interest-rate", help="a fraction, 0.05 for 5%%; required for amortization")
-    p.add_argument("--life-table", default="single", help="single (default), joint (with --beneficiary-birth-date), uniform (from 72)")
+    p.add_argument(
+        "--life-table",
+        default="single",
+        help="single (default), joint (with --beneficiary-birth-date), uniform (from 72)",
+    )
     p.add_argument("--beneficiary-birth-date", help="YYYY-MM-DD, for --life-table joint")
     p.add_argument("--rate-cap", help="120%% of the federal mid-term rate (the limit is the greater of it and 5%%)")
     _add_common(p)
@@ -388,7 +396,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "calc":
         return _calc(args)
     if args.command == "report":
-        from udfs import report  # needs the `calc` extra and LibreOffice
+        from workbooks import report  # needs the `calc` extra and LibreOffice
 
         written = report.write_report(args.workbook, args.output, args.overwrite, args.engine, args.timeout)
         print(f"wrote {written.path} ({written.pages} pages) for {written.client or 'no client named'}")
@@ -473,7 +481,8 @@ def _batch(args: argparse.Namespace) -> int:
     """
     import signal
 
-    from . import batch, batch_io  # needs the `batch` extra (pandas)
+    from batch import files as batch_io
+    from batch import runner as batch  # needs the `batch` extra (pandas)
 
     def stop(signum: int, _frame: Any) -> None:
         raise SystemExit(128 + signum)  # unwinds: the temporary output is removed, the target untouched
@@ -528,7 +537,7 @@ def _calc(args: argparse.Namespace) -> int:
     """Recalculate a workbook; exit 1 when a formula cell ends in an error, 143 when stopped by SIGTERM."""
     from pathlib import Path
 
-    from udfs import child, recalc  # needs the `calc` extra (formulas)
+    from engines import child, recalc  # needs the `calc` extra (formulas)
 
     source = Path(args.workbook)
     suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"

@@ -1,0 +1,1 @@
+"""The command line, ``xl-rollover``: the top layer, which may import every other one."""

@@ -39,6 +39,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from xl_rollover.errors import InputError
+from xl_rollover.serial_dates import serial
 
 from . import child, functions, safe_output, safe_xlsx
 from .adapter import EXCEL_ERRORS
@@ -174,7 +175,7 @@ def _engine_function(name: str, messages: list[str]) -> Callable[..., Any]:
                 elif v is None:
                     v = ""
                 elif isinstance(v, dt.date):
-                    v = (v - dt.date(1899, 12, 30)).days if not isinstance(v, dt.datetime) else v
+                    v = serial(v) if not isinstance(v, dt.datetime) else v
                 out[r, c] = v
         return out
 

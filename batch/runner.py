@@ -17,7 +17,6 @@ messages (a hypothesis test proves it). pandas is imported only here; the core s
 from __future__ import annotations
 
 import functools
-import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,13 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xl_rollover.age import MAX_AGE
+from xl_rollover.columns import COLUMN_RULES, run_columns
 from xl_rollover.errors import InputError, XlRolloverError
-from xl_rollover.money import MAX_AMOUNT, MAX_CENTS, plain_cents, said, shown
-from xl_rollover.rules.early_penalty import CENTS_PLACES as PENALTY_PLACES
-from xl_rollover.rules.early_penalty import TEN_PERCENT_ACCOUNTS, penalty_columns
-from xl_rollover.rules.form_8606 import CENTS_PLACES as PRORATA_PLACES
-from xl_rollover.rules.form_8606 import prorata_columns
+from xl_rollover.money import said, shown
 
 #: Output columns batch adds; results never use these names and inputs come out as ``input.NAME``.
 ROW, FUNCTION, ERROR = "row", "function", "error"
@@ -69,158 +64,37 @@ def normalise(name: object) -> str:
     return str(name).strip().casefold()
 
 
-# --- reading the clean values of a column without the core --------------------------------
+# --- whole columns: the rule's kernel through the one column runner ------------------------------
 
 
-def _blank(column: pd.Series | None, n: int) -> np.ndarray:
-    """Rows whose cell is empty: missing column, null, NaN, or text of only spaces."""
-    if column is None:
-        return np.ones(n, dtype=bool)
-    nulls = column.isna().to_numpy(dtype=bool, na_value=True)
-    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-        texts = column.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
-        return nulls | texts
-    return nulls
-
-
-_PLAIN_MONEY = re.compile(r"[0-9]{1,13}(\.[0-9]{1,2})?")
-_PLAIN_YEARS = re.compile(r"[0-9]{1,3}(\.[0-9]{1,6})?")
-
-
-@functools.lru_cache(maxsize=4096)
-def _text_cents(text: str) -> int | None:
-    if not _PLAIN_MONEY.fullmatch(text):
-        return None
-    whole, _, frac = text.partition(".")
-    cents = int(whole) * 100 + int(frac.ljust(2, "0"))
-    return cents if cents <= MAX_CENTS else None
-
-
-def _cell_cents(value: object) -> int | None:
-    return _text_cents(value) if type(value) is str else plain_cents(value)
-
-
-def _cents(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """int64 cents, and a mask of rows whose cents are certain: what ``to_money`` gives, without Decimal.
-
-    Certain means: an integer, a float whose shortest form has at most two decimals, or text of only
-    digits with at most two decimals, from 0 to the largest amount. Everything else (booleans,
-    durations, dates, text with signs, separators or exponents, binary noise) is left to the core.
-    """
-    n = len(column)
+def _raw_column(column: pd.Series) -> Any:
+    """A table column as the runner takes it: plain numpy numbers, or cells with missing values as None."""
     dtype = column.dtype
-    if pd.api.types.is_bool_dtype(dtype) or not (
-        pd.api.types.is_numeric_dtype(dtype)
-        or pd.api.types.is_object_dtype(dtype)
-        or pd.api.types.is_string_dtype(dtype)
-    ):
-        return np.zeros(n, np.int64), np.zeros(n, bool)
-    if pd.api.types.is_integer_dtype(dtype):
-        values = column.to_numpy(dtype="float64", na_value=np.nan)
-        ok = np.isfinite(values) & (values >= 0) & (values <= float(MAX_AMOUNT))
-        return np.where(ok, values, 0).astype(np.int64) * 100, ok
-    if pd.api.types.is_float_dtype(dtype):
-        values = column.to_numpy(dtype="float64", na_value=np.nan)
-        with np.errstate(invalid="ignore", over="ignore"):
-            scaled = np.round(values * 100)
-            ok = np.isfinite(values) & (scaled >= 0) & (scaled <= MAX_CENTS) & (scaled / 100 == values)
-        return np.where(ok, scaled, 0).astype(np.int64), ok
-    cents = [_cell_cents(v) for v in column.tolist()]
-    ok = np.fromiter((c is not None for c in cents), bool, n)
-    return np.fromiter((c or 0 for c in cents), np.int64, n), ok
+    if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
+        return column.to_numpy()
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        return column.to_numpy(dtype="float64", na_value=np.nan)  # nullable Int64/Float64: NA is NaN, missing
+    values = column.to_numpy(dtype=object, na_value=None)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return values
 
 
-def _cell_years(value: object) -> float | None:
-    if type(value) is str:
-        return float(value) if _PLAIN_YEARS.fullmatch(value) else None
-    if type(value) is int or type(value) is float:
-        years = float(value)
-        return years if 0.0 <= years <= float(MAX_AGE) else None
-    return None
-
-
-def _years(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Ages in years as floats, and a mask of plain ages (0 to 125) the core reads the same way."""
-    n = len(column)
-    dtype = column.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return np.zeros(n), np.zeros(n, bool)
-    if pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
-        values = column.to_numpy(dtype="float64", na_value=np.nan)
-    elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
-        values = np.array([_cell_years(v) for v in column.tolist()], dtype="float64")  # None -> nan
-    else:
-        return np.zeros(n), np.zeros(n, bool)
-    with np.errstate(invalid="ignore"):
-        ok = np.isfinite(values) & (values >= 0) & (values <= float(MAX_AGE))
-    return np.where(ok, values, 0.0), ok
-
-
-class _Columns:
-    """numpy's element operations for the integer-cent rules (see :class:`xl_rollover.money.ScalarOps`)."""
-
-    where = staticmethod(np.where)
-    minimum = staticmethod(np.minimum)
-
-
-def _optional_cents(frame: pd.DataFrame, name: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """An optional amount: blank is the core's default 0."""
-    column = frame.get(name)
-    if column is None:
-        return np.zeros(n, np.int64), np.ones(n, bool)
-    cents, ok = _cents(column)
-    blank = _blank(column, n)
-    return np.where(blank, 0, cents), ok | blank
-
-
-def _prorata_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Form 8606 lines 5-18 for whole columns: :func:`prorata_columns` over int64 cent columns."""
+def _kernel_vector(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Whole columns through :func:`xl_rollover.columns.run_columns`: its results and the rows it took."""
     n = len(frame)
-    missing = (np.zeros(n, np.int64), np.zeros(n, bool))
-    line8, ok8 = _cents(frame["converted"]) if "converted" in frame else missing
-    line5, ok5 = _cents(frame["basis"]) if "basis" in frame else missing
-    yev, ok6 = _cents(frame["year_end_value"]) if "year_end_value" in frame else missing
-    line7, ok7 = _optional_cents(frame, "distributions", n)
-    outst, oko = _optional_cents(frame, "outstanding_rollovers", n)
-    rd = frame.get("ratio_decimals")
-    ok_rd = np.ones(n, bool)
-    if rd is not None:
-        three = rd.map(lambda v: (type(v) in (int, float) and v == 3) or (type(v) is str and v == "3"))
-        ok_rd = _blank(rd, n) | three.to_numpy(dtype=bool)
-    ok = ok8 & ok5 & ok6 & ok7 & oko & ok_rd & ((line7 + line8) > 0)
-    result = pd.DataFrame(prorata_columns(line8, line5, yev, line7, outst, _Columns), index=frame.index)
-    return result, pd.Series(ok, index=frame.index)
+    columns = {arg: _raw_column(frame[arg]) for arg in COLUMN_RULES[name].readings if arg in frame}
+    results, failed = run_columns(name, columns, n)
+    ok = np.ones(n, bool)
+    ok[failed] = False
+    return pd.DataFrame(results, index=frame.index), pd.Series(ok, index=frame.index)
 
 
-def _penalty_vector(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """The 10% additional tax for whole columns: :func:`penalty_columns` over int64 cent columns."""
-    n = len(frame)
-    taxable, ok_t = (
-        _cents(frame["taxable_amount"]) if "taxable_amount" in frame else (np.zeros(n, np.int64), np.zeros(n, bool))
-    )
-    age, ok_age = _years(frame["age"]) if "age" in frame else (np.zeros(n), np.zeros(n, bool))
-    plain = np.ones(n, dtype=bool)
-    for name in (
-        "exception",
-        "exception_amount",
-        "tax_year",
-        "simple_first_two_years",
-        "exception_count",  # the core checks these two: only blank cells stay on the vector path
-        "first_home_used",
-    ):
-        plain &= _blank(frame.get(name), n)
-    account = frame.get("account_type")
-    if account is not None:
-        kinds = account.map(lambda v: isinstance(v, str) and v.strip().upper() in TEN_PERCENT_ACCOUNTS)
-        plain &= _blank(account, n) | kinds.to_numpy(dtype=bool)
-    ok = ok_t & ok_age & plain
-    result = pd.DataFrame(penalty_columns(taxable, age, _Columns), index=frame.index)
-    return result, pd.Series(ok, index=frame.index)
-
-
-#: Decimal places of the vectorised columns other than cents: Form 8606 line 10, the rate.
-UNITS: dict[str, int] = {**PRORATA_PLACES, **PENALTY_PLACES}
-_VECTORISED = {"prorata_taxable": _prorata_vector, "early_penalty": _penalty_vector}
+#: Decimal places of the kernel columns other than cents: Form 8606 line 10, the rate.
+UNITS: dict[str, int] = {k: v for rule in COLUMN_RULES.values() for k, v in rule.places.items()}
+_VECTORISED = {name: functools.partial(_kernel_vector, name) for name in COLUMN_RULES}
 
 
 def _build_rules() -> tuple[dict[str, Rule], dict[str, str]]:

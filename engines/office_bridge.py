@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-EPOCH = dt.date(1899, 12, 30)  # day 0 of the spreadsheet serial numbers Calc uses
+from xl_rollover.serial_dates import EPOCH
 
 
 def _arg(value: Any) -> Any:

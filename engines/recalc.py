@@ -41,6 +41,7 @@ from xml.sax.saxutils import escape
 from udfs import functions
 from udfs.adapter import EXCEL_ERRORS
 from xl_rollover.errors import InputError
+from xl_rollover.serial_dates import serial
 
 from . import child, safe_output, safe_xlsx
 from .ooxml import keep_stored_values, unescape_xstring, xml_text
@@ -175,7 +176,7 @@ def _engine_function(name: str, messages: list[str]) -> Callable[..., Any]:
                 elif v is None:
                     v = ""
                 elif isinstance(v, dt.date):
-                    v = (v - dt.date(1899, 12, 30)).days if not isinstance(v, dt.datetime) else v
+                    v = serial(v) if not isinstance(v, dt.datetime) else v
                 out[r, c] = v
         return out
 

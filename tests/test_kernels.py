@@ -103,3 +103,47 @@ def test_penalty_kernel_figures():
         50000,
     )
     assert xr.early_penalty(15000, 45, "IRA", "first_home").penalty == Decimal("500.00")
+
+
+mixed = st.one_of(
+    st.integers(0, 10**6).map(lambda c: c / 100),
+    st.integers(0, 10**5),
+    st.sampled_from([None, "", " ", "7500", "7,500", "-1", "0.005", 0.005, -1.0, True, float("nan"), "abc"]),
+)
+ages = st.one_of(st.floats(0, 130), st.sampled_from([None, "45", "59.5", 59.5, 59.4999, -1, "x", True]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data(), st.integers(1, 12))
+def test_run_columns_without_numpy_equals_with_numpy(data, n):
+    # xlwings Lite may run without numpy: the runner then reads cell by cell and runs the same kernel on ints
+    from xl_rollover import columns as runner
+
+    draw = data.draw
+    cases = {
+        "prorata_taxable": {
+            "converted": [draw(mixed) for _ in range(n)],
+            "basis": [draw(mixed)],  # one cell for every row
+            "year_end_value": [draw(mixed) for _ in range(n)],
+            "distributions": [draw(mixed) for _ in range(n)],
+            "ratio_decimals": [draw(st.sampled_from([None, 3, "3", 4, "x"])) for _ in range(n)],
+        },
+        "early_penalty": {
+            "taxable_amount": [draw(mixed) for _ in range(n)],
+            "age": [draw(ages) for _ in range(n)],
+            "account_type": [draw(st.sampled_from([None, "IRA", " 401k ", "ROTH_IRA", 3])) for _ in range(n)],
+            "exception": [draw(st.sampled_from([None, "", "03"])) for _ in range(n)],
+        },
+    }
+    for fn, cols in cases.items():
+        with_np, failed_np = runner.run_columns(fn, cols, n)
+        original = runner._numpy
+        runner._numpy = lambda: None
+        try:
+            rows, failed_rows = runner.run_columns(fn, cols, n)
+        finally:
+            runner._numpy = original
+        assert failed_np == failed_rows, fn
+        for key, column in rows.items():
+            for i in set(range(n)) - set(failed_rows):
+                assert column[i] == with_np[key][i], (fn, key, i)

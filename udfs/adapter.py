@@ -29,6 +29,7 @@ from typing import Any
 
 from xl_rollover.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.explain import Result
+from xl_rollover.serial_dates import EPOCH
 
 #: Excel's error values, as xlwings passes them with ``err_to_str=True``.
 EXCEL_ERRORS = (
@@ -44,7 +45,7 @@ EXCEL_ERRORS = (
     "#CALC!",
 )
 #: Day 0 of Excel's 1900 date system as used by serial numbers from 1900-03-01 on.
-EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH = EPOCH  # one statement: xl_rollover.serial_dates
 #: Most rows one call accepts: Excel's sheet height.
 MAX_ROWS = 1_048_576
 #: Longest text Excel keeps in a cell.

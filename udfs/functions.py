@@ -13,8 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from xl_rollover import limits
-from xl_rollover.age import MAX_AGE
-from xl_rollover.money import plain_cents
+from xl_rollover.columns import run_columns
 from xl_rollover.rules import early_penalty as _penalty
 from xl_rollover.rules import form_8606 as _8606
 from xl_rollover.rules.contribution_limits import (
@@ -29,7 +28,7 @@ from xl_rollover.rules.roth_ordering import roth_ira_distribution, roth_penalty_
 from xl_rollover.rules.sepp import sepp_payment
 from xl_rollover.rules.split import roth_rollover_split
 
-from .adapter import CellError, Param, Spec, broadcast, error_of, fail, is_blank, read_table, run
+from .adapter import CellError, Param, Spec, error_of, fail, read_table, run
 
 
 def _plain_func(f: Any = None, **_kwargs: Any) -> Any:
@@ -80,80 +79,24 @@ def excel_function(spec: Spec) -> Callable[[_F], _F]:
     return decorate
 
 
-# --- lean whole-column paths (cases with clean numbers; the rest go to the core) ----------
+# --- whole-column calls: the rule's kernel through the one column runner ------------------------
 
 
-def _optional_cents(value: Any) -> int | None:
-    """An optional amount's cents: a blank cell is 0."""
-    return 0 if is_blank(value) else plain_cents(value)
+def _kernel_fast(fn: str) -> Callable[[Mapping[str, Sequence[Any]], int], list[dict[str, Any] | None]]:
+    """A Spec's lean path: :func:`xl_rollover.columns.run_columns`; rows it hands back (None) go to the core."""
 
+    def fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
+        results, failed = run_columns(fn, columns, n)
+        if not results:  # every row handed back (the row-by-row runner without numpy)
+            return [None] * n
+        keys = list(results)
+        values = [v.tolist() if hasattr(v, "tolist") else list(v) for v in results.values()]
+        rows: list[dict[str, Any] | None] = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
+        for i in failed:
+            rows[i] = None
+        return rows
 
-def _three_places(value: Any) -> bool:
-    """ratio_decimals blank or 3: Form 8606 line 10's own rounding, the one the lean rule states."""
-    return is_blank(value) or (type(value) in (int, float) and value == 3)
-
-
-def _prorata_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
-    """PRORATA_TAXABLE through :func:`prorata_columns` for each case with clean amounts and line 10 at 3 places."""
-    out: list[dict[str, Any] | None] = []
-    for amounts in zip(
-        broadcast(columns["converted"], n, plain_cents),
-        broadcast(columns["basis"], n, plain_cents),
-        broadcast(columns["year_end_value"], n, plain_cents),
-        broadcast(columns["distributions"], n, _optional_cents),
-        broadcast(columns["outstanding_rollovers"], n, _optional_cents),
-        broadcast(columns["ratio_decimals"], n, _three_places),
-        strict=True,
-    ):
-        conv, basis, year_end, dist, outstanding, places_ok = amounts
-        if not places_ok or conv is None or basis is None or year_end is None or dist is None or outstanding is None:
-            out.append(None)
-        elif conv + dist == 0:
-            out.append(None)  # nothing to prorate: the core says so
-        else:
-            out.append(_8606.prorata_columns(conv, basis, year_end, dist, outstanding))
-    return out
-
-
-_MAX_AGE = float(MAX_AGE)
-
-
-def _years(value: Any) -> float | None:
-    """An age given as a number of years within the core's range, else None (dates, text: the core)."""
-    if type(value) in (int, float) and 0.0 <= value <= _MAX_AGE:
-        return float(value)
-    return None
-
-
-def _ten_percent_account(value: Any) -> bool:
-    return is_blank(value) or (isinstance(value, str) and value.strip().upper() in _penalty.TEN_PERCENT_ACCOUNTS)
-
-
-def _penalty_fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
-    """EARLY_PENALTY through :func:`penalty_columns`: a clean amount, an age in years, no exception."""
-    out: list[dict[str, Any] | None] = []
-    for taxable, age, plain_account, *blanks in zip(
-        broadcast(columns["taxable_amount"], n, plain_cents),
-        broadcast(columns["age"], n, _years),
-        broadcast(columns["account_type"], n, _ten_percent_account),
-        *(
-            broadcast(columns[k], n, is_blank)
-            for k in (
-                "exception",
-                "exception_amount",
-                "tax_year",
-                "simple_first_two_years",
-                "exception_count",
-                "first_home_used",
-            )
-        ),
-        strict=True,
-    ):
-        if taxable is None or age is None or not plain_account or not all(blanks):
-            out.append(None)
-        else:
-            out.append(_penalty.penalty_columns(taxable, age))
-    return out
+    return fast
 
 
 # --- ROTH_ROLLOVER_SPLIT -------------------------------------------------------------------
@@ -305,7 +248,7 @@ PRORATA = Spec(
     ),
     prorata_taxable,
     "taxable_conversion",
-    fast=_prorata_fast,
+    fast=_kernel_fast("prorata_taxable"),
     fast_places=_8606.CENTS_PLACES,
 )
 
@@ -441,7 +384,7 @@ PENALTY = Spec(
     ),
     early_penalty,
     "penalty",
-    fast=_penalty_fast,
+    fast=_kernel_fast("early_penalty"),
     fast_places=_penalty.CENTS_PLACES,
 )
 

@@ -26,10 +26,11 @@ from engines.ooxml import keep_stored_values
 from udfs import functions
 from xl_rollover.age import MAX_AGE
 from xl_rollover.money import MAX_AMOUNT
+from xl_rollover.serial_dates import EPOCH
 
 HERE = Path(__file__).resolve().parent
 FIXED_DATE = dt.datetime(2026, 1, 1)
-EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH = EPOCH  # one statement: xl_rollover.serial_dates
 
 
 @dataclass(frozen=True)

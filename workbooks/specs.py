@@ -10,6 +10,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from xl_rollover.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
+from xl_rollover.serial_dates import serial
 
 from .build import Chart, Grid, Input, Output, Table, Template, choice, lookup
 
@@ -1658,7 +1659,7 @@ TEMPLATES: tuple[Template, ...] = (SEPARATION, IN_SERVICE, BACKDOOR, EARLY, ROTH
 
 
 def _serial(day: dt.date) -> float:
-    return float((day - dt.date(1899, 12, 30)).days)
+    return float(serial(day))
 
 
 #: Three more clients per template (beyond the example), used by the tests to recalculate each template.

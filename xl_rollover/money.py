@@ -207,10 +207,11 @@ MAX_CENTS = int(MAX_AMOUNT * 100)
 
 def cents(amount: Decimal) -> int:
     """A parsed amount (exact to the cent, as :func:`to_money` gives) as integer cents, for the kernels."""
-    units = amount.scaleb(2)
-    if units != units.to_integral_value():  # pragma: no cover - to_money never gives fractions of a cent
+    top, bottom = amount.as_integer_ratio()
+    units, rest = divmod(top * 100, bottom)
+    if rest:  # pragma: no cover - to_money never gives fractions of a cent
         raise ValueError(f"{amount} is not a whole number of cents")
-    return int(units)
+    return units
 
 
 def dollars(units: int) -> Decimal:

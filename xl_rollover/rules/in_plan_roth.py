@@ -22,6 +22,7 @@ from .. import limits
 from ..errors import InputError, UnsupportedCase
 from ..explain import Result, Step
 from ..money import ZERO, fmt, to_money
+from .five_year import RECAPTURE, period_end
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,7 +60,7 @@ def in_plan_roth_rollover(
     if b > rolled:
         raise InputError(f"basis {fmt(b)} exceeds amount {fmt(rolled)} rolled")
     taxable = rolled - b
-    ends = dt.date(y + 4, 12, 31)
+    ends = period_end(y, RECAPTURE)
     assumption = (
         "the whole account is rolled, so all its basis goes with it"
         if account_balance is not None

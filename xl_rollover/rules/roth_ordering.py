@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..explain import Result, Step, frozen_map
 from ..money import ZERO, fmt, to_money
 from .early_penalty import early_penalty, status_words
+from .five_year import QUALIFIED, RECAPTURE, last_year, period_end
 from .penalty_exceptions import EXCEPTIONS, parse_exception
 
 QUALIFYING_EVENTS = {"death": "04", "disability": "03", "first_home": "09"}
@@ -239,10 +240,10 @@ def roth_ira_distribution(
         how = "first_roth_year not given: the earliest conversion year (give first_roth_year if a regular contribution was made for an earlier year)"
     else:
         clock, how = None, "no year given for the first Roth IRA contribution"
-    qualified_from = dt.date(clock + 5, 1, 1) if clock is not None else None
+    qualified_from = dt.date(last_year(clock, QUALIFIED) + 1, 1, 1) if clock is not None else None
     if qualified_from is not None and who.reached_59_5_on is not None and event is None:
         qualified_from = max(qualified_from, who.reached_59_5_on)
-    clock_met = clock is not None and year >= clock + 5
+    clock_met = clock is not None and year > last_year(clock, QUALIFIED)
     condition = who.is_59_5_or_over or event in ("death", "disability")
     if clock is None and (condition or event == "first_home"):
         raise InputError(
@@ -293,12 +294,12 @@ def roth_ira_distribution(
     # Form 8606 lines 21-25 order only line 21 against the basis; only nonqualified dollars are under §72(t)
     nonqualified = max(total - home - take, ZERO)
     left_regular = regular_total - take
-    recapture_ends = {layer.year: dt.date(layer.year + 4, 12, 31) for layer in layers}
+    recapture_ends = {layer.year: period_end(layer.year, RECAPTURE) for layer in layers}
     left_layers: list[ConversionLayer] = []
     for layer in layers:
         # recapture reaches a layer's taxable part within its five taxable years (A-5(c)); age 59½ and the other
         # §72(t)(2) exceptions are applied once, by early_penalty, to the whole base
-        within = year <= layer.year + 4
+        within = year <= last_year(layer.year, RECAPTURE)
         t = min(remaining, layer.taxable)
         remaining -= t
         n = min(remaining, layer.nontaxable)
@@ -429,7 +430,7 @@ def roth_penalty_free_amount(
     for layer in _layers(conversions):
         if layer.year > year:
             break
-        if layer.taxable and year <= layer.year + 4 and not who.is_59_5_or_over:
+        if layer.taxable and year <= last_year(layer.year, RECAPTURE) and not who.is_59_5_or_over:
             return free
         free += layer.taxable + layer.nontaxable
     return free

@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 import xl_rollover as xr
+from batch import runner as batch
+from cli.main import build_parser, main
 from udfs import functions
 from udfs.functions import SPECS
-from xl_rollover import batch
-from xl_rollover.cli import build_parser, main
 
 from .conftest import check, load_cases
 

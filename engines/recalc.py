@@ -580,6 +580,9 @@ def _col_name(n: int) -> str:
     return out
 
 
+_ONE_CELL = re.compile(r"(?:'(?:[^']|'')+'|[^'!\s]+)!\$?[A-Za-z]{1,3}\$?\d+")
+
+
 def named_values(path: str | Path) -> list[tuple[str, str, Any]]:
     """The workbook's single-cell defined names as (name, label, value), in sheet order.
 
@@ -593,6 +596,10 @@ def named_values(path: str | Path) -> list[tuple[str, str, Any]]:
     found: list[tuple[int, int, int, str, str, Any]] = []
     try:
         for name, defined in book.defined_names.items():
+            # only a name that is one cell (Sheet!$A$1): a name over other names, a formula or a union
+            # has no single cell (and openpyxl's destinations raises AttributeError on some of them)
+            if not _ONE_CELL.fullmatch((defined.value or "").strip()):
+                continue
             for sheet, ref in defined.destinations:
                 if sheet not in book.sheetnames or ":" in ref:
                     continue

@@ -233,3 +233,23 @@ def test_a_workbook_libreoffice_cannot_open_is_reported_not_waited_for(tmp_path,
         libreoffice.recalculate(text, timeout=60)
     left = subprocess.run(["pgrep", "-f", f"{tmp_path}/xlr-lo-"], capture_output=True, text=True, check=False)
     assert left.stdout.strip() == "", left.stdout
+
+
+def test_names_that_are_formulas_or_other_names_are_listed_or_skipped_not_a_traceback(tmp_path, capsys):
+    # Regression (Excel-parity run on formulas' test.xlsx): the named-figure list after `calc` read every
+    # defined name's cells with openpyxl's DefinedName.destinations, which raises AttributeError on a name
+    # that is a formula over other names ("=h+i") or a union ("=S!$A$1 S!$A$1:$B$1"): the output was written
+    # and then a traceback printed. Such names have no single cell and are left out of the list.
+    wb = xlsxwriter.Workbook(tmp_path / "names.xlsx")
+    ws = wb.add_worksheet("S")
+    ws.write_row(0, 0, ["Total", 2])
+    ws.write_formula("C1", "=B1*3", None, 0)
+    wb.define_name("Total", "=S!$C$1")
+    wb.define_name("Twice", "=Total*2")
+    wb.define_name("Alias", "=Total")
+    wb.define_name("Both", "=S!$A$1 S!$A$1:$B$1")
+    wb.close()
+    assert main(["calc", str(tmp_path / "names.xlsx"), "-o", str(tmp_path / "out.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  Total\s+6$", out, re.MULTILINE)  # B1*3 = 2*3 = 6
+    assert "Twice" not in out and "Alias" not in out and "Both" not in out

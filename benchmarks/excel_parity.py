@@ -5,7 +5,8 @@ Run:  .venv/bin/python benchmarks/excel_parity.py [--engine formulas|libreoffice
 A workbook saved by Excel carries, in each formula cell, the value Excel computed. For each workbook
 given (only those whose ``docProps/app.xml`` names Microsoft Excel, unless ``--any-app``), this:
 
-1. runs ``python -m xl_rollover.cli calc`` on it into a temporary folder (the CLI path users run);
+1. runs ``python -m xl_rollover.cli calc`` (the CLI path users run) on a copy whose formula cells
+   hold no stored value (so a value calc did not write cannot pass for one it computed);
 2. parses every XML part of the output with expat (each must be well-formed);
 3. compares every formula cell's value in the output with the value Excel stored in the input:
    numbers to a relative 1e-9 (absolute 1e-12 near zero), text exactly (after ST_Xstring escapes are
@@ -194,6 +195,29 @@ def break_links(path: Path, folder: Path) -> Path:
     return copy
 
 
+_FORMULA_CELL = re.compile(r"<c\b([^>]*)>(<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v>[^<]*</v>|<v/>)?</c>")
+
+
+_TYPE = re.compile(r'\st="[^"]*"')
+
+
+def without_values(path: Path, folder: Path) -> Path:
+    """A copy of ``path`` whose formula cells hold no stored value, so none can survive into the output.
+
+    Compared with the original's values, every formula cell then shows what calc computed, not a value
+    it left in place.
+    """
+    copy = folder / (path.stem + ".blank" + path.suffix.lower())
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml"):
+                text = _FORMULA_CELL.sub(lambda m: f"<c{_TYPE.sub('', m.group(1))}>{m.group(2)}</c>", data.decode())
+                data = text.encode("utf-8")
+            zout.writestr(info, data)
+    return copy
+
+
 def implemented(engine: str) -> set[str] | None:
     """Functions the engine implements, upper case (None: unknown, for LibreOffice)."""
     if engine != "formulas":
@@ -205,8 +229,9 @@ def implemented(engine: str) -> set[str] | None:
 
 def check(path: Path, engine: str, folder: Path, timeout: float, known: set[str] | None) -> dict[str, Any]:
     output = folder / (path.stem + ".out" + path.suffix.lower())
+    blank = without_values(path, folder)
     run = subprocess.run(
-        [sys.executable, "-m", "xl_rollover.cli", "calc", str(path), "-o", str(output), "--overwrite"]
+        [sys.executable, "-m", "xl_rollover.cli", "calc", str(blank), "-o", str(output), "--overwrite"]
         + ["--engine", engine, "--timeout", str(timeout)],
         capture_output=True,
         text=True,
@@ -237,7 +262,9 @@ def check(path: Path, engine: str, folder: Path, timeout: float, known: set[str]
         elif called & VOLATILE:
             reasons["volatile function"] += 1
         else:
-            reason = f"{_kind(stored)} vs {_kind(value)}" if _kind(stored) != _kind(value) else f"{_kind(stored)} differs"
+            reason = (
+                f"{_kind(stored)} vs {_kind(value)}" if _kind(stored) != _kind(value) else f"{_kind(stored)} differs"
+            )
             reasons[reason] += 1
             differing.append({"cell": f"{key[0]}!{key[1]}", "formula": formula, "excel": stored, "ours": value})
     report.update(cells=sum(reasons.values()), reasons=dict(reasons), missing=dict(missing), differing=differing)
@@ -278,15 +305,19 @@ def main(argv: list[str] | None = None) -> int:
             if "skipped" in r or "refused" in r:
                 print(f"{r['workbook']}: {r.get('skipped') or 'calc exit ' + str(r['exit']) + ': ' + r['refused']}")
                 continue
-            print(f"{r['workbook']}: {r['cells']} formula cells, {r['reasons'].get('equal', 0)} equal"
-                  + (f", NOT WELL-FORMED: {r['bad_parts']}" if r["bad_parts"] else ""))
+            print(
+                f"{r['workbook']}: {r['cells']} formula cells, {r['reasons'].get('equal', 0)} equal"
+                + (f", NOT WELL-FORMED: {r['bad_parts']}" if r["bad_parts"] else "")
+            )
             for d in r["differing"][: args.show]:
                 print(f"    {d['cell']} ={d['formula']}: Excel {d['excel']!r}, ours {d['ours']!r}")
     checked = [r for r in reports if "cells" in r]
-    print(f"\nengine {args.engine}: {len(reports)} workbooks, {len(checked)} recalculated, "
-          f"{sum(1 for r in reports if 'refused' in r)} refused by calc, "
-          f"{sum(1 for r in reports if 'skipped' in r)} skipped; "
-          f"{sum(1 for r in checked if r['bad_parts'])} outputs with a part that does not parse")
+    print(
+        f"\nengine {args.engine}: {len(reports)} workbooks, {len(checked)} recalculated, "
+        f"{sum(1 for r in reports if 'refused' in r)} refused by calc, "
+        f"{sum(1 for r in reports if 'skipped' in r)} skipped; "
+        f"{sum(1 for r in checked if r['bad_parts'])} outputs with a part that does not parse"
+    )
     print(f"formula cells: {sum(total.values())}; " + "; ".join(f"{k}: {v}" for k, v in total.most_common()))
     if missing:
         print("functions the engine lacks (cells): " + ", ".join(f"{k} {v}" for k, v in missing.most_common()))

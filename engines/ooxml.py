@@ -10,8 +10,9 @@
   whose stored values must survive opening carries both. Either recalculation would turn every call
   to a function Excel has not loaded (ours, without the add-in) into ``#NAME?``.
 - ``ST_Xstring`` (ECMA-376 Part 1 §22.9.2.19): a character XML 1.0 cannot carry (control characters
-  other than tab, line feed and carriage return; U+FFFE, U+FFFF; a lone surrogate) is written as
-  ``_xHHHH_``, and an underscore that would otherwise start such an escape as ``_x005F_``.
+  other than tab and line feed; U+FFFE, U+FFFF; a lone surrogate) is written as ``_xHHHH_``, and an
+  underscore that would otherwise start such an escape as ``_x005F_``. Carriage return is escaped too
+  (``_x000D_``, as Excel writes it): XML 1.0 §2.11 reads a raw CR in content back as a line feed.
 """
 
 from __future__ import annotations
@@ -91,8 +92,10 @@ def keep_stored_values(workbook_xml: str) -> str:
 
 
 def _needs_escape(ch: str) -> bool:
+    # Carriage return too: XML 1.0 §2.11 turns a CR in content into a line feed when the part is read,
+    # so "\r" written raw comes back as "\n"; Excel writes it as _x000D_.
     code = ord(ch)
-    return (code < 0x20 and ch not in "\t\n\r") or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF
+    return (code < 0x20 and ch not in "\t\n") or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF
 
 
 _LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")

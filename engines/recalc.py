@@ -478,10 +478,23 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _unescape(text: str) -> str:
-    from xml.sax.saxutils import unescape
+_ENTITY = re.compile(r"&(?:#(\d{1,7})|#x([0-9A-Fa-f]{1,6})|(lt|gt|amp|quot|apos));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+
+def _reference(m: re.Match[str]) -> str:
+    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16) if m.group(2) else -1
+    if code < 0:
+        return _NAMED[m.group(3)]
+    return chr(code) if code <= 0x10FFFF else m.group(0)
+
+
+def _unescape(text: str) -> str:
+    """Content of an XML element as text: the five predefined entities and character references.
+
+    LibreOffice writes a carriage return in a result as ``&#13;`` (XML 1.0 §4.1, character references).
+    """
+    return _ENTITY.sub(_reference, text) if "&" in text else text
 
 
 def _formula_cells(source: Path) -> dict[tuple[str, str], str]:
@@ -499,8 +512,10 @@ def _formula_cells(source: Path) -> dict[tuple[str, str], str]:
 
 def _cell_xml(attrs: str, body_formula: str, value: Any) -> str:
     attrs = _TYPE_ATTR.sub("", attrs)
-    if value is None or value == "":
+    if value is None:
         return f"<c{attrs}>{body_formula}</c>"
+    if value == "":  # empty text, as Excel stores it (t="str", an empty <v>): not a blank cell
+        return f'<c{attrs} t="str">{body_formula}<v></v></c>'
     if isinstance(value, bool):
         return f'<c{attrs} t="b">{body_formula}<v>{int(value)}</v></c>'
     if isinstance(value, (int, float)):

@@ -231,8 +231,20 @@ def check(path: Path, engine: str, folder: Path, timeout: float, known: set[str]
     output = folder / (path.stem + ".out" + path.suffix.lower())
     blank = without_values(path, folder)
     run = subprocess.run(
-        [sys.executable, "-m", "xl_rollover.cli", "calc", str(blank), "-o", str(output), "--overwrite"]
-        + ["--engine", engine, "--timeout", str(timeout)],
+        [
+            sys.executable,
+            "-m",
+            "xl_rollover.cli",
+            "calc",
+            str(blank),
+            "-o",
+            str(output),
+            "--overwrite",
+            "--engine",
+            engine,
+            "--timeout",
+            str(timeout),
+        ],
         capture_output=True,
         text=True,
         env=os.environ,

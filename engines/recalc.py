@@ -128,10 +128,14 @@ class Recalculated:
 def _plain(value: Any) -> Any:
     """One engine value as a Python cell value (None for empty, str for errors)."""
     import schedula as sh
+    from formulas.ranges import Ranges
     from formulas.tokens.operand import XlError
 
     if value is sh.EMPTY or value is None:
         return None
+    if isinstance(value, Ranges):  # a reference inside a result (INDEX(range, range, 1)): its first cell's value
+        cells = value.value
+        return _plain(cells[0][0] if len(cells) and len(cells[0]) else None)
     if isinstance(value, XlError):
         return str(value)
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):

@@ -253,3 +253,21 @@ def test_names_that_are_formulas_or_other_names_are_listed_or_skipped_not_a_trac
     out = capsys.readouterr().out
     assert re.search(r"^  Total\s+6$", out, re.MULTILINE)  # B1*3 = 2*3 = 6
     assert "Twice" not in out and "Alias" not in out and "Both" not in out
+
+
+def test_a_reference_inside_a_result_is_written_as_its_value(tmp_path):
+    # Regression (Excel-parity run, formulas' test.xlsx LOOKUP!AH52): =INDEX(A1:B3,C1:C2,1) makes the
+    # formulas engine return a reference inside an array; calc wrote its text "<Ranges>(...)=[[-2]]".
+    # Excel stores -2 there: INDEX's row C1:C2 = {2;3} meets the formula's row 1 at C1 = 2 (implicit
+    # intersection), so INDEX(A1:B3,2,1) = A2 = -2.
+    wb = xlsxwriter.Workbook(tmp_path / "index.xlsx")
+    ws = wb.add_worksheet("S")
+    for row, (a, c) in enumerate([(5, 2), (-2, 3), (7, None)]):
+        ws.write(row, 0, a)
+        if c is not None:
+            ws.write(row, 2, c)
+    ws.write_formula("D1", "=INDEX(A1:B3,C1:C2,1)", None, 0)
+    wb.close()
+    result = calculate(tmp_path / "index.xlsx", tmp_path / "out.xlsx")
+    assert result.values["S!D1"] == -2
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx", data_only=True)["S"]["D1"].value == -2

@@ -257,6 +257,7 @@ def check(path: Path, engine: str, folder: Path, timeout: float, known: set[str]
     excel, ours = read_cells(path), read_cells(output)
     reasons: collections.Counter[str] = collections.Counter()
     missing: collections.Counter[str] = collections.Counter()
+    by_function: collections.Counter[str] = collections.Counter()  # differing cells per function called
     differing = []
     for key, (formula, stored) in excel.items():
         if stored is None:
@@ -279,7 +280,14 @@ def check(path: Path, engine: str, folder: Path, timeout: float, known: set[str]
             )
             reasons[reason] += 1
             differing.append({"cell": f"{key[0]}!{key[1]}", "formula": formula, "excel": stored, "ours": value})
-    report.update(cells=sum(reasons.values()), reasons=dict(reasons), missing=dict(missing), differing=differing)
+            by_function.update(called or {"(no function)"})
+    report.update(
+        cells=sum(reasons.values()),
+        reasons=dict(reasons),
+        missing=dict(missing),
+        differing=differing,
+        by_function=dict(by_function),
+    )
     return report
 
 
@@ -305,10 +313,12 @@ def main(argv: list[str] | None = None) -> int:
             reports.append(check(path, args.engine, Path(tmp), args.timeout, known))
     total: collections.Counter[str] = collections.Counter()
     missing: collections.Counter[str] = collections.Counter()
+    by_function: collections.Counter[str] = collections.Counter()
     failed = False
     for r in reports:
         total.update(r.get("reasons", {}))
         missing.update(r.get("missing", {}))
+        by_function.update(r.get("by_function", {}))
         failed |= bool(r.get("bad_parts")) or bool(r.get("differing"))
     if args.json:
         print(json.dumps(reports, indent=1, default=str))
@@ -333,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"formula cells: {sum(total.values())}; " + "; ".join(f"{k}: {v}" for k, v in total.most_common()))
     if missing:
         print("functions the engine lacks (cells): " + ", ".join(f"{k} {v}" for k, v in missing.most_common()))
+    if by_function:
+        print("differing cells by function called: " + ", ".join(f"{k} {v}" for k, v in by_function.most_common()))
     return 1 if failed else 0
 
 

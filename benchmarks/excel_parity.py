@@ -5,7 +5,7 @@ Run:  .venv/bin/python benchmarks/excel_parity.py [--engine formulas|libreoffice
 A workbook saved by Excel carries, in each formula cell, the value Excel computed. For each workbook
 given (only those whose ``docProps/app.xml`` names Microsoft Excel, unless ``--any-app``), this:
 
-1. runs ``python -m xl_rollover.cli calc`` (the CLI path users run) on a copy whose formula cells
+1. runs ``python -m cli calc`` (the CLI path users run) on a copy whose formula cells
    hold no stored value (so a value calc did not write cannot pass for one it computed);
 2. parses every XML part of the output with expat (each must be well-formed);
 3. compares every formula cell's value in the output with the value Excel stored in the input:
@@ -234,7 +234,7 @@ def check(path: Path, engine: str, folder: Path, timeout: float, known: set[str]
         [
             sys.executable,
             "-m",
-            "xl_rollover.cli",
+            "cli",
             "calc",
             str(blank),
             "-o",

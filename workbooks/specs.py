@@ -57,8 +57,12 @@ def _same(name: str, label: str, ref: str, why: str, cite: str, fmt: str = "mone
 
 # Argument lists shared by several rows (defined names of the Plan sheet, in the function's order).
 #: Option A / B of the separation: the whole balance, Roth gets basis (A) or basis + earnings (B).
-_SPLIT_A = ("out_balance", "in_basis", "out_balance", "out_a_roth", None)
-_SPLIT_B = ("out_balance", "in_basis", "out_balance", "out_b_roth", None)
+#: The age and the RMD due follow the destinations (the output argument, position 6, is filled per row).
+_SPLIT_FACTS = (None, None, None, "in_age", "in_rmd")
+_SPLIT_A = ("out_balance", "in_basis", "out_balance", "out_a_roth", None, *_SPLIT_FACTS)
+_SPLIT_B = ("out_balance", "in_basis", "out_balance", "out_b_roth", None, *_SPLIT_FACTS)
+#: The split with its default destinations: what the RMD takes and what is left, whichever option.
+_SPLIT_RMD = ("out_balance", "in_basis", "out_balance", None, None, *_SPLIT_FACTS)
 #: One sweep of the after-tax sub-account, all of it to the Roth IRA.
 _SWEEP = ("out_sweep_amount", "out_per_sweep", "out_sweep_amount", "out_sweep_amount")
 #: Form 8606 after the roll-in what-if.
@@ -275,7 +279,13 @@ SEPARATION = Template(
     ),
     not_covered=(
         "Partial distributions before separation, 60-day rollovers and cash payouts (use ROTH_ROLLOVER_SPLIT directly).",
-        "Pre-1987 after-tax money, net unrealized appreciation in employer stock, state tax.",
+        "Not for these cases (ROTH_ROLLOVER_SPLIT refuses them when told): annuity payments (IRC §72(b), §72(d)); "
+        "after-tax contributions made before 1987 (§72(e)(8)(D)); designated Roth (Roth 401(k)) money in the "
+        "distribution (§402A(d)(4)); a distribution before September 18, 2014 (Notice 2014-54).",
+        "Assumed: the account is your own (not inherited, not received in a divorce); the balances entered are the "
+        "whole account the after-tax contributions belong to; the distribution is on or after September 18, 2014.",
+        "Not computed: voluntary income-tax withholding on the RMD, net unrealized appreciation in employer stock, "
+        "state tax.",
     ),
     inputs=(
         (
@@ -289,6 +299,14 @@ SEPARATION = Template(
                     "years; under 59½ the 10% tax can apply to taxable cash",
                 ),
                 Input("in_year", "Tax year of the distribution", 2025, "year"),
+                Input(
+                    "in_rmd",
+                    "Required minimum distribution (RMD) still due this year from this plan",
+                    0,
+                    "money",
+                    "0 if none is due: under the RMD age (73 for most), or still working there and not a 5% owner; "
+                    "paid to you first, never rolled over",
+                ),
             ),
         ),
         (
@@ -359,6 +377,45 @@ SEPARATION = Template(
                     why="pretax + after-tax contributions + their earnings",
                     cite="plan statement",
                 ),
+                Output(
+                    "out_rmd_after_tax",
+                    "RMD paid to you: after-tax part (not taxable; 1099-R box 5)",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_RMD,
+                    "rmd_after_tax",
+                    why="the first dollars of the year's distributions are the RMD, with their pro-rata share of basis",
+                    cite="IRC §401(a)(9)(C), §402(c)(4)(B); Treas. Reg. §1.402(c)-2 Q&A-7; IRC §72(e)(8)",
+                ),
+                Output(
+                    "out_rmd_pretax",
+                    "RMD paid to you: taxable part (1099-R box 2a)",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_RMD,
+                    "rmd_pretax",
+                    why="the RMD's pretax share: taxable, cannot be rolled over, not under the 20% withholding",
+                    cite="IRC §402(c)(4)(B); §402(a); Reg. §31.3405(c)-1 Q&A-1",
+                ),
+                Output(
+                    "out_eligible",
+                    "Eligible to roll over (the whole balance less the RMD)",
+                    formula="{out_balance}-{out_rmd_after_tax}-{out_rmd_pretax}",
+                    py=lambda v: _money(
+                        Decimal(str(v["out_balance"]))
+                        - Decimal(str(v["out_rmd_after_tax"]))
+                        - Decimal(str(v["out_rmd_pretax"]))
+                    ),
+                    why="an RMD is not an eligible rollover distribution",
+                    cite="IRC §402(c)(4)(B)",
+                ),
+                Output(
+                    "out_unrecovered",
+                    "After-tax contributions not recovered (basis above the account's value)",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_RMD,
+                    "unrecovered_basis",
+                    why="the exclusion is capped at the distribution: basis above the account's value is not recovered",
+                    cite="IRC §72(e)(8); §72(e)(2)(B)",
+                ),
             ),
         ),
         (
@@ -367,9 +424,9 @@ SEPARATION = Template(
                 Output(
                     "out_a_roth",
                     "To the Roth IRA",
-                    formula="{in_basis}",
-                    py=lambda v: _money(v["in_basis"]),
-                    why="exactly the after-tax contributions",
+                    formula="{in_basis}-{out_rmd_after_tax}",
+                    py=lambda v: _money(Decimal(str(v["in_basis"])) - Decimal(str(v["out_rmd_after_tax"]))),
+                    why="exactly the after-tax contributions (less the RMD's share of them, paid to you)",
                     cite="Notice 2014-54 §III.B (allocation by direct rollover)",
                 ),
                 Output(
@@ -378,7 +435,10 @@ SEPARATION = Template(
                     "ROTH_ROLLOVER_SPLIT",
                     _SPLIT_A,
                     "taxable",
-                    why="pretax goes first to the traditional destination, so the Roth receives only basis",
+                    why=(
+                        "pretax goes first to the traditional destination, so the Roth receives only basis; "
+                        "the RMD's taxable part is included"
+                    ),
                     cite="IRC §72(e)(8); §402(c)(2); Notice 2014-54",
                 ),
                 Output(
@@ -427,12 +487,25 @@ SEPARATION = Template(
                     cite="Form 1099-R instructions, box 7 code G",
                 ),
                 Output(
+                    "out_a_trad_basis",
+                    "After-tax dollars rolled to the traditional IRA: its basis next year",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_A,
+                    "traditional_ira_basis",
+                    why="after-tax money rolled to a traditional IRA is nondeductible basis (0: all of it goes to Roth)",
+                    cite="IRC §408(d)(2); Instructions for Form 8606, line 2",
+                ),
+                Output(
                     "out_a_yev",
                     "Traditional IRA balances at Dec 31 next year",
-                    formula="{in_other_ira}+IF({out_pretax_to_ira},{in_pretax}+{in_earnings},0)",
+                    formula="{in_other_ira}+IF({out_pretax_to_ira},{out_eligible}-{out_a_roth},0)",
                     py=lambda v: _money(
-                        _num(v["in_other_ira"])
-                        + ((_num(v["in_pretax"]) + _num(v["in_earnings"])) if v["out_pretax_to_ira"] is True else 0)
+                        Decimal(str(_num(v["in_other_ira"])))
+                        + (
+                            Decimal(str(v["out_eligible"])) - Decimal(str(v["out_a_roth"]))
+                            if v["out_pretax_to_ira"] is True
+                            else 0
+                        )
                     ),
                     why="Form 8606 line 6 next year: other IRAs, plus the rolled pretax money if it went to an IRA",
                     cite="IRC §408(d)(2); Form 8606 line 6",
@@ -464,9 +537,20 @@ SEPARATION = Template(
                 Output(
                     "out_b_roth",
                     "To the Roth IRA",
-                    formula="{in_basis}+{in_earnings}",
-                    py=lambda v: _money(_num(v["in_basis"]) + _num(v["in_earnings"])),
-                    why="after-tax contributions and their earnings",
+                    formula="{out_eligible}-MIN({in_pretax},{in_pretax}+{in_earnings}-{out_rmd_pretax})",
+                    py=lambda v: _money(
+                        Decimal(str(v["out_eligible"]))
+                        - min(
+                            Decimal(str(_num(v["in_pretax"]))),
+                            Decimal(str(_num(v["in_pretax"])))
+                            + Decimal(str(_num(v["in_earnings"])))
+                            - Decimal(str(v["out_rmd_pretax"])),
+                        )
+                    ),
+                    why=(
+                        "after-tax contributions and their earnings: all but the pretax balance (less the RMD's "
+                        "shares, paid to you)"
+                    ),
                     cite="Notice 2014-54 §III.B",
                 ),
                 Output(
@@ -525,17 +609,26 @@ SEPARATION = Template(
                 Output(
                     "out_b_trad",
                     "To traditional (1099-R box 1, box 2a 0, code G)",
-                    formula="{in_pretax}",
-                    py=lambda v: _money(v["in_pretax"]),
-                    why="the pretax balance only",
+                    formula="{out_eligible}-{out_b_roth}",
+                    py=lambda v: _money(Decimal(str(v["out_eligible"])) - Decimal(str(v["out_b_roth"]))),
+                    why="the pretax balance only (what the RMD leaves of it)",
                     cite="Form 1099-R instructions, box 7 code G",
+                ),
+                Output(
+                    "out_b_trad_basis",
+                    "After-tax dollars rolled to the traditional IRA: its basis next year",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_B,
+                    "traditional_ira_basis",
+                    why="after-tax money rolled to a traditional IRA is nondeductible basis (0: all of it goes to Roth)",
+                    cite="IRC §408(d)(2); Instructions for Form 8606, line 2",
                 ),
                 Output(
                     "out_b_yev",
                     "Traditional IRA balances at Dec 31 next year",
-                    formula="{in_other_ira}+IF({out_pretax_to_ira},{in_pretax},0)",
+                    formula="{in_other_ira}+IF({out_pretax_to_ira},{out_b_trad},0)",
                     py=lambda v: _money(
-                        _num(v["in_other_ira"]) + (_num(v["in_pretax"]) if v["out_pretax_to_ira"] is True else 0)
+                        _num(v["in_other_ira"]) + (_num(v["out_b_trad"]) if v["out_pretax_to_ira"] is True else 0)
                     ),
                     why="as option A, without the earnings",
                     cite="Form 8606 line 6",
@@ -1674,6 +1767,8 @@ VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
         },
         {"in_pretax": 95000.10, "in_basis": 60000, "in_earnings": 0, "in_backdoor": 8600, "in_rate": 0.32},
         {"in_age": 61, "in_pretax_to": _PRETAX_DESTINATION[0][0], "in_earnings": 12345.67},
+        {"in_age": 72, "in_rmd": 4000},
+        {"in_age": 75, "in_rmd": 9500, "in_pretax": 100000, "in_pretax_to": _PRETAX_DESTINATION[0][0]},
     ),
     IN_SERVICE.file: (
         {"in_sweeps": 4},

@@ -130,12 +130,12 @@ def test_nothing_is_cut_off_or_drawn_over(printed, template):
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda t: t.file)
-def test_every_plan_and_sources_page_names_firm_client_date_and_disclaimer(printed, template):
+def test_every_page_names_firm_client_date_and_disclaimer(printed, template):
     pages = _text(printed[template.file])
-    # the Instructions sheet prints first; the Plan sheet starts with the summary box
+    # the Instructions sheet prints first (its pages too); the Plan sheet starts with the summary box
     first = next(i for i, page in enumerate(pages) if "In short" in page)
-    assert first >= 1
-    for page in pages[first:]:
+    assert first >= 1 and "For the client" in " ".join(pages[0].split())
+    for page in pages:
         flat = " ".join(page.split())
         assert "Prepared for Dana Rivera by Example Wealth Partners, 2026-01-01" in flat, (template.file, flat[:200])
         assert " ".join(DISCLAIMER.split()) in flat, template.file
@@ -162,10 +162,18 @@ def _separation_core(overrides: dict) -> tuple[Decimal, list[tuple[Decimal, Deci
     balance = pretax + basis + earnings
     year, age, rate = int(v["in_year"]), Decimal(str(v["in_age"])), Decimal(str(v["in_rate"]))
     cost, layers = [], []
-    for to_roth in (basis, basis + earnings):
-        split = roth_rollover_split(balance, basis, balance, to_roth_ira=to_roth)
+    # the RMD still due is paid first with its pro-rata basis (IRC §402(c)(4)(B)); A rolls the basis left to the
+    # Roth IRA, B everything but the pretax balance (what the RMD's pretax share leaves of it)
+    rmd = roth_rollover_split(balance, basis, balance, age=age, rmd_amount=v["in_rmd"])
+    eligible = balance - rmd.rmd_after_tax - rmd.rmd_pretax
+    a_roth = basis - rmd.rmd_after_tax
+    b_roth = eligible - min(pretax, pretax + earnings - rmd.rmd_pretax)
+    for to_roth in (a_roth, b_roth):
+        split = roth_rollover_split(balance, basis, balance, to_roth_ira=to_roth, age=age, rmd_amount=v["in_rmd"])
         to_ira = v["in_pretax_to"] == "Pretax to a traditional IRA"
-        yev = Decimal(str(v["in_other_ira"])) + ((pretax + earnings - split.roth_pretax) if to_ira else 0)
+        yev = Decimal(str(v["in_other_ira"])) + (
+            (split.traditional_pretax + split.traditional_after_tax) if to_ira else 0
+        )
         backdoor = form_8606(
             converted=v["in_backdoor"], year_end_value=yev, nondeductible_contributions=v["in_backdoor"]
         )

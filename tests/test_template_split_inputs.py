@@ -23,7 +23,7 @@ def test_client_aged_72_with_an_rmd_of_4000_gets_the_cores_figures():
     B - A = 73.96.
     """
     v = evaluate(SEPARATION, {"in_age": 72, "in_rmd": 4000})
-    assert (v["out_rmd_after_tax"], v["out_rmd_pretax"], v["out_eligible"]) == (3823.18, 176.82, 37850.0)
+    assert (v["out_req_after_tax"], v["out_req_pretax"], v["out_eligible"]) == (3823.18, 176.82, 37850.0)
     assert (v["out_a_roth"], v["out_a_taxable"], v["out_a_yev"], v["out_a_backdoor_taxable"]) == (
         36176.82,
         176.82,
@@ -39,7 +39,7 @@ def test_client_aged_72_with_an_rmd_of_4000_gets_the_cores_figures():
         assert float(core.taxable) == v[f"out_{option}_taxable"]
         assert float(core.withholding) == v[f"out_{option}_withholding"] == 0.0  # the RMD is not under the 20%
         assert float(core.traditional_ira_basis) == v[f"out_{option}_trad_basis"]
-        assert (float(core.rmd_after_tax), float(core.rmd_pretax)) == (v["out_rmd_after_tax"], v["out_rmd_pretax"])
+        assert (float(core.rmd_after_tax), float(core.rmd_pretax)) == (v["out_req_after_tax"], v["out_req_pretax"])
         assert float(core.roth_pretax + core.roth_after_tax) == roth
 
 
@@ -52,7 +52,7 @@ def test_a_pretax_balance_goes_to_traditional_after_the_rmd_takes_its_share():
     traditional IRA gets all of it and the Roth IRA 37,321.11, basis only; B's taxable is the RMD's 6,821.11 too.
     """
     v = evaluate(SEPARATION, {"in_age": 75, "in_rmd": 9500, "in_pretax": 100000})
-    assert (v["out_rmd_after_tax"], v["out_rmd_pretax"], v["out_eligible"]) == (2678.89, 6821.11, 132350.0)
+    assert (v["out_req_after_tax"], v["out_req_pretax"], v["out_eligible"]) == (2678.89, 6821.11, 132350.0)
     assert (v["out_a_roth"], v["out_a_taxable"]) == (37321.11, 6821.11)
     assert (v["out_b_roth"], v["out_b_trad"], v["out_b_taxable"]) == (37321.11, 95028.89, 6821.11)
     core = roth_rollover_split(141850, 40000, 141850, D("37321.11"), age=75, rmd_amount=9500)
@@ -79,3 +79,23 @@ def test_not_covered_text_names_the_readmes_refused_and_assumed_split_cases():
         "voluntary income-tax withholding on the RMD",
     ):
         assert words in text, words
+
+
+def test_backdoor_compares_keeping_rolling_all_and_rolling_part():
+    """Issue 14 point 4, a third scenario: 21,000 of the 42,000 pretax IRA rolled in (IRC §408(d)(2), Form 8606).
+
+    Line 6 = 42,000 - 21,000 = 21,000; line 9 = 21,000 + 7,500 = 28,500; line 10 = 7,500 / 28,500 = 0.26315...
+    -> 0.263; line 13 = 7,500 x 0.263 = 1,972.50; line 18 = 7,500 - 1,972.50 = 5,527.50, carried as line 14.
+    Next year: basis 7,500 + 5,527.50 = 13,027.50, ratio 13,027.50 / 28,500 = 0.4571 -> 0.457, nontaxable
+    3,427.50, taxable 4,072.50, basis carried 9,600.00.
+    """
+    from workbooks.specs import BACKDOOR
+    from xl_rollover.rules.form_8606 import form_8606
+
+    v = evaluate(BACKDOOR)
+    assert (v["out_yev_part"], v["out_part_l18"], v["out_part_l14"]) == (21000.0, 5527.5, 5527.5)
+    assert (v["out_part_taxable_1"], v["out_part_basis_1"]) == (4072.5, 9600.0)
+    core = form_8606(7500, 0, 21000, 0, 7500)
+    assert float(core.lines["18"]) == v["out_part_l18"]
+    assert v["out_now_l18"] > v["out_part_l18"] > v["out_after_l18"]
+    assert "rolling only 21,000.00 makes it 5,527.50" in v["out_sum_sentence"]

@@ -343,7 +343,7 @@ def write(template: Template, folder: Path) -> Path:
     sources = wb.add_worksheet("Sources")
     lists = wb.add_worksheet("Lists")
     conf = wb.add_worksheet("xlwings.conf")
-    _instructions(instructions, template, f)
+    _instructions(instructions, template, f, values)
     _plan(wb, plan, template, values, f, lists)
     _sources(sources, template, values, f)
     conf.write_row(0, 0, ["UDF Modules", "udfs.functions"])
@@ -439,13 +439,17 @@ CHANNEL_STEPS = (
 )
 
 
-def _instructions(ws: Any, t: Template, f: dict[str, Any]) -> None:
-    """What a client and then an advisor need, in that order; commands and developer notes are in the README."""
+def _instructions(ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any]) -> None:
+    """What a client and then an advisor need, in that order; commands and developer notes are in the README.
+    The title, who prepared it for whom and when, and the disclaimer head every printed page, as on the Plan."""
     ws.set_column(0, 0, 96)
     ws.write(0, 0, t.title, f["title"])
-    ws.write(1, 0, t.purpose, f["subtitle"])
-    ws.set_row(1, _height((t.purpose, 100)))
-    row = 3
+    ws.write_formula(1, 0, f"={PREPARED_LINE.name}", f["prepared"], _cached(values[PREPARED_LINE.name]))
+    ws.write(2, 0, DISCLAIMER, f["disclaimer"])
+    ws.set_row(2, _height((DISCLAIMER, 110)))
+    ws.write(3, 0, t.purpose, f["subtitle"])
+    ws.set_row(3, _height((t.purpose, 100)))
+    row = 5
     blocks = (
         (
             "For the client: reading this plan",
@@ -480,6 +484,8 @@ def _instructions(ws: Any, t: Template, f: dict[str, Any]) -> None:
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_paper(1)
+    ws.repeat_rows(0, 2)
+    ws.set_footer("&L&9&F&R&9page &P of &N", {"margin": 0.25})
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 

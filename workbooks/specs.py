@@ -67,6 +67,8 @@ _SPLIT_RMD = ("out_balance", "in_basis", "out_balance", None, None, *_SPLIT_FACT
 _SWEEP = ("out_sweep_amount", "out_per_sweep", "out_sweep_amount", "out_sweep_amount")
 #: Form 8606 after the roll-in what-if.
 _AFTER_ROLL_IN = ("in_nondeductible", "in_prior_basis", "out_yev_after", "in_distributions", "in_converted")
+#: Form 8606 after the partial roll-in (the third scenario).
+_AFTER_PART = ("in_nondeductible", "in_prior_basis", "out_yev_part", "in_distributions", "in_converted")
 #: EARLY_PENALTY with the sheet's account type, exception and its amount (output left to the row).
 _PENALTY = (
     "in_taxable",
@@ -378,7 +380,7 @@ SEPARATION = Template(
                     cite="plan statement",
                 ),
                 Output(
-                    "out_rmd_after_tax",
+                    "out_req_after_tax",
                     "RMD paid to you: after-tax part (not taxable; 1099-R box 5)",
                     "ROTH_ROLLOVER_SPLIT",
                     _SPLIT_RMD,
@@ -387,7 +389,7 @@ SEPARATION = Template(
                     cite="IRC §401(a)(9)(C), §402(c)(4)(B); Treas. Reg. §1.402(c)-2 Q&A-7; IRC §72(e)(8)",
                 ),
                 Output(
-                    "out_rmd_pretax",
+                    "out_req_pretax",
                     "RMD paid to you: taxable part (1099-R box 2a)",
                     "ROTH_ROLLOVER_SPLIT",
                     _SPLIT_RMD,
@@ -398,11 +400,11 @@ SEPARATION = Template(
                 Output(
                     "out_eligible",
                     "Eligible to roll over (the whole balance less the RMD)",
-                    formula="{out_balance}-{out_rmd_after_tax}-{out_rmd_pretax}",
+                    formula="{out_balance}-{out_req_after_tax}-{out_req_pretax}",
                     py=lambda v: _money(
                         Decimal(str(v["out_balance"]))
-                        - Decimal(str(v["out_rmd_after_tax"]))
-                        - Decimal(str(v["out_rmd_pretax"]))
+                        - Decimal(str(v["out_req_after_tax"]))
+                        - Decimal(str(v["out_req_pretax"]))
                     ),
                     why="an RMD is not an eligible rollover distribution",
                     cite="IRC §402(c)(4)(B)",
@@ -424,8 +426,8 @@ SEPARATION = Template(
                 Output(
                     "out_a_roth",
                     "To the Roth IRA",
-                    formula="{in_basis}-{out_rmd_after_tax}",
-                    py=lambda v: _money(Decimal(str(v["in_basis"])) - Decimal(str(v["out_rmd_after_tax"]))),
+                    formula="{in_basis}-{out_req_after_tax}",
+                    py=lambda v: _money(Decimal(str(v["in_basis"])) - Decimal(str(v["out_req_after_tax"]))),
                     why="exactly the after-tax contributions (less the RMD's share of them, paid to you)",
                     cite="Notice 2014-54 §III.B (allocation by direct rollover)",
                 ),
@@ -537,14 +539,14 @@ SEPARATION = Template(
                 Output(
                     "out_b_roth",
                     "To the Roth IRA",
-                    formula="{out_eligible}-MIN({in_pretax},{in_pretax}+{in_earnings}-{out_rmd_pretax})",
+                    formula="{out_eligible}-MIN({in_pretax},{in_pretax}+{in_earnings}-{out_req_pretax})",
                     py=lambda v: _money(
                         Decimal(str(v["out_eligible"]))
                         - min(
                             Decimal(str(_num(v["in_pretax"]))),
                             Decimal(str(_num(v["in_pretax"])))
                             + Decimal(str(_num(v["in_earnings"])))
-                            - Decimal(str(v["out_rmd_pretax"])),
+                            - Decimal(str(v["out_req_pretax"])),
                         )
                     ),
                     why=(
@@ -1048,6 +1050,13 @@ BACKDOOR = Template(
                     "money",
                     "only pretax money can go; basis cannot (IRC §408(d)(3)(A)(ii))",
                 ),
+                Input(
+                    "in_roll_in_part",
+                    "Or only part of it rolled into the 401(k) before Dec 31",
+                    21000,
+                    "money",
+                    "a third choice, e.g. what the plan accepts",
+                ),
             ),
         ),
     ),
@@ -1103,12 +1112,47 @@ BACKDOOR = Template(
             ),
         ),
         (
+            "After rolling only part of it into the 401(k)",
+            (
+                Output(
+                    "out_yev_part",
+                    "Line 6 after the partial roll-in",
+                    formula="MAX(0,{in_yev}-{in_roll_in_part})",
+                    py=lambda v: _money(max(0.0, _num(v["in_yev"]) - _num(v["in_roll_in_part"]))),
+                    why="the rolled part is no longer in an IRA at Dec 31",
+                    cite="IRC §408(d)(2); §408(d)(3)(A)(ii)",
+                ),
+                Output(
+                    "out_part_l18",
+                    "Line 18 after the partial roll-in: taxable conversion",
+                    "FORM_8606",
+                    _AFTER_PART,
+                    "lines_18",
+                    why="conversion less its nontaxable part",
+                    cite="Form 8606 line 18",
+                ),
+                Output(
+                    "out_part_l14",
+                    "Line 14 after the partial roll-in: basis carried to next year",
+                    "FORM_8606",
+                    _AFTER_PART,
+                    "lines_14",
+                    why="basis not used by this year's conversion",
+                    cite="Form 8606 line 14",
+                ),
+            ),
+        ),
+        (
             "The years ahead if the pretax money stays in the IRA (the same backdoor each year, balances unchanged)",
             (_backdoor_years("kept", "in_yev", "out_now_l18", "out_now_l14"),),
         ),
         (
             "The years ahead after rolling it into the 401(k) (the same backdoor each year)",
             (_backdoor_years("rolled", "out_yev_after", "out_after_l18", "out_after_l14"),),
+        ),
+        (
+            "The years ahead after rolling only part of it into the 401(k) (the same backdoor each year)",
+            (_backdoor_years("part", "out_yev_part", "out_part_l18", "out_part_l14"),),
         ),
         (
             f"{_BACKDOOR_YEARS} years of backdoor conversions",
@@ -1125,6 +1169,7 @@ BACKDOOR = Template(
                     for key, label in (
                         ("kept", "Taxable if the pretax money stays in the IRA"),
                         ("rolled", "Taxable after rolling it into the 401(k)"),
+                        ("part", "Taxable after rolling only part of it into the 401(k)"),
                     )
                 ),
                 Output(
@@ -1147,8 +1192,8 @@ BACKDOOR = Template(
     charts=(
         Chart(
             "Taxable conversion",
-            ("as things stand", "after the roll-in"),
-            (("line 18", ("out_now_l18", "out_after_l18")),),
+            ("as things stand", "after the roll-in", "after the partial roll-in"),
+            (("line 18", ("out_now_l18", "out_after_l18", "out_part_l18")),),
         ),
     ),
     summary=(
@@ -1158,12 +1203,14 @@ BACKDOOR = Template(
             formula=(
                 f'"As things stand "&{_t("out_now_l18")}&" of the "&{_t("in_converted")}&" conversion is taxable '
                 f'(Form 8606 line 18); rolling "&{_t("in_roll_in")}&" of pretax IRA money into the 401(k) before '
-                f'December 31 makes it "&{_t("out_after_l18")}&"."'
+                f'December 31 makes it "&{_t("out_after_l18")}&", rolling only "&{_t("in_roll_in_part")}&" makes it "&'
+                f'{_t("out_part_l18")}&"."'
             ),
             py=lambda v: (
                 f"As things stand {_tm(v, 'out_now_l18')} of the {_tm(v, 'in_converted')} conversion is taxable "
                 f"(Form 8606 line 18); rolling {_tm(v, 'in_roll_in')} of pretax IRA money into the 401(k) before "
-                f"December 31 makes it {_tm(v, 'out_after_l18')}."
+                f"December 31 makes it {_tm(v, 'out_after_l18')}, rolling only {_tm(v, 'in_roll_in_part')} makes it "
+                f"{_tm(v, 'out_part_l18')}."
             ),
             fmt="text",
         ),
@@ -1777,7 +1824,7 @@ VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
     ),
     BACKDOOR.file: (
         {"in_roll_in": 0},
-        {"in_yev": 120000, "in_roll_in": 60000, "in_prior_basis": 6500},
+        {"in_yev": 120000, "in_roll_in": 60000, "in_prior_basis": 6500, "in_roll_in_part": 90000},
         {"in_distributions": 5000, "in_converted": 15000, "in_nondeductible": 7000, "in_yev": 8000},
     ),
     EARLY.file: (

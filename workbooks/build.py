@@ -141,7 +141,11 @@ def branding(client: str) -> tuple[Input, ...]:
         Input("in_client", "Client", client, "text", "printed on every page"),
         Input("in_prepared", "Date prepared", FIXED_DATE.date(), "date", "printed on every page"),
         Input(
-            "in_logo", "Logo image file (optional)", None, "text", "a PNG or JPEG path; xl-rollover report prints it"
+            "in_logo",
+            "Logo image file (optional)",
+            None,
+            "text",
+            "a PNG or JPEG path; not printed yet (the README says why)",
         ),
     )
 

@@ -145,7 +145,7 @@ def branding(client: str) -> tuple[Input, ...]:
             "Logo image file (optional)",
             None,
             "text",
-            "a PNG or JPEG path; not printed yet (the README says why)",
+            "a PNG or JPEG path; not printed yet",
         ),
     )
 

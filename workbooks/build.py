@@ -326,8 +326,9 @@ def _height(*texts_and_widths: tuple[str, int]) -> float:
 YELLOW = "#FFF2CC"
 
 
-def write(template: Template, folder: Path) -> Path:
-    """Write one template into ``folder``; returns its path."""
+def write(template: Template, folder: Path, steps: Sequence[str] | None = None) -> Path:
+    """Write one template into ``folder``; returns its path. ``steps``: the Instructions' recalculation
+    block (default :data:`CHANNEL_STEPS`; the portable flavour says its own)."""
     path = folder / template.file
     values = evaluate(template)
     wb = xlsxwriter.Workbook(str(path))
@@ -347,7 +348,7 @@ def write(template: Template, folder: Path) -> Path:
     sources = wb.add_worksheet("Sources")
     lists = wb.add_worksheet("Lists")
     conf = wb.add_worksheet("xlwings.conf")
-    _instructions(instructions, template, f, values)
+    _instructions(instructions, template, f, values, CHANNEL_STEPS if steps is None else tuple(steps))
     _plan(wb, plan, template, values, f, lists)
     _sources(sources, template, values, f)
     conf.write_row(0, 0, ["UDF Modules", "udfs.functions"])
@@ -443,7 +444,9 @@ CHANNEL_STEPS = (
 )
 
 
-def _instructions(ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any]) -> None:
+def _instructions(
+    ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any], steps: tuple[str, ...] = ()
+) -> None:
     """What a client and then an advisor need, in that order; commands and developer notes are in the README.
     The title, who prepared it for whom and when, and the disclaimer head every printed page, as on the Plan."""
     ws.set_column(0, 0, 96)
@@ -474,7 +477,7 @@ def _instructions(ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any
                 "(Review > Unprotect Sheet, no password, to change the layout).",
             ),
         ),
-        ("For the advisor: making the figures recalculate", CHANNEL_STEPS),
+        ("For the advisor: making the figures recalculate", steps or CHANNEL_STEPS),
     )
     for heading, lines in blocks:
         ws.write(row, 0, heading, f["h"])
@@ -831,7 +834,10 @@ def build_all(folder: Path = HERE) -> list[Path]:
     from .specs import TEMPLATES
 
     folder.mkdir(parents=True, exist_ok=True)
-    return [write(t, folder) for t in TEMPLATES]
+    written = [write(t, folder) for t in TEMPLATES]
+    from . import portable  # the portable flavour (plain formulas, no add-in) in folder/portable
+
+    return written + portable.build_all(folder / "portable")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,154 @@
+"""The portable flavour: the templates with every figure a plain formula of Excel's built-in functions.
+
+``workbooks/portable/<file>`` has the same sheets, cells and defined names as the add-in flavour
+(``workbooks/<file>``); each cell that calls an xl-rollover function there holds instead the rule
+stated in built-in functions (:mod:`workbooks.excel_formulas`), with the same stored value (the core's).
+So the file computes in any spreadsheet (Excel, LibreOffice, Google Sheets) with no add-in and no
+Python. A figure that plain formulas cannot state is a visible note in that cell (:data:`NOTES`).
+
+calcPr: the same as the add-in flavour (:func:`udfs.ooxml.keep_stored_values`, no ``fullCalcOnLoad``).
+A full recalculation on load would be harmless here (no function is missing), but it is not needed:
+the stored values are the core's and the formulas give the same figures (tests/test_portable.py), and
+without it Excel does not mark an untouched file changed (asking to save on close) and one rule
+covers every template file.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from udfs import functions
+
+from . import build
+from .build import Grid, Output, Template
+from .excel_formulas import STATEMENTS
+
+FOLDER = build.HERE / "portable"
+
+#: Templates whose every function call has a plain-formula statement (the others are not built yet).
+PORTABLE_FILES = ("backdoor_roth_prorata.xlsx",)
+
+#: Cells a plain formula cannot state, by template file: name -> the note shown in that cell's place.
+NOTES: dict[str, dict[str, str]] = {}
+
+#: What the Instructions sheet says about recalculation in the portable flavour (replaces the channel steps).
+PORTABLE_STEPS = (
+    "This is the portable flavour: every figure is a formula of the spreadsheet's own functions, so it recalculates "
+    "in Excel, LibreOffice or Google Sheets with no add-in and no Python. Type the client's facts into the yellow "
+    "cells and the figures follow.",
+    f"Amounts above {build.MAX_AMOUNT:,.0f} are beyond the add-in's range; amounts above 100,000,000 are beyond this "
+    "flavour's exact range: such a cell says so in words instead of a figure.",
+    "The add-in flavour of this template (same sheets and cells) also explains each figure rule by rule; it needs the "
+    "xl-rollover functions (see the project's README, 'Use it in Excel').",
+    "Checked on Linux only (LibreOffice and the formulas engine): not yet checked in Microsoft Excel itself.",
+)
+
+
+def _ranges(template: Template) -> dict[str, list[list[str | None]]]:
+    """Named grid rectangles -> the names of their cells (row by row), so a statement can read each cell."""
+    found: dict[str, list[list[str | None]]] = {}
+    for _, outs in template.outputs:
+        for out in outs:
+            if isinstance(out, Grid):
+                for name, c0, c1 in out.ranges:
+                    found[name] = [[c.name if c else None for c in row[c0 : c1 + 1]] for row in out.rows]
+    return found
+
+
+def _expr(value: Any) -> str | None:
+    """An argument as a formula expression: a defined name as ``{name}``, a literal as Excel writes it."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.startswith(("in_", "out_", "tbl_")):
+        return "{" + value + "}"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    return repr(value)
+
+
+def statement(out: Output, template: Template) -> str:
+    """The plain formula (``{name}`` placeholders, no ``=``) for a cell that calls a project function."""
+    assert out.function is not None
+    params = [p.name for p in functions.SPECS[out.function].params]
+    args: dict[str, Any] = {p: _expr(v) for p, v in zip(params, out.args, strict=False)}
+    args["_ranges"] = _ranges(template)  # type: ignore[assignment]
+    return STATEMENTS[out.function](args, out.field)
+
+
+def _note(text: str) -> Output:
+    return Output("", "", formula='"' + text.replace('"', '""') + '"', py=lambda v: text, fmt="text")
+
+
+def portable(template: Template) -> Template:
+    """The template with each function call replaced by its plain-formula statement (values still the core's)."""
+    notes = NOTES.get(template.file, {})
+
+    def swap(out: Output) -> Output:
+        if out.name in notes:
+            note = notes[out.name]
+            return replace(out, function=None, args=(), field=None, formula=_note(note).formula, py=lambda v: note)
+        if not out.function:
+            return out
+        original = out
+        text = statement(out, template)
+        return replace(
+            out,
+            function=None,
+            args=(),
+            field=None,
+            formula=text,
+            py=lambda v: build.compute(original, v),
+        )
+
+    outputs = []
+    for group, outs in template.outputs:
+        swapped: list[Output | Grid] = []
+        for out in outs:
+            if isinstance(out, Grid):
+                rows = tuple(tuple(swap(c) if c is not None else None for c in row) for row in out.rows)
+                swapped.append(replace(out, rows=rows))
+            else:
+                swapped.append(swap(out))
+        outputs.append((group, tuple(swapped)))
+    return replace(template, outputs=tuple(outputs), summary=tuple(swap(o) for o in template.summary))
+
+
+def templates() -> list[Template]:
+    """The portable templates built so far (:data:`PORTABLE_FILES`)."""
+    from .specs import TEMPLATES
+
+    return [portable(t) for t in TEMPLATES if t.file in PORTABLE_FILES]
+
+
+def build_all(folder: Path = FOLDER) -> list[Path]:
+    """Write every portable template into ``folder`` (reproducibly, as the add-in flavour)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return [build.write(t, folder, steps=PORTABLE_STEPS) for t in templates()]
+
+
+_CALL = re.compile(r"([A-Z][A-Z0-9.]*)\(")
+
+
+def function_names(text: str) -> set[str]:
+    """The function names a formula calls (outside string literals)."""
+    return {m.group(1) for part in text.split('"')[::2] for m in _CALL.finditer(part)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    for written in build_all(Path(args[0]) if args else FOLDER):
+        print(f"wrote {written}")
+    return 0
+
+
+if __name__ == "__main__":
+    from workbooks.portable import main as package_main
+
+    sys.exit(package_main())

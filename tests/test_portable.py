@@ -45,7 +45,9 @@ needs_libreoffice = pytest.mark.skipif(
 
 #: Excel built-ins the portable formulas may call (each is in Excel 2007+ and LibreOffice Calc 7.4:
 #: LibreOffice Help, "Functions by Category"; Microsoft, "Excel functions (alphabetical)").
-BUILT_INS = {"AND", "COUNTIF", "FIXED", "IF", "MAX", "MIN", "OR", "ROUND", "TEXT", "VLOOKUP"}
+BUILT_INS = {"AND", "COUNTIF", "FIXED", "IF", "MAX", "MIN", "OR", "ROUND", "SUM", "TEXT", "VLOOKUP"}
+#: Every function name the portable files call today (the list grows with each portable template).
+USED = {"AND", "FIXED", "IF", "MAX", "MIN", "ROUND", "SUM", "TEXT"}
 
 
 def _same(core: Any, sheet: Any) -> bool:
@@ -290,6 +292,38 @@ def test_portable_formulas_call_only_built_ins():
         for o in build.output_cells(t):
             assert o.function is None
             used |= portable.function_names(build.formula(o, t))
-    assert used == BUILT_INS, used ^ BUILT_INS
+    assert used == USED, used ^ USED
+    assert used <= BUILT_INS
     for banned in ("LAMBDA", "LET", "FILTER", "SORT", "UNIQUE", "SEQUENCE", "XLOOKUP", "TEXTJOIN", "IFS"):
         assert banned not in used
+
+
+# --- 4. built like the add-in flavour ------------------------------------------------------------------------
+
+
+def test_committed_portable_files_are_what_the_code_builds(tmp_path):
+    import zipfile
+
+    portable.build_all(tmp_path)
+    shipped = ROOT / "workbooks" / "portable"
+    assert sorted(p.name for p in shipped.glob("*.xlsx")) == sorted(portable.PORTABLE_FILES)
+    for name in portable.PORTABLE_FILES:
+        with zipfile.ZipFile(shipped / name) as a, zipfile.ZipFile(tmp_path / name) as b:
+            assert sorted(a.namelist()) == sorted(b.namelist()), name
+            for part in a.namelist():
+                if part == "docProps/core.xml":  # creation/modification timestamps, as for the add-in flavour
+                    continue
+                assert a.read(part) == b.read(part), f"{name}: {part} differs; run `python -m workbooks.build`"
+
+
+@pytest.mark.parametrize("name", portable.PORTABLE_FILES)
+def test_portable_file_keeps_stored_values_like_the_others(name):
+    """The same calcPr as the add-in flavour (udfs.ooxml): no fullCalcOnLoad (see workbooks/portable.py)."""
+    import zipfile
+
+    from udfs.ooxml import CALC_ID, keep_stored_values
+
+    with zipfile.ZipFile(ROOT / "workbooks" / "portable" / name) as book:
+        xml = book.read("xl/workbook.xml").decode("utf-8")
+    assert f'<calcPr calcId="{CALC_ID}"' in xml and "fullCalcOnLoad" not in xml
+    assert keep_stored_values(xml) == xml

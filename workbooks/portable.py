@@ -78,7 +78,7 @@ def statement(out: Output, template: Template) -> str:
     assert out.function is not None
     params = [p.name for p in functions.SPECS[out.function].params]
     args: dict[str, Any] = {p: _expr(v) for p, v in zip(params, out.args, strict=False)}
-    args["_ranges"] = _ranges(template)  # type: ignore[assignment]
+    args["_ranges"] = _ranges(template)
     return STATEMENTS[out.function](args, out.field)
 
 

@@ -23,6 +23,7 @@ Expressions use ``{name}`` placeholders for the template's defined names (``work
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 #: The largest amount the portable formulas take (dollars): keeps every exactness bound above.
 PORTABLE_MAX = 100_000_000
@@ -179,3 +180,121 @@ STATEMENTS: dict[str, Callable[[Mapping[str, Expr | None], str | None], Expr]] =
     "FORM_8606": form_8606,
     "PRORATA_TAXABLE": prorata_taxable,
 }
+
+
+# --- the split of a full distribution (IRC §72(e)(8); Notice 2014-54) ----------------------------------------
+
+
+def rollover_split(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """ROTH_ROLLOVER_SPLIT for a whole balance paid as direct rollovers (the Roth IRA amount given, the rest to
+    traditional): basis min(basis, balance), pretax to the traditional destination first (Notice 2014-54 §III).
+
+    Stated only for ``distribution`` = ``account_balance`` (the same cell) with no 60-day rollovers, age, RMD or
+    flags: the partial-distribution share (distribution × basis ÷ balance) multiplies two amounts in cents
+    beyond what binary numbers hold exactly, so it stays with the add-in.
+    """
+    if args.get("distribution") != args.get("account_balance") or args.get("to_traditional") is not None:
+        raise NotImplementedError("ROTH_ROLLOVER_SPLIT is stated for a whole balance to Roth and traditional only")
+    extra = set(args) - {"distribution", "after_tax_basis", "account_balance", "to_roth_ira", "output", "_ranges"}
+    if any(args.get(n) is not None for n in extra):
+        raise NotImplementedError(f"ROTH_ROLLOVER_SPLIT arguments {sorted(extra)}")
+    d = cents(_arg(args, "distribution"))
+    basis = cents(_arg(args, "after_tax_basis"))
+    roth = cents(_arg(args, "to_roth_ira"))
+    after_tax = f"MIN({basis},{d})"
+    pretax = f"({d}-{after_tax})"
+    trad = f"({d}-{roth})"
+    pre_trad = f"MIN({pretax},{trad})"
+    pre_roth = f"MIN({pretax}-{pre_trad},{roth})"
+    roth_form = {
+        "box1_gross": roth,
+        "box2a_taxable": pre_roth,
+        "box4_withholding": "0",
+        "box5_employee_contributions": f"({roth}-{pre_roth})",
+    }
+    trad_form = {
+        "box1_gross": trad,
+        "box2a_taxable": "0",
+        "box4_withholding": "0",
+        "box5_employee_contributions": f"({trad}-{pre_trad})",
+    }
+    fields: dict[str, Expr] = {
+        "after_tax": after_tax,
+        "pretax": pretax,
+        "roth_after_tax": f"({roth}-{pre_roth})",
+        "roth_pretax": pre_roth,
+        "traditional_after_tax": f"({trad}-{pre_trad})",
+        "traditional_pretax": pre_trad,
+        "taxable": pre_roth,  # pretax landing in the Roth IRA (IRC §408A(d)(3)(A)(i)); nothing is kept
+        "withholding": "0",  # no payment to the participant: nothing under §3405(c)
+        "penalty_base": "0",  # rollovers are not under §72(t) (IRC §408A(d)(3)(A)(ii))
+    }
+    for box in roth_form:
+        # the forms in the core's order: the Roth IRA rollover if any, then the traditional one if any
+        fields[f"form_1099r_1_{box}"] = f"IF({roth}>0,{roth_form[box]},IF({trad}>0,{trad_form[box]},{VALUE_ERROR}))"
+        fields[f"form_1099r_2_{box}"] = f"IF(AND({roth}>0,{trad}>0),{trad_form[box]},{VALUE_ERROR})"
+    if not field or field not in fields:
+        raise NotImplementedError(f"ROTH_ROLLOVER_SPLIT output {field!r}")
+    refused = f"OR({d}=0,{roth}>{d})"  # nothing to split, or more to the Roth IRA than paid: InputError
+    amounts = [_arg(args, n) for n in ("distribution", "after_tax_basis", "to_roth_ira")]
+    return guard(amounts, f"IF({refused},{VALUE_ERROR},({fields[field]})/100)")
+
+
+# --- the 10% additional tax with no exception (IRC §72(t)(1); Form 5329 line 4) ------------------------------
+
+
+def early_penalty(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """EARLY_PENALTY(amount, age in whole years, plan type) with no exception: 10% before 59½, half-up to the cent.
+
+    Stated for an age in years (a whole number of years under 60 is before 59½) and a plan account, with no
+    exception, year, or SIMPLE IRA two-year rule: those read tables the add-in holds.
+    """
+    extra = set(args) - {"taxable_amount", "age", "account_type", "output", "_ranges"}
+    if any(args.get(n) is not None for n in extra) or field not in (None, "penalty", "form_5329_4"):
+        raise NotImplementedError("EARLY_PENALTY is stated without an exception and for the penalty only")
+    if args.get("account_type") not in ('"401K"', '"403B"', '"PLAN"', '"IRA"', None):
+        raise NotImplementedError("EARLY_PENALTY for this account type")
+    amount, age = cents(_arg(args, "taxable_amount")), _arg(args, "age")
+    bad_age = f"OR({age}<0,{age}>125)"  # parse_age: 0 to 125 (xl_rollover.age.MAX_AGE)
+    value = f"IF({bad_age},{VALUE_ERROR},IF({age}>=59.5,0,ROUND({amount}/10,0))/100)"
+    return guard([_arg(args, "taxable_amount")], value)
+
+
+# --- the Roth IRA's tax- and penalty-free basis (IRC §408A(d)(4); Reg. §1.408A-6 A-5, A-8) ------------------
+
+
+def penalty_free(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """ROTH_PENALTY_FREE over a named grid of conversion layers (year, taxable, nontaxable) in ascending years.
+
+    Regular contributions come out first, then each layer, taxable part then nontaxable part; the free amount
+    stops before the first taxable part still inside its five years, unless 59½ is reached. Stated for a
+    fixed grid (its cells named; the templates' layers run oldest first) and an age in whole years.
+    """
+    ranges: Any = args.get("_ranges") or {}  # name -> cell names, row by row (workbooks.portable)
+    name = (args.get("conversions") or "").strip("{}")
+    if not isinstance(ranges, dict) or name not in ranges:
+        raise NotImplementedError("ROTH_PENALTY_FREE over an input table of variable length")
+    rows = ranges[name]
+    year, age = _arg(args, "distribution_year"), _arg(args, "age")
+    old = f"({age}>=59.5)"
+    free = cents(_arg(args, "regular_contributions"))
+    # build from the last layer back: each layer either stops the count, or adds itself and goes on
+    tail = "0"
+    for y, t, n in reversed(rows):
+        ly, lt, ln = "{" + y + "}", cents("{" + t + "}"), cents("{" + n + "}")
+        stop = f"AND({lt}>0,{year}<={ly}+4,NOT{old})"
+        tail = f"IF({ly}>{year},0,IF({stop},0,{lt}+{ln}+{tail}))"
+    bad_age = f"OR({age}<0,{age}>125)"
+    # an error value anywhere in the layers is the core's error, even where the count stops before it
+    errors = "0*SUM(" + ",".join("{" + c + "}" for row in rows for c in row) + ")"
+    amounts = [_arg(args, "regular_contributions")]
+    return guard(amounts, f"IF({bad_age},{VALUE_ERROR},({free}+{tail})/100+{errors})")
+
+
+STATEMENTS.update(
+    {
+        "ROTH_ROLLOVER_SPLIT": rollover_split,
+        "EARLY_PENALTY": early_penalty,
+        "ROTH_PENALTY_FREE": penalty_free,
+    }
+)

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from udfs import recalc
+from engines import recalc
 from workbooks import build, portable
 from workbooks.build import Grid, Input, Output, Table, Template
 from workbooks.excel_formulas import PORTABLE_MAX, TOO_LARGE
@@ -347,10 +347,10 @@ def test_committed_portable_files_are_what_the_code_builds(tmp_path):
 
 @pytest.mark.parametrize("name", portable.PORTABLE_FILES)
 def test_portable_file_keeps_stored_values_like_the_others(name):
-    """The same calcPr as the add-in flavour (udfs.ooxml): no fullCalcOnLoad (see workbooks/portable.py)."""
+    """The same calcPr as the add-in flavour (engines.ooxml): no fullCalcOnLoad (see workbooks/portable.py)."""
     import zipfile
 
-    from udfs.ooxml import CALC_ID, keep_stored_values
+    from engines.ooxml import CALC_ID, keep_stored_values
 
     with zipfile.ZipFile(ROOT / "workbooks" / "portable" / name) as book:
         xml = book.read("xl/workbook.xml").decode("utf-8")

@@ -6,7 +6,7 @@ stated in built-in functions (:mod:`workbooks.excel_formulas`), with the same st
 So the file computes in any spreadsheet (Excel, LibreOffice, Google Sheets) with no add-in and no
 Python. A figure that plain formulas cannot state is a visible note in that cell (:data:`NOTES`).
 
-calcPr: the same as the add-in flavour (:func:`udfs.ooxml.keep_stored_values`, no ``fullCalcOnLoad``).
+calcPr: the same as the add-in flavour (:func:`engines.ooxml.keep_stored_values`, no ``fullCalcOnLoad``).
 A full recalculation on load would be harmless here (no function is missing), but it is not needed:
 the stored values are the core's and the formulas give the same figures (tests/test_portable.py), and
 without it Excel does not mark an untouched file changed (asking to save on close) and one rule

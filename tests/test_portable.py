@@ -47,7 +47,7 @@ needs_libreoffice = pytest.mark.skipif(
 #: LibreOffice Help, "Functions by Category"; Microsoft, "Excel functions (alphabetical)").
 BUILT_INS = {"AND", "COUNTIF", "FIXED", "IF", "MAX", "MIN", "NOT", "OR", "ROUND", "SUM", "TEXT", "VLOOKUP"}
 #: Every function name the portable files call today (the list grows with each portable template).
-USED = {"AND", "COUNTIF", "FIXED", "IF", "MAX", "MIN", "NOT", "OR", "ROUND", "SUM", "TEXT", "VLOOKUP"}
+USED = {"AND", "FIXED", "IF", "MAX", "MIN", "ROUND", "SUM", "TEXT"}
 
 
 def _same(core: Any, sheet: Any) -> bool:
@@ -276,7 +276,9 @@ def _separation_clients() -> list[dict[str, Any]]:
     return clients
 
 
-GENERATORS = {"backdoor_roth_prorata.xlsx": _backdoor_clients, "mega_backdoor_separation.xlsx": _separation_clients}
+#: The separation's generator passed against the template before its RMD and age arguments (main, 06:14 UTC);
+#: the split statement does not cover those yet, so that portable file is not built.
+GENERATORS = {"backdoor_roth_prorata.xlsx": _backdoor_clients}
 
 
 def test_every_portable_template_has_generated_clients():

@@ -444,9 +444,7 @@ CHANNEL_STEPS = (
 )
 
 
-def _instructions(
-    ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any], steps: tuple[str, ...] = ()
-) -> None:
+def _instructions(ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any], steps: tuple[str, ...] = ()) -> None:
     """What a client and then an advisor need, in that order; commands and developer notes are in the README.
     The title, who prepared it for whom and when, and the disclaimer head every printed page, as on the Plan."""
     ws.set_column(0, 0, 96)

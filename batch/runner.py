@@ -29,6 +29,7 @@ import pandas as pd
 from xl_rollover.columns import COLUMN_RULES, run_columns
 from xl_rollover.errors import InputError, XlRolloverError
 from xl_rollover.money import said, shown
+from xl_rollover.registry import FUNCTIONS, Function
 
 #: Output columns batch adds; results never use these names and inputs come out as ``input.NAME``.
 ROW, FUNCTION, ERROR = "row", "function", "error"
@@ -50,7 +51,7 @@ class Rule:
     """A function batch runs: the worksheet function's spec and, optionally, a whole-column pass."""
 
     name: str  # the core function's name, the results key
-    spec: Any  # udfs.adapter.Spec
+    spec: Function  # the registry entry (name, parameters, core call)
     vectorised: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.Series]] | None = None
 
     @property
@@ -98,12 +99,11 @@ _VECTORISED = {name: functools.partial(_kernel_vector, name) for name in COLUMN_
 
 
 def _build_rules() -> tuple[dict[str, Rule], dict[str, str]]:
-    """Every worksheet function's spec as a rule, keyed by the core's name; aliases by normalised name."""
-    from udfs.functions import SPECS  # the one list of public functions and how their cells are read
+    """Every registry entry as a rule, keyed by the core's name; aliases by normalised name."""
 
     rules: dict[str, Rule] = {}
     aliases: dict[str, str] = {}
-    for spec in SPECS.values():
+    for spec in FUNCTIONS.values():  # the one list of public functions
         name = spec.call.__name__
         rules[name] = Rule(name, spec, _VECTORISED.get(name))
         for alias in (name, spec.name):

@@ -34,8 +34,8 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
-from udfs.functions import SPECS
 from xl_rollover.errors import InputError
+from xl_rollover.registry import FUNCTIONS as SPECS  # the add-in's interface: one method per entry
 
 from . import child
 

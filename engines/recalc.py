@@ -41,6 +41,7 @@ from xml.sax.saxutils import escape
 from udfs import functions
 from udfs.adapter import EXCEL_ERRORS
 from xl_rollover.errors import InputError
+from xl_rollover.registry import FUNCTIONS
 from xl_rollover.serial_dates import serial
 
 from . import child, safe_output, safe_xlsx
@@ -53,7 +54,7 @@ ENGINES = ("formulas", "libreoffice")
 #: 20,000 is about 80 s and 1 GB; LibreOffice computed 40,000 in 5 s at 207 MB.
 MAX_FORMULAS = {"formulas": 20_000, "libreoffice": 1_000_000}
 
-_OURS = tuple(functions.SPECS)
+_OURS = tuple(FUNCTIONS)
 _CALL = re.compile(r"\b(" + "|".join(_OURS) + r")\s*\(", re.IGNORECASE)
 
 
@@ -162,7 +163,7 @@ def _engine_function(name: str, messages: list[str]) -> Callable[..., Any]:
     from formulas.tokens.operand import Error
 
     udf = getattr(functions, name)
-    arity = len(functions.SPECS[name].params)
+    arity = len(FUNCTIONS[name].params)
 
     def call(*args: Any) -> Any:
         values = [_to_excel_args(a) for a in args][:arity]

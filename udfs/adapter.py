@@ -29,6 +29,7 @@ from typing import Any
 
 from xl_rollover.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.explain import Result
+from xl_rollover.registry import Param
 from xl_rollover.serial_dates import EPOCH
 
 #: Excel's error values, as xlwings passes them with ``err_to_str=True``.
@@ -138,18 +139,6 @@ def excel_date(value: Any, name: str) -> dt.date:
 
 #: A cell value that asks for the core's ``None`` explicitly (``ratio_decimals`` -1: no rounding).
 UNROUNDED = object()
-
-
-@dataclass(frozen=True)
-class Param:
-    """One Excel argument: its core keyword, how it is read, its default and its help."""
-
-    name: str
-    help: str
-    kind: str = "value"  # value | age | date | table | text | flag | ratio | output
-    required: bool = False
-    default: Any = None
-    core: str | None = None  # core keyword when it differs from the Excel name
 
 
 def _column(value: Any, param: Param) -> list[Any]:

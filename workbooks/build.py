@@ -26,6 +26,7 @@ from engines.ooxml import keep_stored_values
 from udfs import functions
 from xl_rollover.age import MAX_AGE
 from xl_rollover.money import MAX_AMOUNT
+from xl_rollover.registry import FUNCTIONS
 from xl_rollover.serial_dates import EPOCH
 
 HERE = Path(__file__).resolve().parent
@@ -256,9 +257,9 @@ def compute(out: Output, values: dict[str, Any]) -> Any:
     """The value the formula gives (the same Python function Excel calls)."""
     if out.function:
         udf = getattr(functions, out.function)
-        arity = len(functions.SPECS[out.function].params)
+        arity = len(FUNCTIONS[out.function].params)
         args = [_arg(a, values) for a in out.args] + [None] * (arity - len(out.args))
-        output_index = [p.name for p in functions.SPECS[out.function].params].index("output")
+        output_index = [p.name for p in FUNCTIONS[out.function].params].index("output")
         args[output_index] = out.field
         return udf(*args)
     assert out.py is not None, out.name
@@ -273,7 +274,7 @@ def compute(out: Output, values: dict[str, Any]) -> Any:
 
 def formula(out: Output, template: Template) -> str:
     if out.function:
-        params = [p.name for p in functions.SPECS[out.function].params]
+        params = [p.name for p in FUNCTIONS[out.function].params]
         args: list[str] = []
         given = list(out.args) + [None] * (len(params) - len(out.args))
         given[params.index("output")] = out.field

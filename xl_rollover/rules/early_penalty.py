@@ -234,7 +234,7 @@ def early_penalty(
     else:
         covered, how = _cap(exc, amount, taxable, year, count, used)
         exception_key, form_number = exc.key, exc.number
-        reason = f"exception {exc.number} {exc.key}" if exc.number else f"{exc.key} distribution"
+        reason = f"{exc.title}, Form 5329 exception {exc.number}" if exc.number else exc.title
         inputs: dict[str, object] = {"taxable_amount": taxable, "exception_amount": amount, "tax_year": year}
         if exc.per_count:
             inputs["exception_count"] = count

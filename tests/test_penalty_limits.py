@@ -155,7 +155,10 @@ def test_caps_are_table_data_not_branches_on_keys():
 def test_status_words_say_why_there_is_no_tax():
     assert xr.early_penalty(5000, 62, "IRA").status == "not subject to the 10% tax: age 59½"
     assert xr.early_penalty(5000, 40, "IRA").status == "subject to the 10% tax"
-    assert xr.early_penalty(5000, 40, "401K", "03").status == "not subject to the 10% tax: total and permanent disability, Form 5329 exception 03"
+    assert (
+        xr.early_penalty(5000, 40, "401K", "03").status
+        == "not subject to the 10% tax: total and permanent disability, Form 5329 exception 03"
+    )
     assert (
         xr.early_penalty(15000, 40, "IRA", "09").status
         == "partly subject to the 10% tax: the rest is excepted (qualified first-time homebuyer distribution ($10,000 lifetime), Form 5329 exception 09)"

@@ -74,14 +74,19 @@ def _compute(
             )
         )
         if distributions == 0 and converted == 0:
-            lines["14"] = line3
+            # Part II is for conversions: with none, its amounts (lines 16-18) are 0, so a caller asking for
+            # line 18 (e.g. a later year of a template's years-ahead table) gets 0 rather than an error.
+            lines.update({"14": line3, "16": ZERO, "17": ZERO, "18": ZERO})
             steps.append(
                 Step(
                     title="No distribution or conversion",
-                    rule="with no distribution and no conversion in the year, line 3 goes to line 14 and the form stops",
-                    citation=f"{FORM} line 3 instruction",
+                    rule=(
+                        "with no distribution and no conversion in the year, line 3 goes to line 14 and Part I stops; "
+                        "nothing was converted, so Part II lines 16-18 are 0"
+                    ),
+                    citation=f"{FORM} line 3 instruction; Part II",
                     inputs={"line 3": line3},
-                    outputs={"line 14": line3},
+                    outputs={"line 14": line3, "line 18": ZERO},
                     form_line="8606 line 14",
                 )
             )

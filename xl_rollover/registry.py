@@ -360,10 +360,25 @@ ROOM = Function(
 )
 
 
+#: Arguments the two IRA limit functions share (one declaration each).
+IRA_YEAR = Param("year", "Tax year, e.g. 2026.", required=True)
+IRA_AGE = Param("age", "Age at the end of the year (50+ adds the catch-up).", kind="age", required=True)
+SPOUSAL_IRA = (
+    Param(
+        "spouse_compensation",
+        "Optional, MFJ only. Spouse's taxable compensation, in dollars (spousal IRA rule, 219(c)). Needs compensation.",
+    ),
+    Param(
+        "spouse_ira_contributions",
+        "Optional, with spouse_compensation. Spouse's own traditional and Roth IRA contributions for the year. Default 0.",
+    ),
+)
+
+
 ROTH_LIMIT = Function(
     "ROTH_IRA_LIMIT",
     (
-        Param("year", "Tax year, e.g. 2026.", required=True),
+        IRA_YEAR,
         Param("magi", "Modified AGI for Roth IRA purposes, in dollars.", required=True),
         Param(
             "filing_status",
@@ -371,7 +386,7 @@ ROTH_LIMIT = Function(
             kind="text",
             required=True,
         ),
-        Param("age", "Age at the end of the year (50+ adds the catch-up).", kind="age", required=True),
+        IRA_AGE,
         Param(
             "compensation",
             "Optional. Taxable compensation, in dollars (the limit never exceeds it). Default: not applied.",
@@ -382,14 +397,7 @@ ROTH_LIMIT = Function(
             "Optional. Contributions for the year to traditional IRAs, in dollars (not SEP/SIMPLE employer money); "
             "they come off the Roth limit. Default 0.",
         ),
-        Param(
-            "spouse_compensation",
-            "Optional, MFJ only. Spouse's taxable compensation, in dollars (spousal IRA rule, 219(c)). Needs compensation.",
-        ),
-        Param(
-            "spouse_ira_contributions",
-            "Optional, with spouse_compensation. Spouse's own traditional and Roth IRA contributions for the year. Default 0.",
-        ),
+        *SPOUSAL_IRA,
     ),
     roth_ira_contribution_limit,
     "limit",
@@ -400,10 +408,10 @@ ROTH_LIMIT = Function(
 DEDUCTION = Function(
     "IRA_DEDUCTION_LIMIT",
     (
-        Param("year", "Tax year, e.g. 2026.", required=True),
+        IRA_YEAR,
         Param("magi", "Modified AGI for IRA deduction purposes, in dollars.", required=True),
         Param("filing_status", "SINGLE, HOH, MFJ, QSS, MFS or MFS_APART.", kind="text", required=True),
-        Param("age", "Age at the end of the year (50+ adds the catch-up).", kind="age", required=True),
+        IRA_AGE,
         Param(
             "active_participant",
             "TRUE if covered by a workplace retirement plan this year.",
@@ -417,14 +425,7 @@ DEDUCTION = Function(
         ),
         Param("compensation", "Optional. Taxable compensation, in dollars. Default: not applied."),
         Param("output", OUTPUT_HELP + " Default: limit.", kind="output"),
-        Param(
-            "spouse_compensation",
-            "Optional, MFJ only. Spouse's taxable compensation, in dollars (spousal IRA rule, 219(c)). Needs compensation.",
-        ),
-        Param(
-            "spouse_ira_contributions",
-            "Optional, with spouse_compensation. Spouse's own traditional and Roth IRA contributions for the year. Default 0.",
-        ),
+        *SPOUSAL_IRA,
     ),
     traditional_ira_deduction_limit,
     "limit",

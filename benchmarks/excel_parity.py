@@ -5,7 +5,7 @@ Run:  .venv/bin/python benchmarks/excel_parity.py [--engine formulas|libreoffice
 A workbook saved by Excel carries, in each formula cell, the value Excel computed. For each workbook
 given (only those whose ``docProps/app.xml`` names Microsoft Excel, unless ``--any-app``), this:
 
-1. runs ``python -m cli calc`` (the CLI path users run) on a copy whose formula cells
+1. runs ``python -m xl_rollover.cli calc`` (the CLI path users run) on a copy whose formula cells
    hold no stored value (so a value calc did not write cannot pass for one it computed);
 2. parses every XML part of the output with expat (each must be well-formed);
 3. compares every formula cell's value in the output with the value Excel stored in the input:
@@ -14,7 +14,7 @@ given (only those whose ``docProps/app.xml`` names Microsoft Excel, unless ``--a
 
 Differences are put down to one reason each: the engine does not implement a function the formula
 calls (counted per function), a volatile function (NOW, TODAY, RAND...), or a plain difference of
-number, text, error or type. The cells are read with ElementTree, independently of ``udfs.recalc``.
+number, text, error or type. The cells are read with ElementTree, independently of ``xl_rollover.engines.recalc``.
 Exit status: 0 if every output parsed and no cell differed for a plain reason, 1 otherwise.
 The workbooks themselves are third-party test files: fetch them, do not commit them.
 """
@@ -234,7 +234,7 @@ def check(path: Path, engine: str, folder: Path, timeout: float, known: set[str]
         [
             sys.executable,
             "-m",
-            "cli",
+            "xl_rollover.cli",
             "calc",
             str(blank),
             "-o",

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 import xl_rollover as core
-from batch import runner as batch
+from xl_rollover.batch import runner as batch
 
 
 def peak_mb(fn) -> float:
@@ -44,7 +44,7 @@ def recalc_in_fresh_process(path: Path, engine: str, repeat: int) -> tuple[float
     import sys
 
     code = (
-        "import resource, sys, time; from engines.recalc import calculate; t = time.perf_counter(); "
+        "import resource, sys, time; from xl_rollover.engines.recalc import calculate; t = time.perf_counter(); "
         "calculate(sys.argv[1], engine=sys.argv[2]); t = time.perf_counter() - t; "
         # VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec from the (forked) parent
         "hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
@@ -57,7 +57,7 @@ def recalc_in_fresh_process(path: Path, engine: str, repeat: int) -> tuple[float
         )
         seconds, own, children = done.stdout.split()[-3:]
         times.append(float(seconds))
-        # the formulas engine runs in a child process too (engines.child): the larger of the two marks
+        # the formulas engine runs in a child process too (xl_rollover.engines.child): the larger of the two marks
         memory = max(memory, max(int(own), int(children)) / 1024)
     return statistics.median(times), memory
 
@@ -75,7 +75,7 @@ def refusal_costs(repeat: int) -> None:
     from tests.test_hostile_calc import BOMBS, patch_eocd_entries, raw_parts, write_zip
 
     code = (
-        "import sys, time; from engines.recalc import calculate; from xl_rollover.errors import InputError; "
+        "import sys, time; from xl_rollover.engines.recalc import calculate; from xl_rollover.core.errors import InputError; "
         "t = time.perf_counter()\ntry: calculate(sys.argv[1]); what = 'accepted'\n"
         "except InputError as e: what = 'refused'\nt = time.perf_counter() - t; "
         "hwm = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
@@ -111,7 +111,7 @@ def bare_libreoffice(path: Path, tmp: Path, repeat: int) -> float:
     """Median seconds of LibreOffice by itself converting ``path`` with recalculation on load (a fresh profile)."""
     import subprocess
 
-    from engines.libreoffice import soffice
+    from xl_rollover.engines.libreoffice import soffice
 
     settings = (
         '<?xml version="1.0" encoding="UTF-8"?><oor:items xmlns:oor="http://openoffice.org/2001/registry">'

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from batch import runner as batch
-from cli.main import main
+from xl_rollover.batch import runner as batch
+from xl_rollover.cli.main import main
 
 money = st.one_of(
     st.integers(min_value=0, max_value=10**9).map(lambda c: c / 100),

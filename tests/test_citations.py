@@ -16,12 +16,12 @@ import re
 import pytest
 
 import xl_rollover as xr
-from cli.main import main
-from udfs import functions
-from workbooks.build import output_cells
-from workbooks.specs import TEMPLATES
-from xl_rollover import demo, limits
-from xl_rollover.rules.penalty_exceptions import EXCEPTIONS
+from xl_rollover.cli.main import main
+from xl_rollover.core import demo, limits
+from xl_rollover.core.rules.penalty_exceptions import EXCEPTIONS
+from xl_rollover.excel import functions
+from xl_rollover.templates.build import output_cells
+from xl_rollover.templates.specs import TEMPLATES
 
 #: Web domains are secondary unless they are the IRS, the Federal Register, eCFR, Congress or Cornell LII.
 _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:com|org|net|io|info|blog|biz|co|us|de|uk))\b", re.IGNORECASE)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 import xl_rollover as xr
-from cli.main import main
+from xl_rollover.cli.main import main
 
 
 def run(capsys, *argv):
@@ -109,7 +109,7 @@ def test_demo_figures_come_from_the_rules(capsys):
 
 def test_console_script_demo_runs_end_to_end():
     done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "demo", "--explain"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "xl_rollover.cli.main", "demo", "--explain"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     assert "Option A" in done.stdout and "§408(d)(2)" in done.stdout and "Form 8606" in done.stdout
@@ -158,12 +158,12 @@ def test_roth_withdrawal_room_and_limit_subcommands(capsys):
 
 
 def test_lite_writes_reproducible_main_py_and_requirements(tmp_path, capsys):
-    from cli.main import main
+    from xl_rollover.cli.main import main
 
     assert main(["lite", str(tmp_path / "a")]) == 0
     assert main(["lite", str(tmp_path / "b")]) == 0
     first = (tmp_path / "a" / "main.py").read_bytes()
     assert first == (tmp_path / "b" / "main.py").read_bytes()
-    assert b"from udfs.functions import (  # noqa: E402,F401\n    EARLY_PENALTY,\n    FORM_8606," in first
+    assert b"from xl_rollover.excel.functions import (  # noqa: E402,F401\n    EARLY_PENALTY,\n    FORM_8606," in first
     assert (tmp_path / "a" / "requirements.txt").read_text().splitlines()[-1] == "xlwings<1.0.0"
     assert "wrote" in capsys.readouterr().out

@@ -13,8 +13,15 @@ import openpyxl
 import pytest
 
 import xl_rollover as xr
-from workbooks.build import DISCLAIMER, evaluate
-from workbooks.specs import (
+from xl_rollover.core import demo
+from xl_rollover.core.money import times
+from xl_rollover.core.rules.contribution_limits import mega_backdoor_room
+from xl_rollover.core.rules.form_8606 import form_8606
+from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
+from xl_rollover.core.rules.roth_ordering import roth_penalty_free_amount
+from xl_rollover.core.rules.split import roth_rollover_split
+from xl_rollover.templates.build import DISCLAIMER, evaluate
+from xl_rollover.templates.specs import (
     ACCOUNT_WORDS,
     BACKDOOR,
     EARLY,
@@ -25,13 +32,6 @@ from workbooks.specs import (
     TEMPLATES,
     VARIANTS,
 )
-from xl_rollover import demo
-from xl_rollover.money import times
-from xl_rollover.rules.contribution_limits import mega_backdoor_room
-from xl_rollover.rules.form_8606 import form_8606
-from xl_rollover.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
-from xl_rollover.rules.roth_ordering import roth_penalty_free_amount
-from xl_rollover.rules.split import roth_rollover_split
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "workbooks"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from xl_rollover import limits
-from xl_rollover.rules.five_year import QUALIFIED, RECAPTURE, last_year, period_end
+from xl_rollover.core import limits
+from xl_rollover.core.rules.five_year import QUALIFIED, RECAPTURE, last_year, period_end
 
 
 def test_periods_are_rows_with_their_sections():

@@ -10,8 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import xl_rollover as xr
-from udfs import functions as F
-from workbooks import build, specs
+from xl_rollover.excel import functions as F
+from xl_rollover.templates import build, specs
 
 
 def test_core_line_14_carries_line_3_and_part_ii_is_zero():

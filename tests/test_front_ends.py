@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 import xl_rollover as xr
-from batch import runner as batch
-from cli.main import build_parser, main
-from udfs import functions
-from udfs.functions import SPECS
+from xl_rollover.batch import runner as batch
+from xl_rollover.cli.main import build_parser, main
+from xl_rollover.excel import functions
+from xl_rollover.excel.functions import SPECS
 
 from .conftest import check, load_cases
 

@@ -23,10 +23,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
-from batch import files as batch_io
-from batch import runner as batch
-from cli.main import main
-from xl_rollover.errors import InputError
+from xl_rollover.batch import files as batch_io
+from xl_rollover.batch import runner as batch
+from xl_rollover.cli.main import main
+from xl_rollover.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "function,converted,basis,year_end_value,taxable_amount,age\n"
@@ -177,7 +177,7 @@ def test_function_names_normalised_and_every_row_accounted_for(tmp_path, capsys)
 
 
 def test_every_public_worksheet_function_runs_in_batch():
-    from udfs.functions import SPECS
+    from xl_rollover.excel.functions import SPECS
 
     assert {spec.call.__name__ for spec in SPECS.values()} == set(batch.RULES)
     for spec in SPECS.values():
@@ -320,11 +320,11 @@ def test_a_killed_run_leaves_no_truncated_target(tmp_path, sig):
     # a writer that writes part of the file and then waits: the run is killed mid-write
     child = (
         "import sys, time\n"
-        "from batch import files as batch_io\n"
+        "from xl_rollover.batch import files as batch_io\n"
         "def slow(frame, handle, progress):\n"
         "    handle.write(b'row,function\\n1,'); handle.flush(); print('writing', flush=True); time.sleep(60)\n"
         "batch_io._write_csv = slow\n"
-        "from cli.main import main\n"
+        "from xl_rollover.cli.main import main\n"
         f"sys.exit(main(['batch', {str(src)!r}, '-o', {str(out)!r}]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -508,7 +508,7 @@ def test_cli_number_options_share_the_bounded_parsers(capsys, argv):
 
 
 def test_worksheet_functions_share_the_bounded_parsers():
-    from udfs import functions as F
+    from xl_rollover.excel import functions as F
 
     cell = F.IRS_LIMIT("annual_additions_limit_415c1A", "1e99999999")
     assert isinstance(cell, str) and "out of range" in cell and len(cell) < 200
@@ -542,7 +542,7 @@ def test_progress_is_reported_every_few_hundred_rows():
 
 
 def test_progress_bar_thread_redraws_without_reports(capsys):
-    from cli.main import _ProgressBar
+    from xl_rollover.cli.main import _ProgressBar
 
     bar = _ProgressBar()
     bar(5, 10)

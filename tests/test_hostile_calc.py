@@ -16,9 +16,9 @@ from xml.parsers import expat
 import pytest
 import xlsxwriter
 
-from cli.main import main
-from engines.ooxml import CALC_FEATURES, CALC_ID, escape_xstring, unescape_xstring
-from engines.recalc import stored_values
+from xl_rollover.cli.main import main
+from xl_rollover.engines.ooxml import CALC_FEATURES, CALC_ID, escape_xstring, unescape_xstring
+from xl_rollover.engines.recalc import stored_values
 
 
 def digest(path: Path) -> str:
@@ -136,7 +136,7 @@ def test_output_keeps_stored_values_on_open(tmp_path):
 
 
 def test_keep_stored_values_adds_or_rewrites_calc_pr_in_schema_order():
-    from engines.ooxml import CALC_FEATURES_EXT, keep_stored_values
+    from xl_rollover.engines.ooxml import CALC_FEATURES_EXT, keep_stored_values
 
     plain = "<workbook><sheets/><definedNames/><oleSize ref='A1'/></workbook>"
     assert keep_stored_values(plain) == (
@@ -349,7 +349,7 @@ def test_two_runs_to_one_output_never_replace_each_other(tmp_path):
 
     source = plain_book(tmp_path / "in.xlsx")
     out = tmp_path / "out.xlsx"
-    command = [sys.executable, "-m", "cli.main", "calc", str(source), "-o", str(out)]
+    command = [sys.executable, "-m", "xl_rollover.cli.main", "calc", str(source), "-o", str(out)]
     runs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=os.environ.copy()) for _ in range(2)]
     codes = sorted(run.wait(timeout=300) for run in runs)
     errors = "".join(run.stderr.read() for run in runs if run.stderr)
@@ -363,8 +363,8 @@ def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
     import errno
     import os
 
-    from engines import safe_output
-    from xl_rollover.errors import InputError
+    from xl_rollover.core.errors import InputError
+    from xl_rollover.engines import safe_output
 
     def full(*_args):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -511,7 +511,7 @@ def test_bombs_are_refused_with_the_reason(tmp_path, capsys, bomb):
 
 def test_cell_and_formula_counts_are_limited(tmp_path, capsys, monkeypatch):
     """The limits are constants; lowered here so the fixture stays small (the reasons are in the modules)."""
-    from engines import recalc, safe_xlsx
+    from xl_rollover.engines import recalc, safe_xlsx
 
     cells = "".join(f'<c r="{col}1"><f>ROW()</f></c>' for col in "ABCDEFGH")
     source = write_zip(tmp_path / "in.xlsx", raw_parts(cells))
@@ -639,7 +639,7 @@ def start_calc(tmp_path: Path, engine: str, engine_marker: str):
     scratch.mkdir()
     source = plain_book(tmp_path / "in.xlsx")
     out = tmp_path / "out.xlsx"
-    command = [sys.executable, "-m", "cli.main", "calc", str(source), "-o", str(out), "--engine", engine]
+    command = [sys.executable, "-m", "xl_rollover.cli.main", "calc", str(source), "-o", str(out), "--engine", engine]
     run = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)}
     )
@@ -661,7 +661,9 @@ def nothing_left(scratch: Path, seconds: float = 20) -> None:
     assert list(scratch.iterdir()) == []
 
 
-@pytest.mark.parametrize(("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "engines.formulas_child")])
+@pytest.mark.parametrize(
+    ("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "xl_rollover.engines.formulas_child")]
+)
 def test_sigterm_stops_the_engine_and_removes_every_copy(tmp_path, engine, marker):
     """SIGTERM (what `timeout` sends): calc kills its engine's group, removes its folders, exits 143 (README)."""
     import signal
@@ -675,7 +677,9 @@ def test_sigterm_stops_the_engine_and_removes_every_copy(tmp_path, engine, marke
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "engines.formulas_child")])
+@pytest.mark.parametrize(
+    ("engine", "marker"), [("libreoffice", "soffice"), ("formulas", "xl_rollover.engines.formulas_child")]
+)
 def test_a_killed_calc_leaves_no_engine_and_no_copy(tmp_path, engine, marker):
     """SIGKILL cannot be caught: the watchdog sees calc's pipe close, kills the engine, removes the folders."""
     run, scratch, out = start_calc(tmp_path, engine, marker)

@@ -9,8 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
-from xl_rollover import limits
-from xl_rollover.errors import InputError, UnsupportedCase
+from xl_rollover.core import limits
+from xl_rollover.core.errors import InputError, UnsupportedCase
 
 cents = st.integers(min_value=0, max_value=30_000_000).map(lambda c: Decimal(c).scaleb(-2))
 small = st.integers(min_value=0, max_value=1_500_000).map(lambda c: Decimal(c).scaleb(-2))
@@ -184,7 +184,7 @@ def test_no_compensation_is_an_assumption_in_words():
 
 
 def test_worksheet_functions_take_the_new_inputs():
-    from udfs import functions as F
+    from xl_rollover.excel import functions as F
 
     # Worksheet 2-2, 2025 single, MAGI 157,500, compensation 3,000: line 8 = 1,500; 2,000 traditional: line 10 = 1,000
     assert F.ROTH_IRA_LIMIT(2025.0, 157500.0, "SINGLE", 40.0, 3000.0, None, 2000.0) == 1000.0
@@ -200,7 +200,7 @@ def test_worksheet_functions_take_the_new_inputs():
 def test_cli_takes_the_new_inputs(capsys):
     import json
 
-    from cli.main import main
+    from xl_rollover.cli.main import main
 
     roth = "roth-limit 2025 157500 SINGLE 40 --compensation 3000 --traditional-contributions 2000 --json"
     code = main(roth.split())
@@ -215,7 +215,7 @@ def test_cli_takes_the_new_inputs(capsys):
 def test_batch_maps_the_new_columns(tmp_path, capsys):
     import pandas as pd
 
-    from cli.main import main
+    from xl_rollover.cli.main import main
 
     src = tmp_path / "in.csv"
     src.write_text(

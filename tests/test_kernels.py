@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
-from xl_rollover.rules.early_penalty import penalty_kernel
-from xl_rollover.rules.form_8606 import prorata_kernel
+from xl_rollover.core.rules.early_penalty import penalty_kernel
+from xl_rollover.core.rules.form_8606 import prorata_kernel
 
 cents = st.one_of(st.integers(0, 10**6), st.integers(0, 10**14), st.sampled_from([0, 1, 185000, 750000]))
 
@@ -117,7 +117,7 @@ ages = st.one_of(st.floats(0, 130), st.sampled_from([None, "45", "59.5", 59.5, 5
 @given(st.data(), st.integers(1, 12))
 def test_run_columns_without_numpy_equals_with_numpy(data, n):
     # xlwings Lite may run without numpy: the runner then reads cell by cell and runs the same kernel on ints
-    from xl_rollover import columns as runner
+    from xl_rollover.core import columns as runner
 
     draw = data.draw
     cases = {

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import pytest
 
-from xl_rollover import life_tables
-from xl_rollover.errors import UnsupportedCase
+from xl_rollover.core import life_tables
+from xl_rollover.core.errors import UnsupportedCase
 
 # (first age, last age "120+", sum of tenths, sum of age x tenths) from the regulation's text
 FINGERPRINTS = {"single": (0, 120, 39132, 1235774), "uniform": (72, 120, 5320, 458842)}

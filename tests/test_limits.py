@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import xl_rollover as xr
-from xl_rollover import limits
+from xl_rollover.core import limits
 
-DATA = Path(xr.__file__).parent / "data"
+DATA = Path(xr.__file__).parent / "core" / "data"
 
 
 def test_every_row_has_a_source_and_a_number():

@@ -18,9 +18,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from udfs import lite
-from udfs.functions import SPECS
-from workbooks.specs import TEMPLATES
+from xl_rollover.excel import lite
+from xl_rollover.excel.functions import SPECS
+from xl_rollover.templates.specs import TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 LITE_TEST = ROOT / "tests" / "lite"
@@ -32,30 +32,40 @@ COMMITTED = ROOT / "lite"
 
 def test_committed_lite_files_are_the_generators_output(tmp_path):
     assert lite.FORMULAS_FILE.read_text(encoding="utf-8") == lite.formula_table_text(), (
-        f"udfs/template_formulas.json is stale (a template changed): run `{lite.REGENERATE}` from the repository "
-        "root and commit udfs/template_formulas.json and lite/"
+        f"xl_rollover/excel/template_formulas.json is stale (a template changed): run `{lite.REGENERATE}` from the repository "
+        "root and commit xl_rollover/excel/template_formulas.json and lite/"
     )
     lite.write(tmp_path)
     for name in ("main.py", "requirements.txt"):
         assert (COMMITTED / name).read_text(encoding="utf-8") == (tmp_path / name).read_text(encoding="utf-8"), (
             f"lite/{name} is stale (the core, the functions or a template changed): run `{lite.REGENERATE}` "
-            "from the repository root and commit udfs/template_formulas.json and lite/"
+            "from the repository root and commit xl_rollover/excel/template_formulas.json and lite/"
         )
 
 
 def test_bundle_carries_core_and_excel_layer_only():
     with zipfile.ZipFile(io.BytesIO(lite.bundle())) as archive:
         names = set(archive.namelist())
-    assert {"xl_rollover/__init__.py", "xl_rollover/data/irs_limits.csv", "udfs/functions.py"} <= names
-    assert {"udfs/adapter.py", "udfs/lite_script.py", lite.FORMULAS} <= names
-    left_out = {"batch/runner.py", "cli/main.py", "xl_rollover/demo.py", "udfs/lite.py", "engines/recalc.py"}
+    assert {
+        "xl_rollover/__init__.py",
+        "xl_rollover/core/data/irs_limits.csv",
+        "xl_rollover/excel/functions.py",
+    } <= names
+    assert {"xl_rollover/excel/adapter.py", "xl_rollover/excel/lite_script.py", lite.FORMULAS} <= names
+    left_out = {
+        "xl_rollover/batch/runner.py",
+        "xl_rollover/cli/main.py",
+        "xl_rollover/core/demo.py",
+        "xl_rollover/excel/lite.py",
+        "xl_rollover/engines/recalc.py",
+    }
     assert not names & left_out  # batch, CLI, demo, headless engines, the generator itself
     assert not any("batch" in n or "libreoffice" in n or "recalc" in n or "report" in n for n in names)
     assert {n for n in names if n.endswith(".py")} == lite.lite_modules()
 
 
 def _all_formula_cells(path: Path) -> dict[tuple[str, str], str]:
-    """Every formula cell of a workbook, read independently of udfs.lite (openpyxl)."""
+    """Every formula cell of a workbook, read independently of xl_rollover.excel.lite (openpyxl)."""
     book = openpyxl.load_workbook(path)
     return {
         (ws.title, cell.coordinate): cell.value
@@ -157,8 +167,9 @@ def _build_wheel(target: Path) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
-    for package in ("xl_rollover", "udfs"):
-        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    # the core and the Excel layer (what Lite needs); the other layers stay out
+    leave_out = shutil.ignore_patterns("__pycache__", "batch", "cli", "engines", "templates")
+    shutil.copytree(ROOT / "xl_rollover", source / "xl_rollover", ignore=leave_out)
     out = target / "dist"
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
@@ -178,8 +189,12 @@ def test_wheel_is_pure_and_holds_core_and_excel_layer(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         metadata = archive.read("xl_rollover-0.1.0.dist-info/METADATA").decode()
-    assert {"xl_rollover/rules/form_8606.py", "xl_rollover/data/irs_limits.csv", "udfs/functions.py"} <= names
-    assert {"udfs/lite_script.py", "udfs/template_formulas.json"} <= names
+    assert {
+        "xl_rollover/core/rules/form_8606.py",
+        "xl_rollover/core/data/irs_limits.csv",
+        "xl_rollover/excel/functions.py",
+    } <= names
+    assert {"xl_rollover/excel/lite_script.py", "xl_rollover/excel/template_formulas.json"} <= names
     assert not [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
 
 
@@ -194,8 +209,8 @@ def test_wheel_installs_into_pyodide_with_micropip_and_computes(tmp_path):
     lite_dir.mkdir()
     # what main.py holds once the wheel is installable: the function imports only
     (lite_dir / "main.py").write_text(
-        "from udfs.functions import EARLY_PENALTY, PRORATA_TAXABLE  # noqa: F401\n"
-        "from udfs.lite_script import write_template_formulas  # noqa: F401\n"
+        "from xl_rollover.excel.functions import EARLY_PENALTY, PRORATA_TAXABLE  # noqa: F401\n"
+        "from xl_rollover.excel.lite_script import write_template_formulas  # noqa: F401\n"
     )
     n = [[None]]
     inputs = {
@@ -211,6 +226,9 @@ def test_wheel_installs_into_pyodide_with_micropip_and_computes(tmp_path):
     }
     answer = _node_run(tmp_path, lite_dir, inputs, "harness_wheel.py", extra)
     assert answer["installed"] == ["xl-rollover"]
-    assert "site-packages/xl_rollover/" in answer["core_from"] and "site-packages/udfs/" in answer["udfs_from"]
+    assert (
+        "site-packages/xl_rollover/" in answer["core_from"]
+        and "site-packages/xl_rollover/excel/" in answer["udfs_from"]
+    )
     assert answer["answers"] == [[[1485.0]], [[1000.0]]]
     assert answer["templates"] == sorted(t.file for t in TEMPLATES)  # the script's table travels in the wheel

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import xl_rollover as core
-from engines import libreoffice
-from engines.office_bridge import call, call_matrix
-from udfs.functions import SPECS
+from xl_rollover.engines import libreoffice
+from xl_rollover.engines.office_bridge import call, call_matrix
+from xl_rollover.excel.functions import SPECS
 
 
 def test_ranges_arrive_as_tuples_and_blanks_as_empty_text():
@@ -23,7 +23,7 @@ def test_errors_come_back_as_text_never_raised():
     )
     assert (
         call("NO_SUCH_FUNCTION", ())
-        == "#VALUE! bridge: AttributeError: module 'udfs.functions' has no attribute 'NO_SUCH_FUNCTION'"
+        == "#VALUE! bridge: AttributeError: module 'xl_rollover.excel.functions' has no attribute 'NO_SUCH_FUNCTION'"
     )
     assert call_matrix("PRORATA_TAXABLE", ())[0][0].startswith("#VALUE! bridge: TypeError")
 
@@ -39,7 +39,7 @@ def test_add_in_results_are_always_rows_of_cells_with_booleans_as_numbers():
 
 
 def test_dates_go_back_as_serial_numbers():
-    from engines.office_bridge import _cell_out
+    from xl_rollover.engines.office_bridge import _cell_out
 
     assert _cell_out(dt.date(2026, 1, 1)) == 46023.0  # Excel/Calc serial of 2026-01-01
     assert _cell_out(None) == ""

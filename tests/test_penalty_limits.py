@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
-from xl_rollover.rules.penalty_exceptions import EXCEPTIONS
+from xl_rollover.core.rules.penalty_exceptions import EXCEPTIONS
 
 money = st.integers(min_value=0, max_value=5_000_000).map(lambda c: Decimal(c) / 100)
 used_money = st.integers(min_value=0, max_value=1_000_000).map(lambda c: Decimal(c) / 100)
@@ -145,7 +145,7 @@ def test_caps_are_table_data_not_branches_on_keys():
     assert by_key["domestic_abuse"].balance_limit == "half" and by_key["emergency"].balance_limit == "over"
     import inspect
 
-    from xl_rollover.rules import early_penalty as module
+    from xl_rollover.core.rules import early_penalty as module
 
     source = inspect.getsource(module)
     for key in ("birth_adoption", "domestic_abuse", "first_home", "emergency"):
@@ -173,7 +173,7 @@ def test_status_words_say_why_there_is_no_tax():
 
 
 def test_worksheet_functions_take_the_new_inputs():
-    from udfs import functions as F
+    from xl_rollover.excel import functions as F
 
     # twins: 2 × 5,000 = 10,000 excepted of 12,000; 2,000 × 10% = 200
     assert F.EARLY_PENALTY(12000.0, 33.0, "IRA", 19.0, None, 2025.0, None, None, 2.0) == 200.0
@@ -195,8 +195,8 @@ def test_worksheet_functions_take_the_new_inputs():
 def test_whole_column_sends_the_new_inputs_to_the_core():
     import dataclasses
 
-    from udfs import adapter
-    from udfs.functions import SPECS
+    from xl_rollover.excel import adapter
+    from xl_rollover.excel.functions import SPECS
 
     slow = dataclasses.replace(SPECS["EARLY_PENALTY"], fast=None)
     for extra in (
@@ -210,7 +210,7 @@ def test_whole_column_sends_the_new_inputs_to_the_core():
 
 
 def test_cli_takes_the_new_options(capsys):
-    from cli.main import main
+    from xl_rollover.cli.main import main
 
     assert (
         main(["penalty", "12000", "33", "--exception", "19", "--tax-year", "2025", "--exception-count", "2", "--json"])
@@ -229,7 +229,7 @@ def test_cli_takes_the_new_options(capsys):
 def test_batch_does_not_drop_the_new_columns():
     import pandas as pd
 
-    from batch import runner as batch
+    from xl_rollover.batch import runner as batch
 
     frame = pd.DataFrame(
         {

@@ -5,7 +5,7 @@ Three checks, for each portable template:
    and by the formulas engine, equals the add-in flavour's stored values cell for cell (the example
    client), with no error value;
 2. a sheet of generated clients, one a row (each output cell the portable formula with the names
-   pointed at that row), recalculated by both engines, equals :func:`workbooks.build.evaluate` (the
+   pointed at that row), recalculated by both engines, equals :func:`xl_rollover.templates.build.evaluate` (the
    core through the same functions Excel calls) to the cent for every client: seeded random clients
    plus hand-picked edges (Form 8606 line 10 ties at x.xxx5, zero year-end values, the line 5 cap,
    nothing converted, amounts beyond the portable range);
@@ -25,11 +25,11 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from engines import recalc
-from workbooks import build, portable
-from workbooks.build import Grid, Input, Output, Table, Template
-from workbooks.excel_formulas import PORTABLE_MAX, TOO_LARGE
-from workbooks.specs import TEMPLATES
+from xl_rollover.engines import recalc
+from xl_rollover.templates import build, portable
+from xl_rollover.templates.build import Grid, Input, Output, Table, Template
+from xl_rollover.templates.excel_formulas import PORTABLE_MAX, TOO_LARGE
+from xl_rollover.templates.specs import TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 BY_FILE = {t.file: t for t in TEMPLATES}
@@ -234,7 +234,7 @@ def _backdoor_clients() -> list[dict[str, Any]]:
     # Not generated: a zero nondeductible contribution (the later years then convert nothing), or nothing
     # converted and nothing distributed. The core then gives lines 1-3 and 14 only and
     # refuses the other lines (#VALUE!, as the portable formulas do), and the add-in flavour's own value of the
-    # five-year total (workbooks/specs.py _column_total) fails on that error text: left to the specs' owner.
+    # five-year total (xl_rollover/templates/specs.py _column_total) fails on that error text: left to the specs' owner.
     # the portable range's edge and beyond it
     clients.append({"in_yev": float(PORTABLE_MAX), "in_roll_in": float(PORTABLE_MAX)})
     while len(clients) < CLIENTS + 10:
@@ -344,15 +344,17 @@ def test_committed_portable_files_are_what_the_code_builds(tmp_path):
             for part in a.namelist():
                 if part == "docProps/core.xml":  # creation/modification timestamps, as for the add-in flavour
                     continue
-                assert a.read(part) == b.read(part), f"{name}: {part} differs; run `python -m workbooks.build`"
+                assert a.read(part) == b.read(part), (
+                    f"{name}: {part} differs; run `python -m xl_rollover.templates.build`"
+                )
 
 
 @pytest.mark.parametrize("name", portable.PORTABLE_FILES)
 def test_portable_file_keeps_stored_values_like_the_others(name):
-    """The same calcPr as the add-in flavour (engines.ooxml): no fullCalcOnLoad (see workbooks/portable.py)."""
+    """The same calcPr as the add-in flavour (xl_rollover.engines.ooxml): no fullCalcOnLoad (see xl_rollover/templates/portable.py)."""
     import zipfile
 
-    from engines.ooxml import CALC_ID, keep_stored_values
+    from xl_rollover.engines.ooxml import CALC_ID, keep_stored_values
 
     with zipfile.ZipFile(ROOT / "workbooks" / "portable" / name) as book:
         xml = book.read("xl/workbook.xml").decode("utf-8")

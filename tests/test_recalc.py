@@ -12,9 +12,9 @@ import pytest
 import xlsxwriter
 
 import xl_rollover as core
-from cli.main import main
-from engines.recalc import calculate, fill_omitted_arguments
-from xl_rollover.errors import InputError
+from xl_rollover.cli.main import main
+from xl_rollover.core.errors import InputError
+from xl_rollover.engines.recalc import calculate, fill_omitted_arguments
 
 
 def sheet(path: Path, stale: float = 0) -> Path:
@@ -192,7 +192,7 @@ def test_an_error_inside_a_whole_column_result_is_reported_by_its_cell(tmp_path,
 
 def test_stored_values_reads_every_kind_of_cell(tmp_path):
     """Numbers, shared text, booleans, error values and text formula results, as a spreadsheet stores them."""
-    from engines.recalc import stored_values
+    from xl_rollover.engines.recalc import stored_values
 
     wb = xlsxwriter.Workbook(tmp_path / "kinds.xlsx")
     ws = wb.add_worksheet("Kinds & Co")
@@ -223,7 +223,7 @@ def test_a_workbook_libreoffice_cannot_open_is_reported_not_waited_for(tmp_path,
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this test's LibreOffice only, not others'
 
-    from engines import libreoffice
+    from xl_rollover.engines import libreoffice
 
     text = tmp_path / "notes.xlsx"  # calc would refuse it first; the engine is handed it directly here
     text.write_text("not a workbook\n")

@@ -6,10 +6,10 @@ import inspect
 
 import pytest
 
-from batch import runner
-from engines import libreoffice
-from udfs import functions
-from xl_rollover.registry import FUNCTIONS
+from xl_rollover.batch import runner
+from xl_rollover.core.registry import FUNCTIONS
+from xl_rollover.engines import libreoffice
+from xl_rollover.excel import functions
 
 NAMES = list(FUNCTIONS)
 
@@ -29,7 +29,7 @@ def test_worksheet_function_signature_and_help_come_from_the_entry(name):
     first_optional = leading.index(False) if False in leading else len(leading)
     assert all(p.default is inspect.Parameter.empty for p in params[:first_optional])
     assert all(p.default is None for p in params[first_optional:])
-    assert f.__doc__ == entry.description and f.__name__ == name and f.__module__ == "udfs.functions"
+    assert f.__doc__ == entry.description and f.__name__ == name and f.__module__ == "xl_rollover.excel.functions"
     assert functions.SPECS[name].params is entry.params and functions.SPECS[name].call is entry.call
 
 

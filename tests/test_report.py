@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cli.main import main
 from tests.test_client_pages import EM, MIN_PT, _pages, overlapping_words
-from workbooks.build import DISCLAIMER, evaluate
-from workbooks.specs import SEPARATION
+from xl_rollover.cli.main import main
+from xl_rollover.templates.build import DISCLAIMER, evaluate
+from xl_rollover.templates.specs import SEPARATION
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "workbooks"

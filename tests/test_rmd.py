@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
-from xl_rollover.errors import InputError, UnknownYear, UnsupportedCase
-from xl_rollover.rules import rmd
+from xl_rollover.core.errors import InputError, UnknownYear, UnsupportedCase
+from xl_rollover.core.rules import rmd
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,7 @@ def test_spouse_more_than_10_years_younger_uses_the_joint_table():
 
 
 def test_joint_table_as_printed():
-    from xl_rollover import life_tables
+    from xl_rollover.core import life_tables
 
     # Reg. §1.401(a)(9)-9(d) as printed: (75, 60) 28.3; (0, 0) 91.9; (120+, 120+) 1.0; ages above 120 use 120+.
     assert life_tables.joint(75, 60) == life_tables.joint(60, 75) == Decimal("28.3")

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pandas as pd
 
 import xl_rollover as xr
-from batch import runner as batch
-from cli.main import main
-from udfs import functions as F
+from xl_rollover.batch import runner as batch
+from xl_rollover.cli.main import main
+from xl_rollover.excel import functions as F
 
 # Born 1952-03-10, 2025 is the first year (applicable age 73): 500,000 / 26.5 (Reg. §1.401(a)(9)-9(c)) = 18,867.92
 RMD_FIGURE = 18867.92

@@ -114,7 +114,7 @@ def test_in_plan_roth_rollover_w_c16():
 
 @pytest.mark.parametrize("option", ["A", "B"])
 def test_demo_penalty_free_schedule_is_exact(option):
-    from xl_rollover import demo
+    from xl_rollover.core import demo
 
     chosen = {o.name: o for o in demo.run().options}[option]
     for year in range(2026, 2032):
@@ -128,7 +128,7 @@ def test_demo_penalty_free_schedule_is_exact(option):
 
 def test_demo_option_b_blocked_until_2030():
     # W-C11's rule applied to the seed case: the 1,850 converted in 2025 comes out first and is penalised until 2029
-    from xl_rollover import demo
+    from xl_rollover.core import demo
 
     b = demo.run().options[1]
     assert b.penalty_free(2029) == 0

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
-from xl_rollover.errors import InputError, UnknownYear, UnsupportedCase
+from xl_rollover.core.errors import InputError, UnknownYear, UnsupportedCase
 
 BORN = "1973-06-15"  # age 50 in 2023: Single Life Table 36.2 (Treas. Reg. §1.401(a)(9)-9(b))
 
@@ -103,7 +103,7 @@ def test_amortization_formula_matches_the_published_examples(monkeypatch, balanc
     # The examples predate T.D. 9930's tables, so their life expectancy is put in place of the table's: what is
     # checked is the payment formula (level payments in arrears over a fractional number of years), which an
     # annuity-due or whole-year reading would miss (8,679.46 / 1.08 = 8,036.54).
-    from xl_rollover.rules import sepp
+    from xl_rollover.core.rules import sepp
 
     monkeypatch.setattr(sepp.life_tables, "factor", lambda table, age: Decimal(years))
     result = xr.sepp_payment(balance, BORN, 2023, "amortization", rate, rate_cap="0.08")

@@ -113,7 +113,7 @@ def test_traditional_ira_basis_feeds_next_years_form_8606():
 def test_worksheet_function_takes_the_new_arguments():
     import datetime as dt
 
-    from udfs import functions as F
+    from xl_rollover.excel import functions as F
 
     # rmd-4000-of-50000 (tests/cases/split.toml): born 1951-03-01, paid 2025-06-01, RMD 4,000: 3,200 taxable
     got = F.ROTH_ROLLOVER_SPLIT(
@@ -145,7 +145,7 @@ def test_worksheet_function_takes_the_new_arguments():
 def test_cli_split_options(capsys):
     import json
 
-    from cli.main import main
+    from xl_rollover.cli.main import main
 
     argv = ["split", "50000", "20000", "100000", "--age", "1951-03-01:2025-06-01", "--rmd-amount", "4000", "--json"]
     assert main(argv) == 0
@@ -162,7 +162,7 @@ def test_cli_split_options(capsys):
 
 def test_batch_columns():
     pd = pytest.importorskip("pandas")
-    from batch import runner as batch
+    from xl_rollover.batch import runner as batch
 
     frame = pd.DataFrame(
         {

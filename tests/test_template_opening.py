@@ -14,8 +14,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from engines.ooxml import CALC_FEATURES, CALC_FEATURES_URI, CALC_ID, keep_stored_values
-from workbooks.specs import TEMPLATES
+from xl_rollover.engines.ooxml import CALC_FEATURES, CALC_FEATURES_URI, CALC_ID, keep_stored_values
+from xl_rollover.templates.specs import TEMPLATES
 
 SHIPPED = Path(__file__).resolve().parents[1] / "workbooks"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from workbooks.build import evaluate
-from workbooks.specs import SEPARATION
-from xl_rollover.rules.split import roth_rollover_split
+from xl_rollover.core.rules.split import roth_rollover_split
+from xl_rollover.templates.build import evaluate
+from xl_rollover.templates.specs import SEPARATION
 
 D = Decimal
 
@@ -89,8 +89,8 @@ def test_backdoor_compares_keeping_rolling_all_and_rolling_part():
     Next year: basis 7,500 + 5,527.50 = 13,027.50, ratio 13,027.50 / 28,500 = 0.4571 -> 0.457, nontaxable
     3,427.50, taxable 4,072.50, basis carried 9,600.00.
     """
-    from workbooks.specs import BACKDOOR
-    from xl_rollover.rules.form_8606 import form_8606
+    from xl_rollover.core.rules.form_8606 import form_8606
+    from xl_rollover.templates.specs import BACKDOOR
 
     v = evaluate(BACKDOOR)
     assert (v["out_yev_part"], v["out_part_l18"], v["out_part_l14"]) == (21000.0, 5527.5, 5527.5)

@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engines.recalc import calculate
-from workbooks.build import EXCEL_EPOCH, Input, Table, build_all, evaluate, output_cells
-from workbooks.specs import TEMPLATES, VARIANTS
+from xl_rollover.engines.recalc import calculate
+from xl_rollover.templates.build import EXCEL_EPOCH, Input, Table, build_all, evaluate, output_cells
+from xl_rollover.templates.specs import TEMPLATES, VARIANTS
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "workbooks"
@@ -31,7 +31,9 @@ def test_committed_templates_are_what_the_code_builds(tmp_path):
             for part in a.namelist():
                 if part == "docProps/core.xml":  # creation/modification timestamps
                     continue
-                assert a.read(part) == b.read(part), f"{name}: {part} differs; run `python -m workbooks.build`"
+                assert a.read(part) == b.read(part), (
+                    f"{name}: {part} differs; run `python -m xl_rollover.templates.build`"
+                )
 
 
 def _defined_cells(path: Path) -> dict[str, tuple[str, str]]:
@@ -156,7 +158,8 @@ def test_templates_have_instructions_sources_validation_names_and_protection():
             assert book[sheet][ref].protection.locked and str(book[sheet][ref].value).startswith("="), (name, out)
         assert not any(p.endswith("vbaProject.bin") for p in zipfile.ZipFile(SHIPPED / name).namelist())
         assert (
-            book["xlwings.conf"]["A1"].value == "UDF Modules" and book["xlwings.conf"]["B1"].value == "udfs.functions"
+            book["xlwings.conf"]["A1"].value == "UDF Modules"
+            and book["xlwings.conf"]["B1"].value == "xl_rollover.excel.functions"
         )
         assert any(isinstance(i, Table) for _, items in template.inputs for i in items) or inputs
 

@@ -2,7 +2,7 @@
 
 xlwings' Windows UDF module (``xlwings.udfs``) imports three Windows-only modules at import time and
 nothing else; with those stubbed, its real ``xlfunc``/``xlarg`` decorate a fresh copy of
-``udfs/functions.py`` and ``generate_vba_wrapper`` writes the VBA that "Import Functions" would put
+``xl_rollover/excel/functions.py`` and ``generate_vba_wrapper`` writes the VBA that "Import Functions" would put
 in the workbook. Both are compared with snapshots under ``tests/snapshots`` (regenerate with
 ``UPDATE_SNAPSHOTS=1``); what Excel itself does with them was not checked here (no Excel).
 """
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def classic():
-    """(xlwings.udfs, a copy of udfs.functions decorated by it) with the Windows imports stubbed."""
+    """(xlwings.udfs, a copy of xl_rollover.excel.functions decorated by it) with the Windows imports stubbed."""
     saved = {
         name: sys.modules.get(name)
         for name in ("pythoncom", "pywintypes", "win32com", "win32com.client", "xlwings.udfs")
@@ -50,10 +50,12 @@ def classic():
         real = (xlwings.func, xlwings.arg)
         xlwings.func, xlwings.arg = xl_udfs.xlfunc, xl_udfs.xlarg
         try:
-            spec = importlib.util.spec_from_file_location("udfs.functions_classic", ROOT / "udfs" / "functions.py")
+            spec = importlib.util.spec_from_file_location(
+                "xl_rollover.excel.functions_classic", ROOT / "xl_rollover" / "excel" / "functions.py"
+            )
             assert spec and spec.loader
             module = importlib.util.module_from_spec(spec)
-            module.__package__ = "udfs"
+            module.__package__ = "xl_rollover.excel"
             spec.loader.exec_module(module)
         finally:
             xlwings.func, xlwings.arg = real
@@ -270,11 +272,11 @@ def test_classic_vba_wrapper_snapshot(classic):
     xl_udfs, module = classic
     buffer = io.StringIO()
     workbook = types.SimpleNamespace(Name="client.xlsx")
-    xl_udfs.generate_vba_wrapper("udfs.functions", module, buffer, workbook)
+    xl_udfs.generate_vba_wrapper("xl_rollover.excel.functions", module, buffer, workbook)
     vba = buffer.getvalue()
     for name in module.SPECS:
         assert f"Function {name}(" in vba, name
-    assert 'XLPy.CallUDF("udfs.functions", "EARLY_PENALTY"' in vba
+    assert 'XLPy.CallUDF("xl_rollover.excel.functions", "EARLY_PENALTY"' in vba
     _check_snapshot("xlwings_udfs.bas", vba)
 
 

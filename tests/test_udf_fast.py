@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as core
-from udfs import adapter
-from udfs.functions import SPECS
+from xl_rollover.excel import adapter
+from xl_rollover.excel.functions import SPECS
 
 clean = st.one_of(
     st.integers(min_value=0, max_value=10**9).map(lambda c: c / 100),  # dollars and cents, as Excel passes them
@@ -89,7 +89,7 @@ def test_early_penalty_whole_column_equals_the_core_cell_by_cell(n, data):
 
 def test_lean_path_figures_by_hand():
     """Hand-worked: basis 7,500, year end 1,850, conversions 7,500 and 7,500.50; penalties at 45 and 60."""
-    from udfs import functions as F
+    from xl_rollover.excel import functions as F
 
     # line 9 = 1,850 + 7,500 = 9,350; 7,500 / 9,350 = 0.80214 -> 0.802; 7,500 x 0.802 = 6,015 nontaxable
     # -> taxable 1,485.00. Second row: line 9 = 9,350.50, ratio 0.80209 -> 0.802, 7,500.50 x 0.802 =

@@ -9,9 +9,9 @@ import xlwings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from udfs import functions as F
-from udfs.adapter import EXCEL_ERRORS
-from udfs.functions import SPECS
+from xl_rollover.excel import functions as F
+from xl_rollover.excel.adapter import EXCEL_ERRORS
+from xl_rollover.excel.functions import SPECS
 
 cell = st.one_of(
     st.none(),

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import xl_rollover as core
-from udfs import lite
-from udfs.functions import SPECS
+from xl_rollover.excel import lite
+from xl_rollover.excel.functions import SPECS
 
 ROOT = Path(__file__).resolve().parents[1]
 LITE_TEST = ROOT / "tests" / "lite"
@@ -99,7 +99,8 @@ def pyodide_run(tmp_path_factory):
 def test_runs_inside_pyodide_from_the_generated_main_py(pyodide_run):
     assert pyodide_run["platform"] == "emscripten"
     assert pyodide_run["xlwings"] == "0.37.8"
-    assert ".zip/udfs/functions.py" in pyodide_run["udfs_from"]  # the bundle inside main.py, not this checkout
+    # the bundle inside main.py, not this checkout
+    assert ".zip/xl_rollover/excel/functions.py" in pyodide_run["udfs_from"]
 
 
 def test_metadata_lists_every_function_with_its_help(pyodide_run):

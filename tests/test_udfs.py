@@ -10,9 +10,9 @@ import pytest
 import xlwings
 
 import xl_rollover as core
-from udfs import functions as F
-from udfs.adapter import Param, Spec
-from udfs.functions import SPECS, excel_function
+from xl_rollover.excel import functions as F
+from xl_rollover.excel.adapter import Param, Spec
+from xl_rollover.excel.functions import SPECS, excel_function
 
 ALL = {name: getattr(F, name) for name in SPECS}
 
@@ -218,7 +218,7 @@ def test_unexpected_exceptions_become_error_cells(monkeypatch):
         raise ZeroDivisionError("boom")
 
     spec = Spec("BOOM", (Param("x", "x", required=True), Param("output", "o", kind="output")), boom, None)
-    from udfs.adapter import run
+    from xl_rollover.excel.adapter import run
 
     assert run(spec, (1.0, None)) == "#VALUE! unexpected ZeroDivisionError: boom"
 

@@ -4,21 +4,21 @@ The public API is the set of names below; the Excel functions, the CLI and batch
 exactly these.
 """
 
-from .errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError
-from .explain import Result, Step
-from .limits import IrsLimit, irs_limit
-from .rules.contribution_limits import (
+from .core.errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError
+from .core.explain import Result, Step
+from .core.limits import IrsLimit, irs_limit
+from .core.rules.contribution_limits import (
     IraLimitResult,
     RoomResult,
     mega_backdoor_room,
     roth_ira_contribution_limit,
     traditional_ira_deduction_limit,
 )
-from .rules.early_penalty import PenaltyResult, early_penalty
-from .rules.form_8606 import Form8606Result, form_8606, prorata_taxable
-from .rules.in_plan_roth import InPlanRothResult, drac_withdrawal_recapture, in_plan_roth_rollover
-from .rules.rmd import RmdResult, applicable_age, first_rmd_year, required_minimum_distribution
-from .rules.roth_ordering import (
+from .core.rules.early_penalty import PenaltyResult, early_penalty
+from .core.rules.form_8606 import Form8606Result, form_8606, prorata_taxable
+from .core.rules.in_plan_roth import InPlanRothResult, drac_withdrawal_recapture, in_plan_roth_rollover
+from .core.rules.rmd import RmdResult, applicable_age, first_rmd_year, required_minimum_distribution
+from .core.rules.roth_ordering import (
     ConversionLayer,
     LayerOut,
     LayersLeft,
@@ -28,8 +28,8 @@ from .rules.roth_ordering import (
     roth_penalty_free,
     roth_penalty_free_amount,
 )
-from .rules.sepp import SeppResult, sepp_payment
-from .rules.split import Form1099R, SplitResult, roth_rollover_split
+from .core.rules.sepp import SeppResult, sepp_payment
+from .core.rules.split import Form1099R, SplitResult, roth_rollover_split
 
 __version__ = "0.1.0"
 

@@ -43,7 +43,7 @@ async def _answer():
             "python": sys.version,
             "platform": sys.platform,
             "xlwings": xlwings.__version__,
-            "udfs_from": sys.modules["udfs.functions"].__file__,
+            "udfs_from": sys.modules["xl_rollover.excel.functions"].__file__,
             "meta": meta,
             "answers": answers,
         },

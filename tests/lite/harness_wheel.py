@@ -24,7 +24,7 @@ import micropip  # noqa: E402
 await micropip.install(f"emfs:/mnt/extra/{inputs['wheel']}")  # noqa: F704
 
 sys.path[:0] = ["/mnt/xlwings", "/mnt/lite"]
-import main  # noqa: E402  (only: from udfs.functions import ...)
+import main  # noqa: E402  (only: from xl_rollover.excel.functions import ...)
 import xlwings  # noqa: E402
 from xlwings.server import custom_functions_call  # noqa: E402
 
@@ -43,15 +43,15 @@ async def _answer():
             "date_format": None,
         }
         answers.append(await custom_functions_call(payload, main))
-    import udfs.functions
     import xl_rollover
-    from udfs.lite_script import formula_table
+    import xl_rollover.excel.functions
+    from xl_rollover.excel.lite_script import formula_table
 
     return json.dumps(
         {
             "installed": [p.name for p in micropip.list().values() if p.name == "xl-rollover"],
             "core_from": xl_rollover.__file__,
-            "udfs_from": udfs.functions.__file__,
+            "udfs_from": xl_rollover.excel.functions.__file__,
             "answers": answers,
             "templates": sorted(v["file"] for v in formula_table().values()),
         },

@@ -3,7 +3,7 @@
 A :class:`Function` names the function (its Excel name), the core callable it runs, its parameters
 (name, help, kind, default, core keyword) in the order the worksheet function takes them, its default
 output field and a one-sentence description citing the rule. The worksheet functions (classic xlwings
-and Lite, :mod:`udfs.functions`), batch's list of functions, the LibreOffice add-in's interface and
+and Lite, :mod:`xl_rollover.excel.functions`), batch's list of functions, the LibreOffice add-in's interface and
 the templates' argument lists are all built from :data:`FUNCTIONS`: adding an argument is one edit
 here. Declarations only: this module imports the core and nothing above it.
 """

@@ -3,9 +3,9 @@
 The report is the workbook's own print layout (the Plan sheet: the summary box first, the client's figures,
 every computed figure with its reason and authority, the charts; then the Sources sheet), printed by
 LibreOffice headless. So the report and the printed template are one layout, stated once in
-``workbooks/build.py``; LibreOffice draws the charts as vector graphics and embeds the fonts it uses.
+``xl_rollover/templates/build.py``; LibreOffice draws the charts as vector graphics and embeds the fonts it uses.
 
-Steps: the workbook is recalculated with the project's functions first (:func:`engines.recalc.calculate`, so
+Steps: the workbook is recalculated with the project's functions first (:func:`xl_rollover.engines.recalc.calculate`, so
 figures typed in a copy that was saved without its values are never stale); a print copy then hides the
 Instructions sheet and puts the firm, the client and the date prepared in the page footer beside the page
 number (a footer cannot read a cell, so the template's own footer only names the file); LibreOffice prints it.
@@ -25,9 +25,9 @@ from xml.sax.saxutils import escape
 
 import openpyxl
 
-from engines.libreoffice import _run, soffice  # LibreOffice in its own session, killed whole on timeout
-from engines.recalc import calculate
-from xl_rollover.errors import InputError
+from xl_rollover.core.errors import InputError
+from xl_rollover.engines.libreoffice import _run, soffice  # LibreOffice in its own session, killed whole on timeout
+from xl_rollover.engines.recalc import calculate
 
 #: The sheets a report prints, in this order; the others (Instructions, Lists, xlwings.conf) are hidden.
 PRINTED = ("Plan", "Sources")

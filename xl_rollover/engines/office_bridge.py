@@ -5,7 +5,7 @@ directly, cell formulas through a Basic function of the same name). Calc hands r
 of tuples and blank cells as ``""`` (from Basic) or ``None``; the functions take what xlwings passes:
 2-D lists and ``None``. Nothing may raise into LibreOffice (an uncaught Python exception in a bridge
 can hang the headless process), so any failure comes back as ``#VALUE!`` text, which
-:mod:`engines.recalc` reports as the cell's error and message.
+:mod:`xl_rollover.engines.recalc` reports as the cell's error and message.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xl_rollover.serial_dates import EPOCH
+from xl_rollover.core.serial_dates import EPOCH
 
 
 def _arg(value: Any) -> Any:
@@ -47,7 +47,7 @@ def _error(exc: BaseException) -> str:
 def call(name: str, args: tuple[Any, ...]) -> Any:
     """Call worksheet function ``name``: a single value, or a tuple of row tuples for an array result."""
     try:
-        from udfs import functions
+        from xl_rollover.excel import functions
 
         result = getattr(functions, name)(*[_arg(v) for v in args])
         if isinstance(result, list):

@@ -2,11 +2,11 @@
 
 ``workbooks/portable/<file>`` has the same sheets, cells and defined names as the add-in flavour
 (``workbooks/<file>``); each cell that calls an xl-rollover function there holds instead the rule
-stated in built-in functions (:mod:`workbooks.excel_formulas`), with the same stored value (the core's).
+stated in built-in functions (:mod:`xl_rollover.templates.excel_formulas`), with the same stored value (the core's).
 So the file computes in any spreadsheet (Excel, LibreOffice, Google Sheets) with no add-in and no
 Python. A figure that plain formulas cannot state is a visible note in that cell (:data:`NOTES`).
 
-calcPr: the same as the add-in flavour (:func:`engines.ooxml.keep_stored_values`, no ``fullCalcOnLoad``).
+calcPr: the same as the add-in flavour (:func:`xl_rollover.engines.ooxml.keep_stored_values`, no ``fullCalcOnLoad``).
 A full recalculation on load would be harmless here (no function is missing), but it is not needed:
 the stored values are the core's and the formulas give the same figures (tests/test_portable.py), and
 without it Excel does not mark an untouched file changed (asking to save on close) and one rule
@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from udfs import functions
+from xl_rollover.excel import functions
 
 from . import build
 from .build import Grid, Output, Template
@@ -149,6 +149,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from workbooks.portable import main as package_main
+    from xl_rollover.templates.portable import main as package_main
 
     sys.exit(package_main())

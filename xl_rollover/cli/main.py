@@ -12,22 +12,23 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from xl_rollover import __version__, demo
-from xl_rollover.errors import InputError, UnsupportedCase, XlRolloverError
-from xl_rollover.explain import Result
-from xl_rollover.limits import irs_limit
-from xl_rollover.money import to_decimal
-from xl_rollover.rules.contribution_limits import (
+from xl_rollover import __version__
+from xl_rollover.core import demo
+from xl_rollover.core.errors import InputError, UnsupportedCase, XlRolloverError
+from xl_rollover.core.explain import Result
+from xl_rollover.core.limits import irs_limit
+from xl_rollover.core.money import to_decimal
+from xl_rollover.core.rules.contribution_limits import (
     mega_backdoor_room,
     roth_ira_contribution_limit,
     traditional_ira_deduction_limit,
 )
-from xl_rollover.rules.early_penalty import early_penalty
-from xl_rollover.rules.form_8606 import form_8606, prorata_taxable
-from xl_rollover.rules.rmd import required_minimum_distribution
-from xl_rollover.rules.roth_ordering import roth_ira_distribution
-from xl_rollover.rules.sepp import sepp_payment
-from xl_rollover.rules.split import roth_rollover_split
+from xl_rollover.core.rules.early_penalty import early_penalty
+from xl_rollover.core.rules.form_8606 import form_8606, prorata_taxable
+from xl_rollover.core.rules.rmd import required_minimum_distribution
+from xl_rollover.core.rules.roth_ordering import roth_ira_distribution
+from xl_rollover.core.rules.sepp import sepp_payment
+from xl_rollover.core.rules.split import roth_rollover_split
 
 
 def _age(text: str) -> Any:
@@ -396,7 +397,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "calc":
         return _calc(args)
     if args.command == "report":
-        from workbooks import report  # needs the `calc` extra and LibreOffice
+        from xl_rollover.templates import report  # needs the `calc` extra and LibreOffice
 
         written = report.write_report(args.workbook, args.output, args.overwrite, args.engine, args.timeout)
         print(f"wrote {written.path} ({written.pages} pages) for {written.client or 'no client named'}")
@@ -404,7 +405,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "batch":
         return _batch(args)
     if args.command == "lite":
-        from udfs import lite  # the Excel layer; imported only when asked for
+        from xl_rollover.excel import lite  # the Excel layer; imported only when asked for
 
         for path in lite.write(args.directory):
             print(f"wrote {path}")
@@ -481,8 +482,8 @@ def _batch(args: argparse.Namespace) -> int:
     """
     import signal
 
-    from batch import files as batch_io
-    from batch import runner as batch  # needs the `batch` extra (pandas)
+    from xl_rollover.batch import files as batch_io
+    from xl_rollover.batch import runner as batch  # needs the `batch` extra (pandas)
 
     def stop(signum: int, _frame: Any) -> None:
         raise SystemExit(128 + signum)  # unwinds: the temporary output is removed, the target untouched
@@ -537,7 +538,7 @@ def _calc(args: argparse.Namespace) -> int:
     """Recalculate a workbook; exit 1 when a formula cell ends in an error, 143 when stopped by SIGTERM."""
     from pathlib import Path
 
-    from engines import child, recalc  # needs the `calc` extra (formulas)
+    from xl_rollover.engines import child, recalc  # needs the `calc` extra (formulas)
 
     source = Path(args.workbook)
     suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"

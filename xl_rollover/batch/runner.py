@@ -2,7 +2,7 @@
 
 Each row names its function (column ``function`` or ``--function``), matched after stripping spaces
 and case-folding, by the core's name (``prorata_taxable``) or the worksheet name (``PRORATA_TAXABLE``).
-Arguments are read exactly as the worksheet functions read cells (:mod:`udfs.adapter`), so every
+Arguments are read exactly as the worksheet functions read cells (:mod:`xl_rollover.excel.adapter`), so every
 function the Excel layer offers runs here with no edit to this module. Every row comes out once, in
 input order, numbered (``row``) and with its inputs under ``input.`` (so an input column can never
 shadow a result), its result fields and ``error``; a row that fails carries the core's message.
@@ -26,10 +26,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xl_rollover.columns import COLUMN_RULES, run_columns
-from xl_rollover.errors import InputError, XlRolloverError
-from xl_rollover.money import said, shown
-from xl_rollover.registry import FUNCTIONS, Function
+from xl_rollover.core.columns import COLUMN_RULES, run_columns
+from xl_rollover.core.errors import InputError, XlRolloverError
+from xl_rollover.core.money import said, shown
+from xl_rollover.core.registry import FUNCTIONS, Function
 
 #: Output columns batch adds; results never use these names and inputs come out as ``input.NAME``.
 ROW, FUNCTION, ERROR = "row", "function", "error"
@@ -84,7 +84,7 @@ def _raw_column(column: pd.Series) -> Any:
 
 
 def _kernel_vector(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Whole columns through :func:`xl_rollover.columns.run_columns`: its results and the rows it took."""
+    """Whole columns through :func:`xl_rollover.core.columns.run_columns`: its results and the rows it took."""
     n = len(frame)
     columns = {arg: _raw_column(frame[arg]) for arg in COLUMN_RULES[name].readings if arg in frame}
     results, failed = run_columns(name, columns, n)
@@ -154,7 +154,7 @@ def _layers(text: Any, name: str) -> list[tuple[Any, ...]]:
 
 
 def _message(exc: BaseException) -> str:
-    from udfs.adapter import CellError
+    from xl_rollover.excel.adapter import CellError
 
     if isinstance(exc, CellError):
         text = exc.message
@@ -167,7 +167,7 @@ def _message(exc: BaseException) -> str:
 
 def scalar_row(rule: Rule, row: dict[str, Any]) -> dict[str, Any]:
     """One scenario through the worksheet function's reading and the core: its flat result, or {'error': message}."""
-    from udfs.adapter import core_kwargs
+    from xl_rollover.excel.adapter import core_kwargs
 
     try:
         case: dict[str, Any] = {}
@@ -539,14 +539,14 @@ def combined(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def read(path: str) -> pd.DataFrame:
-    """A scenario file (see :func:`batch.files.read`)."""
+    """A scenario file (see :func:`xl_rollover.batch.files.read`)."""
     from .files import read as read_file
 
     return read_file(path)
 
 
 def write(results: dict[str, pd.DataFrame], path: str, **options: Any) -> None:
-    """Write results whole or not at all (see :func:`batch.files.write`)."""
+    """Write results whole or not at all (see :func:`xl_rollover.batch.files.write`)."""
     from .files import write as write_file
 
     write_file(results, path, **options)

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from xl_rollover.errors import UnsupportedCase, XlRolloverError
-from xl_rollover.explain import Result
-from xl_rollover.registry import Param
-from xl_rollover.serial_dates import EPOCH
+from xl_rollover.core.errors import UnsupportedCase, XlRolloverError
+from xl_rollover.core.explain import Result
+from xl_rollover.core.registry import Param
+from xl_rollover.core.serial_dates import EPOCH
 
 #: Excel's error values, as xlwings passes them with ``err_to_str=True``.
 EXCEL_ERRORS = (
@@ -46,7 +46,7 @@ EXCEL_ERRORS = (
     "#CALC!",
 )
 #: Day 0 of Excel's 1900 date system as used by serial numbers from 1900-03-01 on.
-EXCEL_EPOCH = EPOCH  # one statement: xl_rollover.serial_dates
+EXCEL_EPOCH = EPOCH  # one statement: xl_rollover.core.serial_dates
 #: Most rows one call accepts: Excel's sheet height.
 MAX_ROWS = 1_048_576
 #: Longest text Excel keeps in a cell.

@@ -5,9 +5,9 @@ the core and the Excel layer (the project modules the functions and the Lite scr
 data files; not batch, the CLI or the headless engines) as an embedded zip archive: it writes the archive to the
 runtime's temporary folder, puts it on ``sys.path`` and imports the functions and the script, whose
 ``@func``/``@arg``/``@script`` metadata xlwings Lite reads. Every template's formula cells, read from
-the workbooks' XML, are package data (``udfs/template_formulas.json``, in the bundle and the wheel) for
+the workbooks' XML, are package data (``xl_rollover/excel/template_formulas.json``, in the bundle and the wheel) for
 the script that writes them through Lite. Nothing is fetched from the network, and the same sources
-give the same file (reproducible: fixed timestamps, sorted). ``python -m udfs.lite`` regenerates the
+give the same file (reproducible: fixed timestamps, sorted). ``python -m xl_rollover.excel.lite`` regenerates the
 committed copies: the formula table, then ``lite/main.py`` and ``lite/requirements.txt``.
 """
 
@@ -28,22 +28,22 @@ from xml.etree import ElementTree
 
 import xl_rollover
 
-PACKAGES = ("xl_rollover", "udfs")
+PACKAGES = ("xl_rollover",)
 #: What Lite imports: the worksheet functions and the script. The bundle holds these and the project
 #: modules they import (found by the standard library's modulefinder), so batch, the CLI, the demo and
 #: the headless engines stay out, including modules added later.
-ENTRY_MODULES = ("udfs.functions", "udfs.lite_script")
+ENTRY_MODULES = ("xl_rollover.excel.functions", "xl_rollover.excel.lite_script")
 #: Pure-Python dependency of the functions inside Lite (xlwings itself; the core needs nothing).
 REQUIREMENTS = (
     "# xl-rollover for xlwings Lite: the project travels inside main.py; only xlwings is needed.\nxlwings<1.0.0\n"
 )
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: The shipped templates (a source checkout) and the formula table made from them.
 TEMPLATES = ROOT / "workbooks"
-FORMULAS = "udfs/template_formulas.json"
+FORMULAS = "xl_rollover/excel/template_formulas.json"
 FORMULAS_FILE = Path(__file__).with_name("template_formulas.json")
 #: The command that regenerates the committed copies, run from the repository root.
-REGENERATE = ".venv/bin/python -m udfs.lite"
+REGENERATE = ".venv/bin/python -m xl_rollover.excel.lite"
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -148,7 +148,7 @@ def template_formulas(folder: str | Path = TEMPLATES) -> dict[str, dict[str, Any
 
 
 def formula_table_text(folder: str | Path = TEMPLATES) -> str:
-    """The text of ``udfs/template_formulas.json`` for the templates in ``folder``."""
+    """The text of ``xl_rollover/excel/template_formulas.json`` for the templates in ``folder``."""
     return json.dumps(template_formulas(folder), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -195,8 +195,8 @@ def main_py() -> str:
         "    if path not in sys.path:\n"
         "        sys.path.insert(0, path)\n\n\n"
         "_install()\n\n"
-        f"from udfs.functions import (  # noqa: E402,F401\n{imports})\n"
-        "from udfs.lite_script import write_template_formulas  # noqa: E402,F401\n"
+        f"from xl_rollover.excel.functions import (  # noqa: E402,F401\n{imports})\n"
+        "from xl_rollover.excel.lite_script import write_template_formulas  # noqa: E402,F401\n"
     )
 
 

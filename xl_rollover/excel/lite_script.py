@@ -4,8 +4,8 @@ Excel stores a formula that calls an Office.js custom function (how xlwings Lite
 functions) under the function's internal name, ``_xldudf_...``; a template file holds the plain names,
 which may not bind to Lite's functions until each formula is entered again. This script enters every
 formula cell that calls one of the functions again through xlwings Lite (``Range.formula``), from the table of
-formula cells read out of the shipped templates (``udfs/template_formulas.json``, package data, made by
-``python -m udfs.lite``). The template is recognised by its title in Instructions!A1.
+formula cells read out of the shipped templates (``xl_rollover/excel/template_formulas.json``, package data, made by
+``python -m xl_rollover.excel.lite``). The template is recognised by its title in Instructions!A1.
 
 Sheet protection: xlwings Lite's Python API (xlwings 0.37.8: the actions of ``xlwings/pro/_xlremote.py``)
 has no call to unprotect or protect a sheet, and Excel refuses writes to locked cells of a protected
@@ -29,7 +29,7 @@ def _no_script(**_kwargs: Any) -> Any:
 
 
 script: Any = _no_script
-# Like udfs.functions: xlwings' decorator only where xlwings is the host (Lite runs in Pyodide).
+# Like xl_rollover.excel.functions: xlwings' decorator only where xlwings is the host (Lite runs in Pyodide).
 if sys.platform in ("win32", "emscripten") or "xlwings" in sys.modules:
     try:
         import xlwings as _xlwings
@@ -41,7 +41,7 @@ if sys.platform in ("win32", "emscripten") or "xlwings" in sys.modules:
 
 def formula_table() -> dict[str, dict[str, Any]]:
     """``{title: {"file": ..., "cells": [[sheet, address, formula], ...]}}``, the package's formula table."""
-    data = pkgutil.get_data("udfs", "template_formulas.json")
+    data = pkgutil.get_data("xl_rollover.excel", "template_formulas.json")
     if data is None:  # pragma: no cover - get_data raises instead for a missing file
         raise FileNotFoundError("template_formulas.json")
     table: dict[str, dict[str, Any]] = json.loads(data.decode("utf-8"))

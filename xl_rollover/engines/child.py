@@ -25,7 +25,7 @@ import time
 from collections.abc import Mapping, Sequence
 from types import FrameType
 
-from xl_rollover.errors import InputError
+from xl_rollover.core.errors import InputError
 
 #: Exit code of ``calc`` stopped by SIGTERM (128 + 15, what a shell reports for a process it ended).
 EXIT_TERMINATED = 143

@@ -193,7 +193,7 @@ def _read_array(np: Any, column: Any, reading: str, n: int) -> tuple[Any, Any] |
 
 
 class _NumpyOps:
-    """numpy's element operations for the kernels (see :class:`xl_rollover.money.ScalarOps`)."""
+    """numpy's element operations for the kernels (see :class:`xl_rollover.core.money.ScalarOps`)."""
 
     def __init__(self, np: Any) -> None:
         self.where = np.where

@@ -31,7 +31,7 @@ TOP_AGE = 120  # the tables' last row is "120+"
 
 @cache
 def _rows() -> dict[str, dict[int, Decimal]]:
-    text = (resources.files("xl_rollover") / "data" / "life_tables.csv").read_text(encoding="utf-8")
+    text = (resources.files("xl_rollover.core") / "data" / "life_tables.csv").read_text(encoding="utf-8")
     tables: dict[str, dict[int, Decimal]] = {}
     for record in csv.DictReader(io.StringIO(text)):
         tables.setdefault(record["table"].strip(), {})[int(record["age"])] = Decimal(record["value"].strip())
@@ -40,7 +40,7 @@ def _rows() -> dict[str, dict[int, Decimal]]:
 
 @cache
 def _joint() -> dict[tuple[int, int], Decimal]:
-    text = (resources.files("xl_rollover") / "data" / "joint_life_table.csv").read_text(encoding="utf-8")
+    text = (resources.files("xl_rollover.core") / "data" / "joint_life_table.csv").read_text(encoding="utf-8")
     cells: dict[tuple[int, int], Decimal] = {}
     for record in csv.DictReader(io.StringIO(text)):
         age = int(record["age"])

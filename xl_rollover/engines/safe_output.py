@@ -19,7 +19,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from xl_rollover.errors import InputError
+from xl_rollover.core.errors import InputError
 
 
 def check_target(output: Path, source: Path, overwrite: bool, macro_enabled: bool) -> None:

@@ -1,7 +1,7 @@
 """The core's rules stated as plain Excel formulas of built-in functions, for the portable templates.
 
 One statement per core function output, in the integer-cent form the core's lean rules use
-(:func:`xl_rollover.rules.form_8606.prorata_cents`, :func:`xl_rollover.rules.early_penalty.penalty_cents`):
+(:func:`xl_rollover.core.rules.form_8606.prorata_cents`, :func:`xl_rollover.core.rules.early_penalty.penalty_cents`):
 every amount is turned into whole cents with ``ROUND(x*100,0)`` (an input holds at most two decimals,
 so this removes binary noise exactly), all arithmetic is on whole numbers, and every division the form
 rounds is ``ROUND(n/d,0)`` of whole numbers, which is half-up for non-negative figures. Why that is
@@ -17,7 +17,7 @@ exact in binary floating point (no hidden ties):
 - The 10% tax is ``ROUND(cents/10,0)`` (IRC §72(t)(1): 10% of the amount, half-up to the cent).
 
 Amounts above :data:`PORTABLE_MAX` are refused in words on the sheet (:data:`TOO_LARGE`), never guessed.
-Expressions use ``{name}`` placeholders for the template's defined names (``workbooks.build.formula``).
+Expressions use ``{name}`` placeholders for the template's defined names (``xl_rollover.templates.build.formula``).
 """
 
 from __future__ import annotations
@@ -255,7 +255,7 @@ def early_penalty(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     if args.get("account_type") not in ('"401K"', '"403B"', '"PLAN"', '"IRA"', None):
         raise NotImplementedError("EARLY_PENALTY for this account type")
     amount, age = cents(_arg(args, "taxable_amount")), _arg(args, "age")
-    bad_age = f"OR({age}<0,{age}>125)"  # parse_age: 0 to 125 (xl_rollover.age.MAX_AGE)
+    bad_age = f"OR({age}<0,{age}>125)"  # parse_age: 0 to 125 (xl_rollover.core.age.MAX_AGE)
     value = f"IF({bad_age},{VALUE_ERROR},IF({age}>=59.5,0,ROUND({amount}/10,0))/100)"
     return guard([_arg(args, "taxable_amount")], value)
 
@@ -270,7 +270,7 @@ def penalty_free(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     stops before the first taxable part still inside its five years, unless 59½ is reached. Stated for a
     fixed grid (its cells named; the templates' layers run oldest first) and an age in whole years.
     """
-    ranges: Any = args.get("_ranges") or {}  # name -> cell names, row by row (workbooks.portable)
+    ranges: Any = args.get("_ranges") or {}  # name -> cell names, row by row (xl_rollover.templates.portable)
     name = (args.get("conversions") or "").strip("{}")
     if not isinstance(ranges, dict) or name not in ranges:
         raise NotImplementedError("ROTH_PENALTY_FREE over an input table of variable length")

@@ -30,8 +30,8 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from xl_rollover.errors import InputError
-from xl_rollover.money import said, shown
+from xl_rollover.core.errors import InputError
+from xl_rollover.core.money import said, shown
 
 from . import runner as batch
 
@@ -157,7 +157,7 @@ def _read_csv(file: Path) -> pd.DataFrame:
 
 
 def _read_xlsx(file: Path) -> pd.DataFrame:
-    from engines.safe_xlsx import check_workbook  # the same checks as `calc` for a workbook from outside
+    from xl_rollover.engines.safe_xlsx import check_workbook  # the same checks as `calc` for a workbook from outside
 
     check_workbook(file).close()
     try:

@@ -1,6 +1,6 @@
-"""The ``formulas`` engine's side of :func:`engines.recalc.calculate`, run as a child process with a time limit.
+"""The ``formulas`` engine's side of :func:`xl_rollover.engines.recalc.calculate`, run as a child process with a time limit.
 
-``python -m engines.formulas_child PREPARED ANSWER``: evaluates the prepared copy and writes every formula
+``python -m xl_rollover.engines.formulas_child PREPARED ANSWER``: evaluates the prepared copy and writes every formula
 cell's value and the functions' messages to ``ANSWER`` as JSON (or ``{"error": ...}``), so a workbook
 that takes too long or too much can be stopped from outside without harming ``calc``.
 """
@@ -11,14 +11,14 @@ import json
 import sys
 from pathlib import Path
 
-from xl_rollover.errors import InputError
+from xl_rollover.core.errors import InputError
 
 
 def main(argv: list[str]) -> int:
     prepared, answer = Path(argv[0]), Path(argv[1])
     messages: list[str] = []
     try:
-        from engines.recalc import evaluate, uncomputed
+        from xl_rollover.engines.recalc import evaluate, uncomputed
 
         values = evaluate(prepared, messages)
         report: dict[str, object] = {

@@ -1,4 +1,4 @@
-"""The six client templates as data (see :mod:`workbooks.build`). Example clients are fictional."""
+"""The six client templates as data (see :mod:`xl_rollover.templates.build`). Example clients are fictional."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from xl_rollover.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
-from xl_rollover.serial_dates import serial
+from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
+from xl_rollover.core.serial_dates import serial
 
 from .build import Chart, Grid, Input, Output, Table, Template, choice, lookup
 

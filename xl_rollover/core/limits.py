@@ -1,6 +1,6 @@
 """Annual limits as data: one row per value, each with its source; a missing year is an error.
 
-The tables live in ``xl_rollover/data/*.csv`` (columns ``year, parameter, filing_status, value,
+The tables live in ``xl_rollover/core/data/*.csv`` (columns ``year, parameter, filing_status, value,
 source``). A row with no year is a statutory constant that is not indexed (a rate, a cap fixed in
 the Code) and answers for every year. Adding a tax year is adding rows; nothing here changes.
 
@@ -60,7 +60,7 @@ def split_source(text: str) -> tuple[str, str]:
 @cache
 def _rows() -> tuple[LimitRow, ...]:
     rows: list[LimitRow] = []
-    folder = resources.files("xl_rollover") / "data"
+    folder = resources.files("xl_rollover.core") / "data"
     for table in _TABLES:
         text = (folder / table).read_text(encoding="utf-8")
         for record in csv.DictReader(io.StringIO(text)):

@@ -15,9 +15,9 @@ bounded memory:
 - relationships that point outside the package (other than hyperlinks, which no engine follows while
   calculating) and links to other workbooks are recorded, with every formula's length and nesting,
   the number of cells and formulas, and any call that reaches outside the workbook, for
-  :mod:`engines.recalc` to refuse (batch only reads values, so these are facts, not refusals, here).
+  :mod:`xl_rollover.engines.recalc` to refuse (batch only reads values, so these are facts, not refusals, here).
 
-Every refusal is an :class:`~xl_rollover.errors.InputError` naming the file and the reason.
+Every refusal is an :class:`~xl_rollover.core.errors.InputError` naming the file and the reason.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
 
-from xl_rollover.errors import InputError
+from xl_rollover.core.errors import InputError
 
 #: Larger files are refused unread (a 10,000-row client sheet is about 1 MB).
 MAX_FILE_BYTES = 200 * 1024 * 1024

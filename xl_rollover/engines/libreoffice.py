@@ -5,8 +5,8 @@ A dedicated, throw-away LibreOffice profile holds:
 1. a Python Calc add-in (``org.xlrollover.Functions``; its interface ``XFunctions`` is declared in
    an .idl file generated from the functions' specs, which LibreOffice reads as is, and the component
    is registered through the profile's package registry). Calc calls an add-in with whole ranges
-   and takes whole arrays back; every method goes through :mod:`engines.office_bridge` to
-   :mod:`udfs.functions` (copied, with the standard-library core, into the profile's Python path).
+   and takes whole arrays back; every method goes through :mod:`xl_rollover.engines.office_bridge` to
+   :mod:`xl_rollover.excel.functions` (copied, with the standard-library core, into the profile's Python path).
 2. a Basic module with one function per worksheet function, named as ours, each calling the add-in's
    method: LibreOffice 7.4's .xlsx import resolves unknown names to Basic functions but cannot map a
    name to an add-in, so every formula works as written through Basic.
@@ -19,7 +19,7 @@ A dedicated, throw-away LibreOffice profile holds:
 Nothing raises into LibreOffice (an uncaught Python exception in a bridge can hang the headless
 process): errors come back as ``#VALUE!`` text. The values of the formula cells are then written into
 a copy of the original bytes (the same writer as the ``formulas`` engine), so the output keeps the
-input's formulas and formatting exactly. LibreOffice runs through :mod:`engines.child`: its own process
+input's formulas and formatting exactly. LibreOffice runs through :mod:`xl_rollover.engines.child`: its own process
 group, killed with all its children when it does not answer within the timeout or when ``calc`` stops
 (SIGTERM, or a watchdog when ``calc`` itself is killed), its temporary files inside the throw-away folder.
 """
@@ -34,8 +34,8 @@ from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
-from xl_rollover.errors import InputError
-from xl_rollover.registry import FUNCTIONS as SPECS  # the add-in's interface: one method per entry
+from xl_rollover.core.errors import InputError
+from xl_rollover.core.registry import FUNCTIONS as SPECS  # the add-in's interface: one method per entry
 
 from . import child
 
@@ -67,7 +67,7 @@ HELP = {help!r}
 
 def _matrix(name, args):
     try:
-        from engines.office_bridge import call_matrix
+        from xl_rollover.engines.office_bridge import call_matrix
 
         return call_matrix(name, args)
     except BaseException as exc:  # never let an exception reach LibreOffice (it can hang headless)
@@ -311,7 +311,7 @@ def _run(
     env: Mapping[str, str] | None = None,
     also: Sequence[str] = (),
 ) -> None:
-    """Run LibreOffice as a child that cannot outlive calc (:mod:`engines.child`).
+    """Run LibreOffice as a child that cannot outlive calc (:mod:`xl_rollover.engines.child`).
 
     ``folder``: the throw-away folder of this run; LibreOffice's own temporary files go inside it, and
     the watchdog removes it if calc is killed.
@@ -343,9 +343,10 @@ def _profile(folder: Path, binary: str, timeout: float, also: Sequence[str] = ()
     pythonpath = scripts / "pythonpath"
     pythonpath.mkdir(parents=True, exist_ok=True)
     (scripts / "xl_rollover_driver.py").write_text(DRIVER, encoding="utf-8")
-    for package in ("xl_rollover", "udfs", "engines"):
-        source = Path(str(resources.files(package)))
-        shutil.copytree(source, pythonpath / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # the core, the Excel layer and the engines (the bridge's imports); batch, the CLI and the templates stay out
+    source = Path(str(resources.files("xl_rollover")))
+    leave_out = shutil.ignore_patterns("__pycache__", "*.pyc", "batch", "cli", "templates")
+    shutil.copytree(source, pythonpath / "xl_rollover", ignore=leave_out)
     # the add-in: its type from an .idl LibreOffice reads as is, its component through the profile's
     # package registry (written after the first start, which resets that registry)
     addin = folder / "addin"

@@ -3,7 +3,7 @@
 Engine: ``formulas`` (PyPI, pure Python, EUPL-1.2): it evaluates Excel's own functions and accepts
 registered Python functions with array results. The pipeline:
 
-1. :func:`engines.safe_xlsx.vet` vets the file (zip bomb, encryption, XML entities, damaged parts), and
+1. :func:`xl_rollover.engines.safe_xlsx.vet` vets the file (zip bomb, encryption, XML entities, damaged parts), and
    a workbook that links to other files, calls out of the workbook, or exceeds the limits below is
    refused: calc reads the one workbook it is given and nothing else.
 2. A private copy is made in which an omitted argument of one of our functions (``EARLY_PENALTY(1,45,,99)``)
@@ -12,11 +12,11 @@ registered Python functions with array results. The pipeline:
 3. ``formulas`` calculates; each of our functions is called once per formula with the engine's
    values converted to what xlwings would pass (2-D lists, ``None`` for blanks).
    The ``formulas`` engine runs in a child process with the same time limit as LibreOffice
-   (:mod:`engines.child`): it cannot hang or outlive ``calc``.
+   (:mod:`xl_rollover.engines.child`): it cannot hang or outlive ``calc``.
 4. The output workbook is the input's bytes with each formula cell's cached value replaced (text
-   escaped as ST_Xstring) and ``calcPr`` asking no recalculation on open (:mod:`engines.ooxml`), so
+   escaped as ST_Xstring) and ``calcPr`` asking no recalculation on open (:mod:`xl_rollover.engines.ooxml`), so
    formatting, names, validation and formulas are kept and any spreadsheet shows the new figures.
-   Every part written is parsed again before the file is written whole (:mod:`engines.safe_output`).
+   Every part written is parsed again before the file is written whole (:mod:`xl_rollover.engines.safe_output`).
    The input is never written.
 """
 
@@ -38,11 +38,11 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from udfs import functions
-from udfs.adapter import EXCEL_ERRORS
-from xl_rollover.errors import InputError
-from xl_rollover.registry import FUNCTIONS
-from xl_rollover.serial_dates import serial
+from xl_rollover.core.errors import InputError
+from xl_rollover.core.registry import FUNCTIONS
+from xl_rollover.core.serial_dates import serial
+from xl_rollover.excel import functions
+from xl_rollover.excel.adapter import EXCEL_ERRORS
 
 from . import child, safe_output, safe_xlsx
 from .ooxml import keep_stored_values, unescape_xstring, xml_text
@@ -278,15 +278,15 @@ def calculate(
 
 
 def _formulas_values(source: Path, messages: list[str], timeout: float) -> dict[str, Any]:
-    """Run the formulas engine in a child process (:mod:`engines.formulas_child`) with a time limit."""
+    """Run the formulas engine in a child process (:mod:`xl_rollover.engines.formulas_child`) with a time limit."""
     with tempfile.TemporaryDirectory(prefix="xlr-calc-") as tmp:
         folder = Path(tmp)
         prepared = _prepared_copy(source, folder)
         answer = folder / "values.json"
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])
         path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p)
         child.run(
-            [sys.executable, "-m", "engines.formulas_child", str(prepared), str(answer)],
+            [sys.executable, "-m", "xl_rollover.engines.formulas_child", str(prepared), str(answer)],
             timeout,
             f"the formulas engine (recalculating {source.name})",
             env={**os.environ, "PYTHONPATH": path, "TQDM_DISABLE": "1"},
@@ -543,7 +543,7 @@ def _output_bytes(source: Path, values: dict[str, Any]) -> bytes:
             sheet = parts.get(info.filename)
             if sheet is not None:
                 data = encode_part(_patch_sheet(decode_part(data), sheet, values))
-            elif info.filename == "xl/workbook.xml":  # stored values must survive opening (see engines.ooxml)
+            elif info.filename == "xl/workbook.xml":  # stored values must survive opening (see ooxml.py)
                 data = encode_part(keep_stored_values(decode_part(data)))
             else:
                 zout.writestr(info, data)  # vetted: parsed when the input was checked

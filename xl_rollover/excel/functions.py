@@ -1,6 +1,6 @@
 """The xl-rollover worksheet functions: one definition each for classic xlwings and xlwings Lite.
 
-Classic (Windows): put ``udfs.functions`` in the add-in's ``UDF Modules`` setting and Import
+Classic (Windows): put ``xl_rollover.excel.functions`` in the add-in's ``UDF Modules`` setting and Import
 Functions. Lite (Mac, web, Windows): ``xl-rollover lite DIR`` writes a ``main.py`` that carries
 this module and the core. Every function reads ranges as columns of cases, answers bad input with
 an error cell (never a traceback) and explains itself with ``output="explain"``.
@@ -12,10 +12,10 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from xl_rollover.columns import run_columns
-from xl_rollover.registry import FUNCTIONS, Function
-from xl_rollover.rules import early_penalty as _penalty
-from xl_rollover.rules import form_8606 as _8606
+from xl_rollover.core.columns import run_columns
+from xl_rollover.core.registry import FUNCTIONS, Function
+from xl_rollover.core.rules import early_penalty as _penalty
+from xl_rollover.core.rules import form_8606 as _8606
 
 from .adapter import CellError, Spec, error_of, fail, read_table, run
 
@@ -70,7 +70,7 @@ def excel_function(spec: Spec) -> Callable[[_F], _F]:
 
 
 def _kernel_fast(fn: str) -> Callable[[Mapping[str, Sequence[Any]], int], list[dict[str, Any] | None]]:
-    """A Spec's lean path: :func:`xl_rollover.columns.run_columns`; rows it hands back (None) go to the core."""
+    """A Spec's lean path: :func:`xl_rollover.core.columns.run_columns`; rows it hands back (None) go to the core."""
 
     def fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
         results, failed = run_columns(fn, columns, n)

@@ -182,62 +182,174 @@ STATEMENTS: dict[str, Callable[[Mapping[str, Expr | None], str | None], Expr]] =
 }
 
 
-# --- the split of a full distribution (IRC §72(e)(8); Notice 2014-54) ----------------------------------------
+# --- portA: the split of a distribution paid as direct rollovers (IRC §72(e)(8); Notice 2014-54) ---------
 
 
-def rollover_split(args: Mapping[str, Expr | None], field: str | None) -> Expr:
-    """ROTH_ROLLOVER_SPLIT for a whole balance paid as direct rollovers (the Roth IRA amount given, the rest to
-    traditional): basis min(basis, balance), pretax to the traditional destination first (Notice 2014-54 §III).
+#: Base of the long division in :func:`share_half_up`: every step's dividend stays below 2 × 1e10 × 5,000 = 1e14.
+_LIMB = 5000
+#: What a split cell shows when the core refuses the case (UnsupportedCase: #N/A in the add-in flavour).
+RMD_REFUSED = (
+    "not computed: at age 69 or over an RMD may be due this year; enter the RMD still due (0 if none) "
+    "(IRC §401(a)(9)(C), §402(c)(4)(B))"
+)
 
-    Stated only for ``distribution`` = ``account_balance`` (the same cell) with no 60-day rollovers, age, RMD or
-    flags: the partial-distribution share (distribution × basis ÷ balance) multiplies two amounts in cents
-    beyond what binary numbers hold exactly, so it stays with the add-in.
+
+def share_half_up(a: Expr, b: Expr, n: Expr) -> Expr:
+    """``a × b ÷ n`` half-up to a whole number, exactly, for whole numbers ``0 ≤ a ≤ n ≤ 1e10`` and ``0 ≤ b ≤ 1e10``
+    (:func:`xl_rollover.money.share` in cents: the pro-rata share of basis in an amount, IRC §72(e)(8)).
+
+    The product (up to 1e20) is beyond what a binary number holds exactly, and LibreOffice treats two numbers
+    equal to about 15 digits as equal when it subtracts or compares them, so the remainder ``a × b mod n`` is
+    found by long division over ``b``'s three base-5,000 digits, each step's dividend below 1e14 (where
+    INT, MOD and subtraction are exact in both programs and MOD's quotient, below 10,000, is far inside
+    Excel's range). The quotient is then ``(a × b − remainder) ÷ n``, a whole number the binary computation
+    ``a*b/n − remainder/n`` reaches within 1e-5, so ROUND(…, 0) gives it exactly; half-up adds one when
+    ``2 × remainder ≥ n``.
     """
-    if args.get("distribution") != args.get("account_balance") or args.get("to_traditional") is not None:
-        raise NotImplementedError("ROTH_ROLLOVER_SPLIT is stated for a whole balance to Roth and traditional only")
-    extra = set(args) - {"distribution", "after_tax_basis", "account_balance", "to_roth_ira", "output", "_ranges"}
-    if any(args.get(n) is not None for n in extra):
-        raise NotImplementedError(f"ROTH_ROLLOVER_SPLIT arguments {sorted(extra)}")
+    digits = (f"INT(({b})/{_LIMB**2})", f"MOD(INT(({b})/{_LIMB}),{_LIMB})", f"MOD({b},{_LIMB})")
+    rest = f"MOD(({a})*{digits[0]},{n})"
+    for digit in digits[1:]:
+        rest = f"MOD({rest}*{_LIMB}+({a})*{digit},{n})"
+    return f"ROUND(({a})*({b})/({n})-{rest}/({n}),0)+IF(2*{rest}>=({n}),1,0)"
+
+
+def _blank(expr: Expr | None) -> Expr:
+    """TRUE when an argument is a blank cell (the core then gets no value), FALSE for a literal or no argument."""
+    if expr is None or not (expr.startswith("{") and expr.endswith("}")):
+        return "FALSE"
+    return f"ISBLANK({expr})"
+
+
+def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[str, Expr]]:
+    """ROTH_ROLLOVER_SPLIT's fields as whole-cent expressions, and its refusals, in the core's steps
+    (:func:`xl_rollover.rules.split.roth_rollover_split`, steps 1-4, 6-10), for a distribution paid as direct
+    rollovers only: the Roth IRA amount given (or the after-tax share), the rest to the traditional destination.
+
+    1. after-tax share: all the basis up to the amount for a full distribution, else amount × basis ÷ balance
+       half-up, never above the amount (IRC §72(e)(8), §72(e)(2)(B)); 2. the RMD is paid first with its own
+    share, never rolled (IRC §401(a)(9)(C), §402(c)(4)(B); Reg. §1.402(c)-2 Q&A-7); 4. pretax goes to the
+    traditional destination first (Notice 2014-54 §III); 6. taxable: pretax to the Roth IRA plus the RMD's
+    pretax (IRC §408A(d)(3)(A)(i), §402(a)); 7. no payment is left to the participant, so no 20% withholding
+    (IRC §3405(c)(1)); 8. the §72(t) base is the RMD's pretax; 10. one Form 1099-R per destination, then the
+    payment of the RMD. Age in years only: under 69 no RMD year, otherwise the RMD due must be given.
+    """
+    if any(args.get(n) is not None for n in ("to_traditional", "rolled_60day_roth", "rolled_60day_traditional")):
+        raise NotImplementedError("ROTH_ROLLOVER_SPLIT with to_traditional or 60-day rollovers")
+    flags = ("separated_age_55", "annuity_payment", "includes_designated_roth", "pre_1987_basis")
+    if any(args.get(n) not in (None, "FALSE") for n in flags):
+        raise NotImplementedError("ROTH_ROLLOVER_SPLIT with a flag set")
+    full = args.get("distribution") == args.get("account_balance")
     d = cents(_arg(args, "distribution"))
     basis = cents(_arg(args, "after_tax_basis"))
-    roth = cents(_arg(args, "to_roth_ira"))
-    after_tax = f"MIN({basis},{d})"
-    pretax = f"({d}-{after_tax})"
-    trad = f"({d}-{roth})"
-    pre_trad = f"MIN({pretax},{trad})"
-    pre_roth = f"MIN({pretax}-{pre_trad},{roth})"
-    roth_form = {
-        "box1_gross": roth,
-        "box2a_taxable": pre_roth,
-        "box4_withholding": "0",
-        "box5_employee_contributions": f"({roth}-{pre_roth})",
-    }
-    trad_form = {
-        "box1_gross": trad,
-        "box2a_taxable": "0",
-        "box4_withholding": "0",
-        "box5_employee_contributions": f"({trad}-{pre_trad})",
-    }
+    balance = d if full else cents(_arg(args, "account_balance"))
+    age, rmd_in = args.get("age"), args.get("rmd_amount")
+    # 1. the pro-rata share of basis (IRC §72(e)(8)); above the account's value it is not recovered
+    after_tax = f"MIN({basis},{d})" if full else f"MIN({d},{share_half_up(d, basis, balance)})"
+    # 2. the RMD first (0 when not given), with its own share unless it takes the whole distribution
+    if rmd_in is None:
+        rmd, eligible, eligible_after_tax, rmd_after_tax, rmd_pretax = "0", d, after_tax, "0", "0"
+    else:
+        asked = cents(rmd_in)
+        rmd = f"MIN({asked},{d})"
+        rmd_share = f"IF({asked}>={d},{after_tax},MIN({asked},{share_half_up(asked, basis, balance)}))"
+        eligible = f"({d}-{rmd})"
+        # the core's MIN(after-tax less the RMD's share, eligible) never binds for a full distribution: with
+        # basis >= d both sides are d - rmd; with basis < d, round(rmd*basis/d) >= basis - d + rmd because
+        # (basis - d)(rmd - d) >= 0. So it is dropped there (the formula stays within Excel's 8,192 characters).
+        left = f"({after_tax}-{rmd_share})"
+        eligible_after_tax = left if full else f"MIN({left},{eligible})"
+        rmd_after_tax = f"({after_tax}-{eligible_after_tax})" if not full else rmd_share
+        rmd_pretax = f"({rmd}-{rmd_after_tax})"
+    eligible_pretax = f"({eligible}-{eligible_after_tax})"
+    # 3. destinations: the Roth IRA amount (or the eligible after-tax part), the rest to traditional
+    given_roth = args.get("to_roth_ira")
+    roth = eligible_after_tax if given_roth is None else cents(given_roth)
+    trad = f"({eligible}-{roth})"
+    # 4. pretax to the traditional destination first, then to the Roth IRA
+    pre_trad = f"MIN({eligible_pretax},{trad})"
+    pre_roth = f"MIN({eligible_pretax}-{pre_trad},{roth})"
     fields: dict[str, Expr] = {
         "after_tax": after_tax,
-        "pretax": pretax,
+        "pretax": f"({d}-{after_tax})",
         "roth_after_tax": f"({roth}-{pre_roth})",
         "roth_pretax": pre_roth,
         "traditional_after_tax": f"({trad}-{pre_trad})",
         "traditional_pretax": pre_trad,
-        "taxable": pre_roth,  # pretax landing in the Roth IRA (IRC §408A(d)(3)(A)(i)); nothing is kept
-        "withholding": "0",  # no payment to the participant: nothing under §3405(c)
-        "penalty_base": "0",  # rollovers are not under §72(t) (IRC §408A(d)(3)(A)(ii))
+        "cash_after_tax": "0",
+        "cash_pretax": "0",
+        "rolled_60day_after_tax": "0",
+        "rolled_60day_pretax": "0",
+        "kept_after_tax": "0",
+        "kept_pretax": "0",
+        "taxable": f"({pre_roth}+{rmd_pretax})",
+        "withholding": "0",
+        "penalty_base": rmd_pretax,
+        "remaining_balance": "0" if full else f"({balance}-{d})",
+        "remaining_basis": f"({basis}-{after_tax})",
+        "unrecovered_basis": f"MAX(0,{basis}-{balance})",
+        "rmd_after_tax": rmd_after_tax,
+        "rmd_pretax": rmd_pretax,
+        "traditional_ira_basis": f"({trad}-{pre_trad})",
     }
-    for box in roth_form:
-        # the forms in the core's order: the Roth IRA rollover if any, then the traditional one if any
-        fields[f"form_1099r_1_{box}"] = f"IF({roth}>0,{roth_form[box]},IF({trad}>0,{trad_form[box]},{VALUE_ERROR}))"
-        fields[f"form_1099r_2_{box}"] = f"IF(AND({roth}>0,{trad}>0),{trad_form[box]},{VALUE_ERROR})"
+    # 10. the forms in the core's order: Roth IRA rollover, traditional rollover, payment of the RMD
+    forms = (
+        (f"{roth}>0", {"box1_gross": roth, "box2a_taxable": pre_roth, "box5_employee_contributions": f"({roth}-{pre_roth})"}),
+        (f"{trad}>0", {"box1_gross": trad, "box2a_taxable": "0", "box5_employee_contributions": f"({trad}-{pre_trad})"}),
+        (f"{rmd}>0", {"box1_gross": rmd, "box2a_taxable": rmd_pretax, "box5_employee_contributions": rmd_after_tax}),
+    )[: 2 if rmd_in is None else 3]
+    for box in ("box1_gross", "box2a_taxable", "box4_withheld", "box5_employee_contributions"):
+        for k in (1, 2, 3):
+            # the k-th form is the first form present after k-1 present ones: nested over the three
+            fields[f"form_1099r_{k}_{box}"] = _kth_form(forms, k, box)
+    # refusals, in the core's order; each is #VALUE! (InputError) but the RMD one (UnsupportedCase)
+    amounts = [_arg(args, n) for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "rmd_amount")
+               if args.get(n) is not None]
+    bad = [f"MIN({','.join(amounts)})<0"]
+    if age is not None:
+        bad.append(f"AND(NOT({_blank(age)}),OR({age}<0,{age}>125))")  # parse_age: 0 to 125
+    bad.append(f"{balance}=0")
+    bad.append(f"{d}=0")
+    if not full:
+        bad.append(f"{d}>{balance}")
+    refusals: dict[str, Expr] = {"value": f"OR({','.join(bad)})"}
+    if age is not None:
+        no_rmd = "TRUE" if rmd_in is None else _blank(rmd_in)
+        # age 69 or over with no RMD given: the core cannot tell whether one is due (IRC §401(a)(9)(C))
+        refusals["rmd"] = f"AND(NOT({_blank(age)}),{age}>=69,{no_rmd})"
+        if rmd_in is not None:
+            # an RMD given under 69: no applicable age is reached that year (InputError)
+            refusals["rmd_value"] = f"AND(NOT({_blank(age)}),{age}<69,{cents(rmd_in)}>0)"
+    if given_roth is not None:
+        refusals["roth"] = f"{roth}>{eligible}"
+    return fields, refusals
+
+
+def _kth_form(forms: Sequence[tuple[Expr, Mapping[str, Expr]]], k: int, box: str) -> Expr:
+    """The ``box`` of the ``k``-th Form 1099-R present (#VALUE! when fewer are present, as the add-in says)."""
+    if not forms:
+        return VALUE_ERROR
+    (present, boxes), rest = forms[0], forms[1:]
+    here = boxes.get(box, "0") if k == 1 else _kth_form(rest, k - 1, box)
+    return f"IF({present},{here},{_kth_form(rest, k, box)})"
+
+
+def rollover_split(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """ROTH_ROLLOVER_SPLIT(..., output=field) for direct rollovers only (:func:`split_cents`): one field in dollars,
+    #VALUE! where the core refuses the input, the refusal in words where it refuses the case (the RMD unknown)."""
+    fields, refusals = split_cents(args)
     if not field or field not in fields:
         raise NotImplementedError(f"ROTH_ROLLOVER_SPLIT output {field!r}")
-    refused = f"OR({d}=0,{roth}>{d})"  # nothing to split, or more to the Roth IRA than paid: InputError
-    amounts = [_arg(args, n) for n in ("distribution", "after_tax_basis", "to_roth_ira")]
-    return guard(amounts, f"IF({refused},{VALUE_ERROR},({fields[field]})/100)")
+    value = f"({fields[field]})/100"
+    if "roth" in refusals:
+        value = f"IF({refusals['roth']},{VALUE_ERROR},{value})"
+    if "rmd_value" in refusals:
+        value = f"IF({refusals['rmd_value']},{VALUE_ERROR},{value})"
+    if "rmd" in refusals:
+        value = f'IF({refusals["rmd"]},"{RMD_REFUSED}",{value})'
+    value = f"IF({refusals['value']},{VALUE_ERROR},{value})"
+    amounts = [_arg(args, n) for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "rmd_amount")
+               if args.get(n) is not None]
+    return guard(amounts, value)
 
 
 # --- the 10% additional tax with no exception (IRC §72(t)(1); Form 5329 line 4) ------------------------------

@@ -31,7 +31,7 @@ from .excel_formulas import STATEMENTS
 FOLDER = build.HERE / "portable"
 
 #: Templates whose every function call has a plain-formula statement (the others are not built yet).
-PORTABLE_FILES = ("backdoor_roth_prorata.xlsx",)
+PORTABLE_FILES = ("backdoor_roth_prorata.xlsx", "mega_backdoor_separation.xlsx", "in_service_after_tax_rollovers.xlsx")
 
 #: Cells a plain formula cannot state, by template file: name -> the note shown in that cell's place.
 NOTES: dict[str, dict[str, str]] = {}

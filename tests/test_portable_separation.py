@@ -1,0 +1,251 @@
+"""The portable separation and in-service templates: generated clients hitting every branch of the split.
+
+The generators feed tests/test_portable.py (GENERATORS: one LibreOffice recalculation of all clients per
+template, each cell equal to the core to the cent); the tests here check, without a spreadsheet, that the
+generated clients do reach every branch and cap of ROTH_ROLLOVER_SPLIT's statement
+(xl_rollover/templates/excel_formulas.py ``split_cents``), and with one small recalculation that a refusal of the core
+(UnsupportedCase) is a words-cell on the portable sheet, never a figure.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import xlsxwriter
+
+from xl_rollover.engines import recalc
+from xl_rollover.templates import build
+from xl_rollover.templates.excel_formulas import PORTABLE_MAX, RMD_REFUSED
+from xl_rollover.templates.specs import TEMPLATES
+from xl_rollover.core.rules.split import roth_rollover_split
+
+BY_FILE = {t.file: t for t in TEMPLATES}
+CLIENTS = 200
+_DESTINATIONS = ("Pretax to a traditional IRA", "Pretax to a new employer's plan")
+
+
+def _dollars(c: int) -> float:
+    return c / 100
+
+
+def _split_of(basis_c: int, balance_c: int, rmd_c: int) -> tuple[int, int, int]:
+    """For a client: (rmd × basis mod balance, balance, rmd) in cents, the long division's last remainder."""
+    return (rmd_c * basis_c) % balance_c if balance_c else 0, balance_c, rmd_c
+
+
+def _with_balance(rng: random.Random, balance_c: int, basis_c: int) -> tuple[int, int]:
+    """Pretax and earnings (cents) that make the whole balance ``balance_c`` with ``basis_c`` of basis."""
+    rest = balance_c - basis_c
+    if rest < 0:  # a loss: basis above the account's value, negative earnings
+        return 0, rest
+    earnings = rng.randint(0, rest)
+    return rest - earnings, earnings
+
+
+def separation_clients() -> list[dict[str, Any]]:
+    """Separations reaching every branch of the split statement and of the sheet around it:
+
+    - the RMD: none due (0), blank under 69 (nothing due), blank at 69 or over (the core refuses the case:
+      UnsupportedCase, words on the portable sheet), given at 69-90, given under 69 (#VALUE!: no RMD year),
+      as large as the balance (the whole distribution is the RMD) and larger (capped at the balance);
+    - the RMD's share of basis (rmd × basis ÷ balance) exactly half a cent above a whole cent (a half-up
+      tie), one part in the balance either side of it, and with amounts up to the portable range (long
+      division with every base-5,000 digit non-zero), and basis above the balance (a loss: the share capped
+      at the RMD, unrecovered basis);
+    - the destinations: zero basis (no Roth IRA form: the first 1099-R is the traditional one), zero pretax
+      and earnings (no traditional form), both pretax destinations (IRA or employer plan);
+    - refusals as input errors: a zero balance, a negative amount, an age above 125; the range's edge and
+      beyond it (words); ages around 59½ (the timeline's 10% tax) and fractional ages;
+    - marginal rates 10%, 22%, 35% too (the cost's ROUND at a half-cent), next year's backdoor and other IRAs.
+    """
+    rng = random.Random(72548)
+    clients: list[dict[str, Any]] = [{}]  # the example client (Dana)
+
+    def common() -> dict[str, Any]:
+        return {
+            "in_year": float(rng.randint(2015, 2030)),
+            "in_pretax_to": rng.choice(_DESTINATIONS),
+            "in_backdoor": rng.choice([7000.0, 7500.0, 8000.0, rng.randint(1, 900_000) / 100]),
+            "in_other_ira": rng.choice([0.0, 0.0, rng.randint(0, 50_000_000) / 100]),
+            "in_rate": rng.choice([0.10, 0.12, 0.22, 0.24, 0.32, 0.35, 0.37]),
+            "in_roth_regular": rng.choice([0.0, rng.randint(0, 10_000_000) / 100]),
+        }
+
+    def rmd_client(basis_c: int, balance_c: int, rmd_c: int, age: float) -> dict[str, Any]:
+        pretax, earnings = _with_balance(rng, balance_c, basis_c)
+        return common() | {
+            "in_age": age,
+            "in_rmd": _dollars(rmd_c),
+            "in_basis": _dollars(basis_c),
+            "in_pretax": _dollars(pretax),
+            "in_earnings": _dollars(earnings),
+        }
+
+    # half-up ties and their neighbours: rmd × basis mod balance = balance/2 (+-1), amounts small to 1e10 cents
+    for k in range(36):
+        top = 10 ** rng.randint(4, 10)
+        balance_c = 2 * rng.randint(top // 20, top // 2)
+        rmd_c = rng.randint(1, min(balance_c - 1, 40_000_000_00))
+        while __import__("math").gcd(rmd_c, balance_c) != 1:
+            rmd_c += 1
+        target = balance_c // 2 + (0, 0, 1, -1)[k % 4]
+        basis_c = target * pow(rmd_c, -1, balance_c) % balance_c
+        clients.append(rmd_client(basis_c, balance_c, rmd_c, float(rng.choice([69, 70, 72, 73, 75, 80, 90]))))
+    # ties with a common factor: rmd = g1 × odd, basis = g2 × odd, balance = 2 g1 g2
+    for _ in range(10):
+        g1, g2 = rng.randint(1, 30_000), rng.randint(1, 30_000)
+        clients.append(rmd_client(g2 * rng.randrange(1, 2 * g1, 2), 2 * g1 * g2, g1 * rng.randrange(1, 2 * g2, 2), 73.0))
+    # the whole distribution is the RMD, or more; a loss (basis above the balance)
+    for _ in range(8):
+        balance_c = rng.randint(1, 5_000_000)
+        clients.append(rmd_client(rng.randint(0, balance_c), balance_c, balance_c + rng.choice([0, 0, 1, 99_999]), 74.0))
+    for _ in range(8):
+        basis_c = rng.randint(2, 10_000_000)
+        clients.append(rmd_client(basis_c, rng.randint(1, basis_c - 1), rng.randint(0, basis_c), 76.0))
+    # RMD blank: nothing due under 69, the case refused from 69 on; an RMD given under 69: #VALUE!
+    for age in (45.0, 59.5, 68.0, 68.99, 69.0, 70.0, 75.0, 88.0):
+        clients.append(common() | {"in_age": age, "in_rmd": None})
+    for age in (30.0, 68.0):
+        clients.append(common() | {"in_age": age, "in_rmd": 100.0})
+    clients.append(common() | {"in_age": None, "in_rmd": 500.0})  # age blank: no RMD test at all
+    # destinations: no basis (no Roth IRA form), no pretax or earnings (no traditional form)
+    for rmd in (0.0, 0.0, 1234.56):
+        clients.append(common() | {"in_age": 71.0, "in_rmd": rmd, "in_basis": 0.0, "in_pretax": 90_000.0})
+        clients.append(common() | {"in_age": 71.0, "in_rmd": rmd, "in_pretax": 0.0, "in_earnings": 0.0})
+    # input errors: nothing to distribute, a negative amount, an implausible age
+    clients.append(common() | {"in_pretax": 0.0, "in_basis": 0.0, "in_earnings": 0.0})
+    clients.append(common() | {"in_pretax": -1.0})
+    clients.append(common() | {"in_rmd": -5.0, "in_age": 72.0})
+    clients.append(common() | {"in_age": 126.0})
+    # the portable range's edge (the balance is the sum: at most 100,000,000) and beyond it
+    clients.append(common() | {"in_pretax": 0.0, "in_basis": 60_000_000.0, "in_earnings": 40_000_000.0})
+    clients.append(
+        common()
+        | {"in_age": 80.0, "in_rmd": 3_999_999.99, "in_pretax": 59_999_999.99, "in_basis": 39_999_999.99}
+        | {"in_earnings": 0.02}
+    )
+    clients.append(common() | {"in_pretax": float(PORTABLE_MAX), "in_basis": 1.0})
+    # random clients: ages around 59½ and the RMD ages, amounts of every size
+    while len(clients) < CLIENTS + 10:
+        age = float(rng.choice([30, 45, 54, 55, 56, 57, 58, 59, 60, 61, 68, 69, 70, 73, 75, 80, rng.randint(18, 99)]))
+        if rng.random() < 0.1:
+            age += 0.5
+        basis_c = rng.choice([rng.randint(1, 100_000), rng.randint(1, 20_000_000), rng.randint(1, 5_000_000_000)])
+        balance_c = basis_c + rng.choice([0, rng.randint(0, 10_000_000), rng.randint(0, 5_000_000_000)])
+        rmd_c = 0 if age < 69 else rng.choice([0, rng.randint(1, balance_c)])
+        clients.append(rmd_client(basis_c, balance_c, rmd_c, age))
+    return clients
+
+
+def in_service_clients() -> list[dict[str, Any]]:
+    """Sweeps of the after-tax sub-account: every branch of the split a sweep reaches, and the sheet's roundings:
+
+    - the sweep all to the Roth IRA with its earnings taxable (return above 0), nothing taxable (return 0),
+      and a loss (return below 0: the sweep below the contributions, the share capped, unrecovered basis);
+    - nothing contributed (a zero sweep: #VALUE!, nothing to split), a negative contribution (#VALUE!);
+    - 1, 2, 4, 12, 24, 26 and 52 sweeps, per-sweep amounts at half a cent (the sheet's ROUND ties), tiny and
+      large contributions, the portable range's edge and beyond it (words).
+    """
+    rng = random.Random(40254)
+    clients: list[dict[str, Any]] = [{}]
+    sweeps = (1.0, 2.0, 4.0, 12.0, 24.0, 26.0, 52.0)
+    for annual in (0.0, -100.0, 0.01, 0.05, 0.13, 1.0, 10.0, float(PORTABLE_MAX), float(PORTABLE_MAX) * 1.5):
+        clients.append({"in_annual_after_tax": annual, "in_sweeps": rng.choice(sweeps)})
+    for ret in (0.0, -0.05, -0.5, -1.0, 0.0001, 1.0):
+        clients.append({"in_return": ret, "in_sweeps": rng.choice(sweeps)})
+    # per-sweep contributions at x.xx5 before the sheet's ROUND: annual = (2k+1) half-cents × sweeps
+    for _ in range(20):
+        n = rng.choice(sweeps)
+        clients.append(
+            {"in_annual_after_tax": (2 * rng.randint(0, 200_000) + 1) * n / 200, "in_sweeps": n, "in_return": 0.07}
+        )
+    while len(clients) < CLIENTS + 5:
+        clients.append(
+            {
+                "in_year": float(rng.randint(2015, 2030)),
+                "in_annual_after_tax": rng.choice([rng.randint(0, 7_000_000), rng.randint(0, 10_000_000_000)]) / 100,
+                "in_return": rng.choice([0.07, 0.05, 0.1, rng.randint(-300, 3000) / 10_000]),
+                "in_sweeps": rng.choice(sweeps),
+            }
+        )
+    return clients
+
+
+GENERATORS = {
+    "mega_backdoor_separation.xlsx": separation_clients,
+    "in_service_after_tax_rollovers.xlsx": in_service_clients,
+}
+
+
+# --- the generated clients reach every branch (no spreadsheet needed) -------------------------------------
+
+
+def _cents(x: Any) -> int:
+    return int(Decimal(str(x)) * 100)
+
+
+def test_separation_clients_reach_every_branch():
+    t = BY_FILE["mega_backdoor_separation.xlsx"]
+    hits: dict[str, int] = dict.fromkeys(
+        (
+            "tie",
+            "tie_minus",
+            "tie_plus",
+            "rmd_is_all",
+            "loss",
+            "refused",
+            "no_rmd_year",
+            "no_roth_form",
+            "no_trad_form",
+            "zero_balance",
+            "beyond",
+            "large_share",
+        ),
+        0,
+    )
+    for client in separation_clients():
+        v = build.evaluate(t, client)
+        basis, balance = v["in_basis"], v["out_balance"]
+        rmd, age = v["in_rmd"], v["in_age"]
+        if isinstance(v["out_req_after_tax"], str):
+            text = v["out_req_after_tax"]
+            hits["refused"] += text.startswith("#N/A rmd_amount")
+            hits["no_rmd_year"] += "no required minimum distribution is due" in text
+            hits["zero_balance"] += "account_balance is 0" in text
+            continue
+        if max(_cents(v[n]) for n in ("in_basis", "out_balance")) > PORTABLE_MAX * 100:
+            hits["beyond"] += 1
+        b_c, n_c, r_c = _cents(basis), _cents(balance), _cents(rmd or 0)
+        if 0 < r_c < n_c:
+            rest = r_c * b_c % n_c
+            hits["tie"] += 2 * rest == n_c
+            hits["tie_minus"] += 2 * rest == n_c - 2
+            hits["tie_plus"] += 2 * rest == n_c + 2
+            hits["large_share"] += r_c * b_c > 10**18
+        hits["rmd_is_all"] += r_c >= n_c > 0
+        hits["loss"] += v["out_unrecovered"] > 0
+        if isinstance(v["out_a_taxable"], float):
+            split = roth_rollover_split(balance, basis, balance, v["out_a_roth"], age=age, rmd_amount=rmd)
+            names = [f.destination for f in split.form_1099r]
+            hits["no_roth_form"] += names[0].startswith("direct rollover to traditional")
+            hits["no_trad_form"] += not any(n.startswith("direct rollover to traditional") for n in names)
+    assert all(hits.values()), hits
+    assert len(separation_clients()) >= CLIENTS
+
+
+def test_in_service_clients_reach_every_branch():
+    t = BY_FILE["in_service_after_tax_rollovers.xlsx"]
+    taxable = zero = loss = refused = 0
+    for client in in_service_clients():
+        v = build.evaluate(t, client)
+        if isinstance(v["out_sweep_taxable"], str):
+            refused += 1
+            continue
+        taxable += v["out_sweep_taxable"] > 0
+        zero += v["out_sweep_taxable"] == 0
+        loss += v["out_sweep_amount"] < v["out_per_sweep"]
+    assert taxable and zero and loss and refused, (taxable, zero, loss, refused)
+    assert len(in_service_clients()) >= CLIENTS

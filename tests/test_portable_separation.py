@@ -10,6 +10,7 @@ generated clients do reach every branch and cap of ROTH_ROLLOVER_SPLIT's stateme
 from __future__ import annotations
 
 import random
+import shutil
 from decimal import Decimal
 from typing import Any
 
@@ -18,13 +19,14 @@ import xlsxwriter
 
 from xl_rollover.engines import recalc
 from xl_rollover.templates import build
-from xl_rollover.templates.excel_formulas import PORTABLE_MAX, RMD_REFUSED
+from xl_rollover.templates.excel_formulas import PORTABLE_MAX, RMD_REFUSED, TOO_LARGE
 from xl_rollover.templates.specs import TEMPLATES
 from xl_rollover.core.rules.split import roth_rollover_split
 
 BY_FILE = {t.file: t for t in TEMPLATES}
 CLIENTS = 200
 _DESTINATIONS = ("Pretax to a traditional IRA", "Pretax to a new employer's plan")
+_TO_IRA = {"in_pretax_to": _DESTINATIONS[0]}
 
 
 def _dollars(c: int) -> float:
@@ -58,7 +60,7 @@ def separation_clients() -> list[dict[str, Any]]:
     - the destinations: zero basis (no Roth IRA form: the first 1099-R is the traditional one), zero pretax
       and earnings (no traditional form), both pretax destinations (IRA or employer plan);
     - refusals as input errors: a zero balance, a negative amount, an age above 125; the range's edge and
-      beyond it (words); ages around 59½ (the timeline's 10% tax) and fractional ages;
+      BEYOND (words, tested apart); ages around 59½ (the timeline's 10% tax) and fractional ages;
     - marginal rates 10%, 22%, 35% too (the cost's ROUND at a half-cent), next year's backdoor and other IRAs.
     """
     rng = random.Random(72548)
@@ -105,29 +107,31 @@ def separation_clients() -> list[dict[str, Any]]:
     for _ in range(8):
         basis_c = rng.randint(2, 10_000_000)
         clients.append(rmd_client(basis_c, rng.randint(1, basis_c - 1), rng.randint(0, basis_c), 76.0))
-    # RMD blank: nothing due under 69, the case refused from 69 on; an RMD given under 69: #VALUE!
+    # RMD blank: nothing due under 69, the case refused from 69 on; an RMD given under 69: #VALUE!. Refused
+    # and erring clients send the pretax to an IRA: with an employer plan the sheet's IF never reads the
+    # refused cell (Dec 31 IRA balances are the other IRAs), but build.evaluate, the reference, propagates
+    # an error from every name a formula mentions
     for age in (45.0, 59.5, 68.0, 68.99, 69.0, 70.0, 75.0, 88.0):
-        clients.append(common() | {"in_age": age, "in_rmd": None})
+        clients.append(common() | {"in_age": age, "in_rmd": None} | _TO_IRA)
     for age in (30.0, 68.0):
-        clients.append(common() | {"in_age": age, "in_rmd": 100.0})
-    clients.append(common() | {"in_age": None, "in_rmd": 500.0})  # age blank: no RMD test at all
+        clients.append(common() | {"in_age": age, "in_rmd": 100.0} | _TO_IRA)
+    clients.append(common() | {"in_age": None, "in_rmd": 500.0} | _TO_IRA)  # age blank: no RMD test at all
     # destinations: no basis (no Roth IRA form), no pretax or earnings (no traditional form)
     for rmd in (0.0, 0.0, 1234.56):
         clients.append(common() | {"in_age": 71.0, "in_rmd": rmd, "in_basis": 0.0, "in_pretax": 90_000.0})
         clients.append(common() | {"in_age": 71.0, "in_rmd": rmd, "in_pretax": 0.0, "in_earnings": 0.0})
     # input errors: nothing to distribute, a negative amount, an implausible age
-    clients.append(common() | {"in_pretax": 0.0, "in_basis": 0.0, "in_earnings": 0.0})
-    clients.append(common() | {"in_pretax": -1.0})
-    clients.append(common() | {"in_rmd": -5.0, "in_age": 72.0})
-    clients.append(common() | {"in_age": 126.0})
-    # the portable range's edge (the balance is the sum: at most 100,000,000) and beyond it
+    clients.append(common() | {"in_pretax": 0.0, "in_basis": 0.0, "in_earnings": 0.0} | _TO_IRA)
+    clients.append(common() | {"in_pretax": -1.0} | _TO_IRA)
+    clients.append(common() | {"in_rmd": -5.0, "in_age": 72.0} | _TO_IRA)
+    clients.append(common() | {"in_age": 126.0} | _TO_IRA)
+    # the portable range's edge (the balance is the sum: at most 100,000,000; beyond it: BEYOND)
     clients.append(common() | {"in_pretax": 0.0, "in_basis": 60_000_000.0, "in_earnings": 40_000_000.0})
     clients.append(
         common()
         | {"in_age": 80.0, "in_rmd": 3_999_999.99, "in_pretax": 59_999_999.99, "in_basis": 39_999_999.99}
         | {"in_earnings": 0.02}
     )
-    clients.append(common() | {"in_pretax": float(PORTABLE_MAX), "in_basis": 1.0})
     # random clients: ages around 59½ and the RMD ages, amounts of every size
     while len(clients) < CLIENTS + 10:
         age = float(rng.choice([30, 45, 54, 55, 56, 57, 58, 59, 60, 61, 68, 69, 70, 73, 75, 80, rng.randint(18, 99)]))
@@ -140,6 +144,13 @@ def separation_clients() -> list[dict[str, Any]]:
     return clients
 
 
+#: Clients beyond the portable range (the balance above 100,000,000): the split cells say so in words.
+BEYOND = {
+    "mega_backdoor_separation.xlsx": {"in_pretax": float(PORTABLE_MAX), "in_basis": 1.0, "in_rmd": 5.0, "in_age": 75.0},
+    "in_service_after_tax_rollovers.xlsx": {"in_annual_after_tax": PORTABLE_MAX * 1.5, "in_sweeps": 1.0},
+}
+
+
 def in_service_clients() -> list[dict[str, Any]]:
     """Sweeps of the after-tax sub-account: every branch of the split a sweep reaches, and the sheet's roundings:
 
@@ -147,12 +158,12 @@ def in_service_clients() -> list[dict[str, Any]]:
       and a loss (return below 0: the sweep below the contributions, the share capped, unrecovered basis);
     - nothing contributed (a zero sweep: #VALUE!, nothing to split), a negative contribution (#VALUE!);
     - 1, 2, 4, 12, 24, 26 and 52 sweeps, per-sweep amounts at half a cent (the sheet's ROUND ties), tiny and
-      large contributions, the portable range's edge and beyond it (words).
+      large contributions, the portable range's edge (beyond it: BEYOND).
     """
     rng = random.Random(40254)
     clients: list[dict[str, Any]] = [{}]
     sweeps = (1.0, 2.0, 4.0, 12.0, 24.0, 26.0, 52.0)
-    for annual in (0.0, -100.0, 0.01, 0.05, 0.13, 1.0, 10.0, float(PORTABLE_MAX), float(PORTABLE_MAX) * 1.5):
+    for annual in (0.0, -100.0, 0.01, 0.05, 0.13, 1.0, 10.0, PORTABLE_MAX / 1.07):
         clients.append({"in_annual_after_tax": annual, "in_sweeps": rng.choice(sweeps)})
     for ret in (0.0, -0.05, -0.5, -1.0, 0.0001, 1.0):
         clients.append({"in_return": ret, "in_sweeps": rng.choice(sweeps)})
@@ -201,7 +212,7 @@ def test_separation_clients_reach_every_branch():
             "no_roth_form",
             "no_trad_form",
             "zero_balance",
-            "beyond",
+            "edge",
             "large_share",
         ),
         0,
@@ -216,8 +227,7 @@ def test_separation_clients_reach_every_branch():
             hits["no_rmd_year"] += "no required minimum distribution is due" in text
             hits["zero_balance"] += "account_balance is 0" in text
             continue
-        if max(_cents(v[n]) for n in ("in_basis", "out_balance")) > PORTABLE_MAX * 100:
-            hits["beyond"] += 1
+        hits["edge"] += _cents(balance) == PORTABLE_MAX * 100
         b_c, n_c, r_c = _cents(basis), _cents(balance), _cents(rmd or 0)
         if 0 < r_c < n_c:
             rest = r_c * b_c % n_c
@@ -249,3 +259,47 @@ def test_in_service_clients_reach_every_branch():
         loss += v["out_sweep_amount"] < v["out_per_sweep"]
     assert taxable and zero and loss and refused, (taxable, zero, loss, refused)
     assert len(in_service_clients()) >= CLIENTS
+
+
+# --- refusals and the range's edge are words on the portable sheet, never figures --------------------------
+
+needs_libreoffice = pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None, reason="LibreOffice not installed"
+)
+#: Cells of the separation template whose split takes the RMD and age as given (no Roth IRA amount).
+_RMD_CELLS = ("out_req_after_tax", "out_req_pretax", "out_unrecovered")
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_refusals_and_the_range_are_said_in_words(name, tmp_path):
+    """The core refuses an age of 69 or over with no RMD given (UnsupportedCase, #N/A with its message in the add-in
+    flavour): the portable split cells say so in words (RMD_REFUSED). An amount beyond the portable range: the
+    cells that state a rule say TOO_LARGE (the core still answers). No such cell shows a figure."""
+    from tests import test_portable as tp
+
+    t = BY_FILE[name]
+    refused = [{"in_age": age, "in_rmd": None} for age in (69.0, 74.0, 90.0)] if "separation" in name else []
+    clients = [BEYOND[name], *refused]
+    columns = tp._clients_book(t, clients, tmp_path / "words.xlsx")
+    result = recalc.calculate(tmp_path / "words.xlsx", engine="libreoffice")
+
+    def sheet(row: int, cell: str) -> Any:
+        return result.values[f"Clients!{xlsxwriter.utility.xl_rowcol_to_cell(row, columns[cell][1])}"]
+
+    core = build.evaluate(t, BEYOND[name])
+    stated = [o.name for o in build.output_cells(t) if o.function == "ROTH_ROLLOVER_SPLIT"]
+    assert stated
+    for cell in stated:
+        assert isinstance(core[cell], float), cell  # the core answers
+        # the split of the inputs says so; a split of a figure computed from that words-cell shows #VALUE!
+        assert sheet(1, cell) in (TOO_LARGE, "#VALUE!"), cell
+    assert [cell for cell in stated if sheet(1, cell) == TOO_LARGE]
+    assert all(sheet(1, c) == TOO_LARGE for c in _RMD_CELLS if c in columns)
+    for row, client in enumerate(refused, start=2):
+        core = build.evaluate(t, client)
+        for cell in _RMD_CELLS:
+            assert core[cell].startswith("#N/A rmd_amount"), core[cell]
+            assert sheet(row, cell) == RMD_REFUSED, (client, cell)
+        for cell in stated:
+            assert isinstance(sheet(row, cell), str), (client, cell)  # words or an error value, never a figure

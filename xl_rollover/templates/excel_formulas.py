@@ -50,6 +50,11 @@ def _arg(args: Mapping[str, Expr | None], name: str) -> Expr:
     return "0" if value is None else value
 
 
+def negative(amounts: Sequence[Expr]) -> Expr:
+    """TRUE when an amount is below 0 (the core refuses it: ``to_money``, an InputError, #VALUE!)."""
+    return f"MIN({','.join(amounts)})<0" if amounts else "FALSE"
+
+
 def guard(amounts: Sequence[Expr], expr: Expr) -> Expr:
     """``expr``, or the words of :data:`TOO_LARGE` when an amount is beyond the exact range."""
     if not amounts:
@@ -156,7 +161,7 @@ def form_8606(args: Mapping[str, Expr | None], field: str | None) -> Expr:
         )
         if args.get(n) is not None
     ]
-    return guard(amounts, f"IF({late},{VALUE_ERROR},{value})")
+    return guard(amounts, f"IF(OR({negative(amounts)},{late}),{VALUE_ERROR},{value})")
 
 
 def prorata_taxable(args: Mapping[str, Expr | None], field: str | None) -> Expr:
@@ -172,7 +177,8 @@ def prorata_taxable(args: Mapping[str, Expr | None], field: str | None) -> Expr:
         for n in ("converted", "basis", "year_end_value", "distributions", "outstanding_rollovers")
         if args.get(n) is not None
     ]
-    return guard(amounts, f"IF({nothing},{VALUE_ERROR},({lines[field]}){scale})")
+    refused = f"OR({negative(amounts)},{nothing})"
+    return guard(amounts, f"IF({refused},{VALUE_ERROR},({lines[field]}){scale})")
 
 
 #: Excel function name -> its statement here: (argument expressions by parameter name, output field) -> Expr.
@@ -196,7 +202,7 @@ RMD_REFUSED = (
 
 def share_half_up(a: Expr, b: Expr, n: Expr) -> Expr:
     """``a × b ÷ n`` half-up to a whole number, exactly, for whole numbers ``0 ≤ a ≤ n ≤ 1e10`` and ``0 ≤ b ≤ 1e10``
-    (:func:`xl_rollover.money.share` in cents: the pro-rata share of basis in an amount, IRC §72(e)(8)).
+    (:func:`xl_rollover.core.money.share` in cents: the pro-rata share of basis in an amount, IRC §72(e)(8)).
 
     The product (up to 1e20) is beyond what a binary number holds exactly, and LibreOffice treats two numbers
     equal to about 15 digits as equal when it subtracts or compares them, so the remainder ``a × b mod n`` is
@@ -222,7 +228,7 @@ def _blank(expr: Expr | None) -> Expr:
 
 def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[str, Expr]]:
     """ROTH_ROLLOVER_SPLIT's fields as whole-cent expressions, and its refusals, in the core's steps
-    (:func:`xl_rollover.rules.split.roth_rollover_split`, steps 1-4, 6-10), for a distribution paid as direct
+    (:func:`xl_rollover.core.rules.split.roth_rollover_split`, steps 1-4, 6-10), for a distribution paid as direct
     rollovers only: the Roth IRA amount given (or the after-tax share), the rest to the traditional destination.
 
     1. after-tax share: all the basis up to the amount for a full distribution, else amount × basis ÷ balance
@@ -368,6 +374,7 @@ def early_penalty(args: Mapping[str, Expr | None], field: str | None) -> Expr:
         raise NotImplementedError("EARLY_PENALTY for this account type")
     amount, age = cents(_arg(args, "taxable_amount")), _arg(args, "age")
     bad_age = f"OR({age}<0,{age}>125)"  # parse_age: 0 to 125 (xl_rollover.core.age.MAX_AGE)
+    bad_age = f"OR({_blank(age)},{negative([_arg(args, 'taxable_amount')])},{bad_age})"  # blank: required
     value = f"IF({bad_age},{VALUE_ERROR},IF({age}>=59.5,0,ROUND({amount}/10,0))/100)"
     return guard([_arg(args, "taxable_amount")], value)
 

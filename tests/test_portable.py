@@ -48,8 +48,10 @@ needs_libreoffice = pytest.mark.skipif(
 #: Excel built-ins the portable formulas may call (each is in Excel 2007+ and LibreOffice Calc 7.4:
 #: LibreOffice Help, "Functions by Category"; Microsoft, "Excel functions (alphabetical)").
 BUILT_INS = {"AND", "COUNTIF", "FIXED", "IF", "MAX", "MIN", "NOT", "OR", "ROUND", "SUM", "TEXT", "VLOOKUP"}
+BUILT_INS |= {"INT", "ISBLANK", "MOD"}  # portA: the split's long division and the blank RMD
 #: Every function name the portable files call today (the list grows with each portable template).
 USED = {"AND", "FIXED", "IF", "MAX", "MIN", "ROUND", "SUM", "TEXT"}
+USED |= {"COUNTIF", "INT", "ISBLANK", "MOD", "NOT", "OR", "VLOOKUP"}  # portA: separation and in-service
 #: The refusals the portable statements say in words (the add-in flavour shows #N/A and the core's message).
 REFUSALS = {RMD_REFUSED}
 

@@ -9,6 +9,7 @@ generated clients do reach every branch and cap of ROTH_ROLLOVER_SPLIT's stateme
 
 from __future__ import annotations
 
+import math
 import random
 import shutil
 from decimal import Decimal
@@ -17,11 +18,11 @@ from typing import Any
 import pytest
 import xlsxwriter
 
+from xl_rollover.core.rules.split import roth_rollover_split
 from xl_rollover.engines import recalc
 from xl_rollover.templates import build
 from xl_rollover.templates.excel_formulas import PORTABLE_MAX, RMD_REFUSED, TOO_LARGE
 from xl_rollover.templates.specs import TEMPLATES
-from xl_rollover.core.rules.split import roth_rollover_split
 
 BY_FILE = {t.file: t for t in TEMPLATES}
 CLIENTS = 200
@@ -91,7 +92,7 @@ def separation_clients() -> list[dict[str, Any]]:
         top = 10 ** rng.randint(4, 10)
         balance_c = 2 * rng.randint(top // 20, top // 2)
         rmd_c = rng.randint(1, min(balance_c - 1, 40_000_000_00))
-        while __import__("math").gcd(rmd_c, balance_c) != 1:
+        while math.gcd(rmd_c, balance_c) != 1:
             rmd_c += 1
         target = balance_c // 2 + (0, 0, 1, -1)[k % 4]
         basis_c = target * pow(rmd_c, -1, balance_c) % balance_c
@@ -99,11 +100,15 @@ def separation_clients() -> list[dict[str, Any]]:
     # ties with a common factor: rmd = g1 × odd, basis = g2 × odd, balance = 2 g1 g2
     for _ in range(10):
         g1, g2 = rng.randint(1, 30_000), rng.randint(1, 30_000)
-        clients.append(rmd_client(g2 * rng.randrange(1, 2 * g1, 2), 2 * g1 * g2, g1 * rng.randrange(1, 2 * g2, 2), 73.0))
+        clients.append(
+            rmd_client(g2 * rng.randrange(1, 2 * g1, 2), 2 * g1 * g2, g1 * rng.randrange(1, 2 * g2, 2), 73.0)
+        )
     # the whole distribution is the RMD, or more; a loss (basis above the balance)
     for _ in range(8):
         balance_c = rng.randint(1, 5_000_000)
-        clients.append(rmd_client(rng.randint(0, balance_c), balance_c, balance_c + rng.choice([0, 0, 1, 99_999]), 74.0))
+        clients.append(
+            rmd_client(rng.randint(0, balance_c), balance_c, balance_c + rng.choice([0, 0, 1, 99_999]), 74.0)
+        )
     for _ in range(8):
         basis_c = rng.randint(2, 10_000_000)
         clients.append(rmd_client(basis_c, rng.randint(1, basis_c - 1), rng.randint(0, basis_c), 76.0))

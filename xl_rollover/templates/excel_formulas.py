@@ -299,8 +299,14 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
     }
     # 10. the forms in the core's order: Roth IRA rollover, traditional rollover, payment of the RMD
     forms = (
-        (f"{roth}>0", {"box1_gross": roth, "box2a_taxable": pre_roth, "box5_employee_contributions": f"({roth}-{pre_roth})"}),
-        (f"{trad}>0", {"box1_gross": trad, "box2a_taxable": "0", "box5_employee_contributions": f"({trad}-{pre_trad})"}),
+        (
+            f"{roth}>0",
+            {"box1_gross": roth, "box2a_taxable": pre_roth, "box5_employee_contributions": f"({roth}-{pre_roth})"},
+        ),
+        (
+            f"{trad}>0",
+            {"box1_gross": trad, "box2a_taxable": "0", "box5_employee_contributions": f"({trad}-{pre_trad})"},
+        ),
         (f"{rmd}>0", {"box1_gross": rmd, "box2a_taxable": rmd_pretax, "box5_employee_contributions": rmd_after_tax}),
     )[: 2 if rmd_in is None else 3]
     for box in ("box1_gross", "box2a_taxable", "box4_withheld", "box5_employee_contributions"):
@@ -308,8 +314,11 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
             # the k-th form is the first form present after k-1 present ones: nested over the three
             fields[f"form_1099r_{k}_{box}"] = _kth_form(forms, k, box)
     # refusals, in the core's order; each is #VALUE! (InputError) but the RMD one (UnsupportedCase)
-    amounts = [_arg(args, n) for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "rmd_amount")
-               if args.get(n) is not None]
+    amounts = [
+        _arg(args, n)
+        for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "rmd_amount")
+        if args.get(n) is not None
+    ]
     bad = [f"MIN({','.join(amounts)})<0"]
     if age is not None:
         bad.append(f"AND(NOT({_blank(age)}),OR({age}<0,{age}>125))")  # parse_age: 0 to 125
@@ -353,8 +362,11 @@ def rollover_split(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     if "rmd" in refusals:
         value = f'IF({refusals["rmd"]},"{RMD_REFUSED}",{value})'
     value = f"IF({refusals['value']},{VALUE_ERROR},{value})"
-    amounts = [_arg(args, n) for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "rmd_amount")
-               if args.get(n) is not None]
+    amounts = [
+        _arg(args, n)
+        for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "rmd_amount")
+        if args.get(n) is not None
+    ]
     return guard(amounts, value)
 
 

@@ -308,3 +308,135 @@ def test_refusals_and_the_range_are_said_in_words(name, tmp_path):
             assert sheet(row, cell) == RMD_REFUSED, (client, cell)
         for cell in stated:
             assert isinstance(sheet(row, cell), str), (client, cell)  # words or an error value, never a figure
+
+
+# --- the split statement itself, over more of its domain than the two templates use ----------------------
+
+#: Argument shapes: whether the Roth IRA amount, and age and RMD, are cells (else not given).
+_SHAPES = (
+    ("Roth IRA amount given, age and RMD (options A and B)", True, True),
+    ("Roth IRA amount by default, age and RMD (the RMD cells)", False, True),
+    ("destinations by default, no age", False, False),
+    ("Roth IRA amount given, no age (a sweep)", True, False),
+)
+_FIELDS = (
+    "after_tax",
+    "pretax",
+    "roth_after_tax",
+    "roth_pretax",
+    "traditional_after_tax",
+    "traditional_pretax",
+    "taxable",
+    "withholding",
+    "penalty_base",
+    "remaining_balance",
+    "remaining_basis",
+    "unrecovered_basis",
+    "rmd_after_tax",
+    "rmd_pretax",
+    "traditional_ira_basis",
+    *(
+        f"form_1099r_{k}_{box}"
+        for k in (1, 2, 3)
+        for box in ("box1_gross", "box2a_taxable", "box5_employee_contributions")
+    ),
+)
+
+
+def _split_rows(rng: random.Random, roth: bool, facts: bool) -> list[dict[str, Any]]:
+    """Rows for one shape: random amounts of every size, RMD share ties, refusals and input errors."""
+    rows: list[dict[str, Any]] = []
+    for k in range(40):
+        d = balance = rng.choice([rng.randint(1, 10_000), rng.randint(1, 10**8), rng.randint(1, 10**10)])
+        basis = rng.choice([0, rng.randint(0, balance), rng.randint(0, min(2 * balance, 10**10))])
+        rmd = rng.choice([0, rng.randint(0, d), d, d + 7]) if facts else 0
+        if facts and k % 2 == 0 and balance > 10:
+            # rmd × basis ÷ balance at x.5 exactly, or one part in the balance either side
+            d = balance = balance + balance % 2
+            rmd = rng.randint(1, balance - 1)
+            while math.gcd(rmd, balance) != 1:
+                rmd += 1
+            basis = (balance // 2 + rng.choice((0, 0, 1, -1))) * pow(rmd, -1, balance) % balance
+        row: dict[str, Any] = {"d": d / 100, "basis": basis / 100}
+        if roth:
+            row["roth"] = rng.choice([0, d, rng.randint(0, d)]) / 100
+        if facts:
+            row["age"] = rng.choice([None, 30.0, 59.5, 68.0, 69.0, 73.0, 80.0])
+            row["rmd"] = None if rng.random() < 0.15 else rmd / 100
+        rows.append(row)
+    rows.append(rows[0] | {"d": 0.0})  # nothing to split
+    rows.append(rows[1] | {"basis": -1.0})  # a negative amount
+    if roth:
+        rows.append(rows[2] | {"roth": rows[2]["d"] + 0.01})  # more to the Roth IRA than paid
+    if facts:
+        rows.append(rows[3] | {"age": 126.0})
+    return rows
+
+
+@needs_libreoffice
+def test_split_statement_equals_the_core(tmp_path):
+    """ROTH_ROLLOVER_SPLIT's plain formulas (every field the statement has) equal the add-in function to the cent
+    on 170 rows: whole balances of every size, the Roth IRA amount given or by default, with and without age
+    and RMD, RMD share ties, basis above the balance, refusals and input errors."""
+    from tests import test_portable as tp
+    from xl_rollover.excel import functions
+    from xl_rollover.templates.excel_formulas import rollover_split
+
+    rng = random.Random(548)
+    path = tmp_path / "split.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Split")
+    expected: dict[str, Any] = {}
+    r = 0
+    for _, roth, facts in _SHAPES:
+        for row in _split_rows(rng, roth, facts):
+            r += 1
+            ref = {}
+            for c, key in enumerate(("d", "basis", "roth", "age", "rmd")):
+                ref[key] = xlsxwriter.utility.xl_rowcol_to_cell(r, c)
+                if row.get(key) is not None:
+                    ws.write_number(r, c, row[key])
+            args = {
+                "distribution": "{d}",
+                "after_tax_basis": "{basis}",
+                "account_balance": "{d}",
+                "to_roth_ira": "{roth}" if roth else None,
+                "age": "{age}" if facts else None,
+                "rmd_amount": "{rmd}" if facts else None,
+            }
+            call = {
+                "distribution": row["d"],
+                "after_tax_basis": row["basis"],
+                "account_balance": row["d"],
+                "to_roth_ira": row.get("roth"),
+                "age": row.get("age"),
+                "rmd_amount": row.get("rmd"),
+            }
+            for c, field in enumerate(_FIELDS, start=6):
+                cell = xlsxwriter.utility.xl_rowcol_to_cell(r, c)
+                ws.write_formula(r, c, "=" + rollover_split(args, field).format(**ref), None, 0)
+                expected[f"Split!{cell}"] = (call, field, functions.ROTH_ROLLOVER_SPLIT(**call, output=field))
+    book.close()
+    result = recalc.calculate(path, engine="libreoffice", timeout=600)
+    for where, (call, field, core) in expected.items():
+        assert tp._same(core, result.values[where]), (call, field, core, result.values[where])
+    assert r >= 165
+
+
+def test_portable_formulas_nest_at_most_64_levels():
+    """Excel allows 64 nested levels of functions in a formula (Excel specifications and limits)."""
+    from xl_rollover.templates import portable
+
+    def depth(text: str) -> int:
+        deepest, stack = 0, []
+        for part in text.split('"')[::2]:  # outside string literals
+            for i, ch in enumerate(part):
+                if ch == "(":
+                    stack.append(i > 0 and (part[i - 1].isalnum() or part[i - 1] == "."))
+                    deepest = max(deepest, sum(stack))
+                elif ch == ")":
+                    stack.pop()
+        return deepest
+
+    depths = [depth(build.formula(o, t)) for t in portable.templates() for o in build.output_cells(t)]
+    assert 10 <= max(depths) <= 64

@@ -228,12 +228,13 @@ def _blank(expr: Expr | None) -> Expr:
 
 def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[str, Expr]]:
     """ROTH_ROLLOVER_SPLIT's fields as whole-cent expressions, and its refusals, in the core's steps
-    (:func:`xl_rollover.core.rules.split.roth_rollover_split`, steps 1-4, 6-10), for a distribution paid as direct
-    rollovers only: the Roth IRA amount given (or the after-tax share), the rest to the traditional destination.
+    (:func:`xl_rollover.core.rules.split.roth_rollover_split`, steps 1-4, 6-10), for a whole balance paid as
+    direct rollovers only (``distribution`` and ``account_balance`` the same cell): the Roth IRA amount given (or
+    the after-tax share), the rest to the traditional destination. (A partial distribution's own share would
+    take the formulas past Excel's 8,192 characters: it stays with the add-in.)
 
-    1. after-tax share: all the basis up to the amount for a full distribution, else amount × basis ÷ balance
-       half-up, never above the amount (IRC §72(e)(8), §72(e)(2)(B)); 2. the RMD is paid first with its own
-    share, never rolled (IRC §401(a)(9)(C), §402(c)(4)(B); Reg. §1.402(c)-2 Q&A-7); 4. pretax goes to the
+    1. after-tax share: all the basis, up to the amount (IRC §72(e)(8), §72(e)(2)(B)); 2. the RMD is paid first
+    with its own share (RMD × basis ÷ balance half-up, :func:`share_half_up`), never rolled (IRC §401(a)(9)(C), §402(c)(4)(B); Reg. §1.402(c)-2 Q&A-7); 4. pretax goes to the
     traditional destination first (Notice 2014-54 §III); 6. taxable: pretax to the Roth IRA plus the RMD's
     pretax (IRC §408A(d)(3)(A)(i), §402(a)); 7. no payment is left to the participant, so no 20% withholding
     (IRC §3405(c)(1)); 8. the §72(t) base is the RMD's pretax; 10. one Form 1099-R per destination, then the
@@ -244,13 +245,13 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
     flags = ("separated_age_55", "annuity_payment", "includes_designated_roth", "pre_1987_basis")
     if any(args.get(n) not in (None, "FALSE") for n in flags):
         raise NotImplementedError("ROTH_ROLLOVER_SPLIT with a flag set")
-    full = args.get("distribution") == args.get("account_balance")
-    d = cents(_arg(args, "distribution"))
+    if args.get("distribution") != args.get("account_balance"):
+        raise NotImplementedError("ROTH_ROLLOVER_SPLIT of a partial distribution")
+    d = balance = cents(_arg(args, "distribution"))
     basis = cents(_arg(args, "after_tax_basis"))
-    balance = d if full else cents(_arg(args, "account_balance"))
     age, rmd_in = args.get("age"), args.get("rmd_amount")
     # 1. the pro-rata share of basis (IRC §72(e)(8)); above the account's value it is not recovered
-    after_tax = f"MIN({basis},{d})" if full else f"MIN({d},{share_half_up(d, basis, balance)})"
+    after_tax = f"MIN({basis},{d})"
     # 2. the RMD first (0 when not given), with its own share unless it takes the whole distribution
     if rmd_in is None:
         rmd, eligible, eligible_after_tax, rmd_after_tax, rmd_pretax = "0", d, after_tax, "0", "0"
@@ -261,10 +262,10 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
         eligible = f"({d}-{rmd})"
         # the core's MIN(after-tax less the RMD's share, eligible) never binds for a full distribution: with
         # basis >= d both sides are d - rmd; with basis < d, round(rmd*basis/d) >= basis - d + rmd because
-        # (basis - d)(rmd - d) >= 0. So it is dropped there (the formula stays within Excel's 8,192 characters).
-        left = f"({after_tax}-{rmd_share})"
-        eligible_after_tax = left if full else f"MIN({left},{eligible})"
-        rmd_after_tax = f"({after_tax}-{eligible_after_tax})" if not full else rmd_share
+        # (basis - d)(rmd - d) >= 0. So it is dropped (the formulas stay within Excel's 8,192 characters), and
+        # the RMD's after-tax part, after-tax less the eligible after-tax part, is its share itself.
+        eligible_after_tax = f"({after_tax}-{rmd_share})"
+        rmd_after_tax = rmd_share
         rmd_pretax = f"({rmd}-{rmd_after_tax})"
     eligible_pretax = f"({eligible}-{eligible_after_tax})"
     # 3. destinations: the Roth IRA amount (or the eligible after-tax part), the rest to traditional
@@ -272,8 +273,13 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
     roth = eligible_after_tax if given_roth is None else cents(given_roth)
     trad = f"({eligible}-{roth})"
     # 4. pretax to the traditional destination first, then to the Roth IRA
-    pre_trad = f"MIN({eligible_pretax},{trad})"
-    pre_roth = f"MIN({eligible_pretax}-{pre_trad},{roth})"
+    if given_roth is None:
+        # by default the Roth IRA takes the eligible after-tax part, so the traditional destination is exactly
+        # the eligible pretax part: all of it there, none to the Roth IRA (the core's MINs, resolved)
+        trad, pre_trad, pre_roth = eligible_pretax, eligible_pretax, "0"
+    else:
+        pre_trad = f"MIN({eligible_pretax},{trad})"
+        pre_roth = f"MIN({eligible_pretax}-{pre_trad},{roth})"
     fields: dict[str, Expr] = {
         "after_tax": after_tax,
         "pretax": f"({d}-{after_tax})",
@@ -290,7 +296,7 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
         "taxable": f"({pre_roth}+{rmd_pretax})",
         "withholding": "0",
         "penalty_base": rmd_pretax,
-        "remaining_balance": "0" if full else f"({balance}-{d})",
+        "remaining_balance": "0",
         "remaining_basis": f"({basis}-{after_tax})",
         "unrecovered_basis": f"MAX(0,{basis}-{balance})",
         "rmd_after_tax": rmd_after_tax,
@@ -322,10 +328,7 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
     bad = [f"MIN({','.join(amounts)})<0"]
     if age is not None:
         bad.append(f"AND(NOT({_blank(age)}),OR({age}<0,{age}>125))")  # parse_age: 0 to 125
-    bad.append(f"{balance}=0")
-    bad.append(f"{d}=0")
-    if not full:
-        bad.append(f"{d}>{balance}")
+    bad.append(f"{d}=0")  # the balance is 0 (InputError), so is the distribution
     refusals: dict[str, Expr] = {"value": f"OR({','.join(bad)})"}
     if age is not None:
         no_rmd = "TRUE" if rmd_in is None else _blank(rmd_in)

@@ -312,12 +312,14 @@ def test_refusals_and_the_range_are_said_in_words(name, tmp_path):
 
 # --- the split statement itself, over more of its domain than the two templates use ----------------------
 
-#: Argument shapes: whether the Roth IRA amount, and age and RMD, are cells (else not given).
+#: Argument shapes: whether the Roth IRA amount, the traditional amount, and age and RMD, are cells (else not given).
 _SHAPES = (
-    ("Roth IRA amount given, age and RMD (options A and B)", True, True),
-    ("Roth IRA amount by default, age and RMD (the RMD cells)", False, True),
-    ("destinations by default, no age", False, False),
-    ("Roth IRA amount given, no age (a sweep)", True, False),
+    ("Roth IRA amount given, age and RMD (options A and B)", True, False, True),
+    ("Roth IRA amount by default, age and RMD (the RMD cells)", False, False, True),
+    ("destinations by default, no age", False, False, False),
+    ("Roth IRA amount given, no age (a sweep)", True, False, False),
+    ("both amounts given, the rest paid, age and RMD (option C)", True, True, True),
+    ("both amounts given, the rest paid, no age", True, True, False),
 )
 _FIELDS = (
     "after_tax",
@@ -326,6 +328,10 @@ _FIELDS = (
     "roth_pretax",
     "traditional_after_tax",
     "traditional_pretax",
+    "cash_after_tax",
+    "cash_pretax",
+    "kept_after_tax",
+    "kept_pretax",
     "taxable",
     "withholding",
     "penalty_base",
@@ -338,18 +344,21 @@ _FIELDS = (
     *(
         f"form_1099r_{k}_{box}"
         for k in (1, 2, 3)
-        for box in ("box1_gross", "box2a_taxable", "box5_employee_contributions")
+        for box in ("box1_gross", "box2a_taxable", "box4_withheld", "box5_employee_contributions")
     ),
 )
 
 
-def _split_rows(rng: random.Random, roth: bool, facts: bool) -> list[dict[str, Any]]:
+def _split_rows(rng: random.Random, roth: bool, trad: bool, facts: bool) -> list[dict[str, Any]]:
     """Rows for one shape: random amounts of every size, RMD share ties, refusals and input errors."""
     rows: list[dict[str, Any]] = []
     for k in range(40):
         d = balance = rng.choice([rng.randint(1, 10_000), rng.randint(1, 10**8), rng.randint(1, 10**10)])
         basis = rng.choice([0, rng.randint(0, balance), rng.randint(0, min(2 * balance, 10**10))])
-        rmd = rng.choice([0, rng.randint(0, d), d, d + 7]) if facts else 0
+        age = rng.choice([None, 30.0, 59.5, 68.0, 69.0, 73.0, 80.0]) if facts else None
+        rmd = rng.choice([0, rng.randint(0, d), d, d + 7]) if facts and (age or 0) >= 69 else 0
+        if facts and k % 10 == 9:
+            rmd = rng.randint(1, d)  # an RMD whatever the age: #VALUE! under 69
         if facts and k % 2 == 0 and balance > 10:
             # rmd × basis ÷ balance at x.5 exactly, or one part in the balance either side
             d = balance = balance + balance % 2
@@ -357,17 +366,26 @@ def _split_rows(rng: random.Random, roth: bool, facts: bool) -> list[dict[str, A
             while math.gcd(rmd, balance) != 1:
                 rmd += 1
             basis = (balance // 2 + rng.choice((0, 0, 1, -1))) * pow(rmd, -1, balance) % balance
+            age = rng.choice([69.0, 73.0, 80.0])
+        eligible = d - min(rmd, d)
         row: dict[str, Any] = {"d": d / 100, "basis": basis / 100}
         if roth:
-            row["roth"] = rng.choice([0, d, rng.randint(0, d)]) / 100
+            row["roth"] = rng.choice([0, eligible, rng.randint(0, eligible), rng.randint(0, eligible)]) / 100
+        if trad:  # blank (the rest), all the rest, or some of it (the rest paid), around the $200 floor
+            left = eligible - round(row["roth"] * 100)
+            some = rng.choice([rng.randint(0, left), max(left - rng.randint(19_990, 20_010), 0)])
+            row["trad"] = rng.choice([None, left / 100, some / 100, some / 100, 0.0])
         if facts:
-            row["age"] = rng.choice([None, 30.0, 59.5, 68.0, 69.0, 73.0, 80.0])
-            row["rmd"] = None if rng.random() < 0.15 else rmd / 100
+            row["age"] = age
+            row["rmd"] = None if rng.random() < 0.1 else rmd / 100
         rows.append(row)
     rows.append(rows[0] | {"d": 0.0})  # nothing to split
     rows.append(rows[1] | {"basis": -1.0})  # a negative amount
     if roth:
         rows.append(rows[2] | {"roth": rows[2]["d"] + 0.01})  # more to the Roth IRA than paid
+    if trad:
+        rows.append(rows[4] | {"roth": rows[4]["d"], "trad": 0.01})  # the two above what is eligible
+        rows.append(rows[5] | {"trad": -2.0})
     if facts:
         rows.append(rows[3] | {"age": 126.0})
     return rows
@@ -376,7 +394,8 @@ def _split_rows(rng: random.Random, roth: bool, facts: bool) -> list[dict[str, A
 @needs_libreoffice
 def test_split_statement_equals_the_core(tmp_path):
     """ROTH_ROLLOVER_SPLIT's plain formulas (every field the statement has) equal the add-in function to the cent
-    on 170 rows: whole balances of every size, the Roth IRA amount given or by default, with and without age
+    on 250 rows: whole balances of every size, the Roth IRA and traditional amounts given (the rest paid) or by
+    default, with and without age
     and RMD, RMD share ties, basis above the balance, refusals and input errors."""
     from tests import test_portable as tp
     from xl_rollover.excel import functions
@@ -388,11 +407,11 @@ def test_split_statement_equals_the_core(tmp_path):
     ws = book.add_worksheet("Split")
     expected: dict[str, Any] = {}
     r = 0
-    for _, roth, facts in _SHAPES:
-        for row in _split_rows(rng, roth, facts):
+    for _, roth, trad, facts in _SHAPES:
+        for row in _split_rows(rng, roth, trad, facts):
             r += 1
             ref = {}
-            for c, key in enumerate(("d", "basis", "roth", "age", "rmd")):
+            for c, key in enumerate(("d", "basis", "roth", "trad", "age", "rmd")):
                 ref[key] = xlsxwriter.utility.xl_rowcol_to_cell(r, c)
                 if row.get(key) is not None:
                     ws.write_number(r, c, row[key])
@@ -401,6 +420,7 @@ def test_split_statement_equals_the_core(tmp_path):
                 "after_tax_basis": "{basis}",
                 "account_balance": "{d}",
                 "to_roth_ira": "{roth}" if roth else None,
+                "to_traditional": "{trad}" if trad else None,
                 "age": "{age}" if facts else None,
                 "rmd_amount": "{rmd}" if facts else None,
             }
@@ -409,10 +429,11 @@ def test_split_statement_equals_the_core(tmp_path):
                 "after_tax_basis": row["basis"],
                 "account_balance": row["d"],
                 "to_roth_ira": row.get("roth"),
+                "to_traditional": row.get("trad"),
                 "age": row.get("age"),
                 "rmd_amount": row.get("rmd"),
             }
-            for c, field in enumerate(_FIELDS, start=6):
+            for c, field in enumerate(_FIELDS, start=7):
                 cell = xlsxwriter.utility.xl_rowcol_to_cell(r, c)
                 ws.write_formula(r, c, "=" + rollover_split(args, field).format(**ref), None, 0)
                 expected[f"Split!{cell}"] = (call, field, functions.ROTH_ROLLOVER_SPLIT(**call, output=field))
@@ -420,7 +441,7 @@ def test_split_statement_equals_the_core(tmp_path):
     result = recalc.calculate(path, engine="libreoffice", timeout=600)
     for where, (call, field, core) in expected.items():
         assert tp._same(core, result.values[where]), (call, field, core, result.values[where])
-    assert r >= 165
+    assert r >= 250
 
 
 def test_portable_formulas_nest_at_most_64_levels():

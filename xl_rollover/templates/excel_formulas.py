@@ -23,7 +23,11 @@ Expressions use ``{name}`` placeholders for the template's defined names (``xl_r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
+
+from xl_rollover.core import limits
+from xl_rollover.core.rules.split import WITHHOLDING_FLOOR_PARAMETER, WITHHOLDING_RATE_PARAMETER
 
 #: The largest amount the portable formulas take (dollars): keeps every exactness bound above.
 PORTABLE_MAX = 100_000_000
@@ -191,8 +195,8 @@ STATEMENTS: dict[str, Callable[[Mapping[str, Expr | None], str | None], Expr]] =
 # --- portA: the split of a distribution paid as direct rollovers (IRC §72(e)(8); Notice 2014-54) ---------
 
 
-#: Base of the long division in :func:`share_half_up`: every step's dividend stays below 2 × 1e10 × 5,000 = 1e14.
-_LIMB = 5000
+#: Base of the long division in :func:`share_half_up`: every step's dividend stays below 4 × 1e10 × 2,500 = 1e14.
+_LIMB = 2500
 #: What a split cell shows when the core refuses the case (UnsupportedCase: #N/A in the add-in flavour).
 RMD_REFUSED = (
     "not computed: at age 69 or over an RMD may be due this year; enter the RMD still due (0 if none) "
@@ -202,21 +206,22 @@ RMD_REFUSED = (
 
 def share_half_up(a: Expr, b: Expr, n: Expr) -> Expr:
     """``a × b ÷ n`` half-up to a whole number, exactly, for whole numbers ``0 ≤ a ≤ n ≤ 1e10`` and ``0 ≤ b ≤ 1e10``
-    (:func:`xl_rollover.core.money.share` in cents: the pro-rata share of basis in an amount, IRC §72(e)(8)).
+    (:func:`xl_rollover.core.money.half_up_div` of ``a × b`` by ``n``, as the split's kernel takes the pro-rata
+    share of basis in an amount in cents, IRC §72(e)(8)).
 
-    The product (up to 1e20) is beyond what a binary number holds exactly, and LibreOffice treats two numbers
-    equal to about 15 digits as equal when it subtracts or compares them, so the remainder ``a × b mod n`` is
-    found by long division over ``b``'s three base-5,000 digits, each step's dividend below 1e14 (where
-    INT, MOD and subtraction are exact in both programs and MOD's quotient, below 10,000, is far inside
-    Excel's range). The quotient is then ``(a × b − remainder) ÷ n``, a whole number the binary computation
-    ``a*b/n − remainder/n`` reaches within 1e-5, so ROUND(…, 0) gives it exactly; half-up adds one when
-    ``2 × remainder ≥ n``.
+    Half-up is ``floor((2ab + n) ÷ 2n)``. The product (up to 1e20) is beyond what a binary number holds exactly,
+    and LibreOffice treats two numbers equal to about 15 digits as equal when it subtracts or compares them, so
+    the remainder ``(2ab + n) mod 2n`` is found by long division over ``b``'s three base-2,500 digits, each
+    step's dividend below 1e14 (where INT, MOD and subtraction are exact in both programs, and MOD's quotient,
+    below 10,000, is far inside Excel's range). The result ``(2ab + n − remainder) ÷ 2n`` is a whole number
+    that the binary computation ``a*b/n + 1/2 − remainder/(2n)`` reaches within 1e-5: ROUND(…, 0) gives it.
     """
+    two_a, two_n = f"2*({a})", f"2*({n})"
     digits = (f"INT(({b})/{_LIMB**2})", f"MOD(INT(({b})/{_LIMB}),{_LIMB})", f"MOD({b},{_LIMB})")
-    rest = f"MOD(({a})*{digits[0]},{n})"
-    for digit in digits[1:]:
-        rest = f"MOD({rest}*{_LIMB}+({a})*{digit},{n})"
-    return f"ROUND(({a})*({b})/({n})-{rest}/({n}),0)+IF(2*{rest}>=({n}),1,0)"
+    rest = f"MOD({two_a}*{digits[0]},{two_n})"
+    rest = f"MOD({rest}*{_LIMB}+{two_a}*{digits[1]},{two_n})"
+    rest = f"MOD({rest}*{_LIMB}+{two_a}*{digits[2]}+({n}),{two_n})"
+    return f"ROUND(({a})*({b})/({n})+0.5-{rest}/({two_n}),0)"
 
 
 def _blank(expr: Expr | None) -> Expr:
@@ -227,21 +232,24 @@ def _blank(expr: Expr | None) -> Expr:
 
 
 def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[str, Expr]]:
-    """ROTH_ROLLOVER_SPLIT's fields as whole-cent expressions, and its refusals, in the core's steps
-    (:func:`xl_rollover.core.rules.split.roth_rollover_split`, steps 1-4, 6-10), for a whole balance paid as
-    direct rollovers only (``distribution`` and ``account_balance`` the same cell): the Roth IRA amount given (or
-    the after-tax share), the rest to the traditional destination. (A partial distribution's own share would
-    take the formulas past Excel's 8,192 characters: it stays with the add-in.)
+    """ROTH_ROLLOVER_SPLIT's fields as whole-cent expressions, and its refusals, in the steps of the core's
+    integer-cent rule (:func:`xl_rollover.core.rules.split.roth_rollover_split`, steps 1-10 but 5), for a whole
+    balance (``distribution`` and ``account_balance`` the same cell) with no 60-day rollovers: the Roth IRA and
+    traditional amounts given or by default, the rest paid to the participant. (A partial distribution's own
+    share would take the formulas past Excel's 8,192 characters: it stays with the add-in.)
 
-    1. after-tax share: all the basis, up to the amount (IRC §72(e)(8), §72(e)(2)(B)); 2. the RMD is paid first
-    with its own share (RMD × basis ÷ balance half-up, :func:`share_half_up`), never rolled (IRC §401(a)(9)(C), §402(c)(4)(B); Reg. §1.402(c)-2 Q&A-7); 4. pretax goes to the
-    traditional destination first (Notice 2014-54 §III); 6. taxable: pretax to the Roth IRA plus the RMD's
-    pretax (IRC §408A(d)(3)(A)(i), §402(a)); 7. no payment is left to the participant, so no 20% withholding
-    (IRC §3405(c)(1)); 8. the §72(t) base is the RMD's pretax; 10. one Form 1099-R per destination, then the
-    payment of the RMD. Age in years only: under 69 no RMD year, otherwise the RMD due must be given.
+    1. the after-tax share: all the basis, up to the amount (IRC §72(e)(8), §72(e)(2)(B)); 2. the RMD is paid
+    first with its own share (RMD × basis ÷ balance half-up, :func:`share_half_up`), never rolled (IRC
+    §401(a)(9)(C), §402(c)(4)(B); Reg. §1.402(c)-2 Q&A-7); 3-4. pretax goes to the traditional destination
+    first, then to the Roth IRA, the rest is paid (Notice 2014-54 §III); 6. taxable: pretax to the Roth IRA,
+    pretax paid and the RMD's pretax (IRC §408A(d)(3)(A)(i), §402(a)); 7. withholding 20% of the pretax paid,
+    half-up, none when the eligible amount is under $200 (IRC §3405(c)(1); Reg. §31.3405(c)-1 Q&A-14: rate and
+    floor read from the limits table when the formula is made); 8. the §72(t) base is the pretax paid and the
+    RMD's; 10. one Form 1099-R per destination, then the payment. Age in years only: under 69 no RMD year,
+    otherwise the RMD due must be given (else the refusal in words, :data:`RMD_REFUSED`).
     """
-    if any(args.get(n) is not None for n in ("to_traditional", "rolled_60day_roth", "rolled_60day_traditional")):
-        raise NotImplementedError("ROTH_ROLLOVER_SPLIT with to_traditional or 60-day rollovers")
+    if any(args.get(n) is not None for n in ("rolled_60day_roth", "rolled_60day_traditional")):
+        raise NotImplementedError("ROTH_ROLLOVER_SPLIT with 60-day rollovers")
     flags = ("separated_age_55", "annuity_payment", "includes_designated_roth", "pre_1987_basis")
     if any(args.get(n) not in (None, "FALSE") for n in flags):
         raise NotImplementedError("ROTH_ROLLOVER_SPLIT with a flag set")
@@ -268,18 +276,33 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
         rmd_after_tax = rmd_share
         rmd_pretax = f"({rmd}-{rmd_after_tax})"
     eligible_pretax = f"({eligible}-{eligible_after_tax})"
-    # 3. destinations: the Roth IRA amount (or the eligible after-tax part), the rest to traditional
-    given_roth = args.get("to_roth_ira")
+    # 3. destinations: the Roth IRA amount (or the eligible after-tax part), the traditional amount (or the rest;
+    # a blank cell is the rest too), the remainder paid to the participant
+    given_roth, given_trad = args.get("to_roth_ira"), args.get("to_traditional")
     roth = eligible_after_tax if given_roth is None else cents(given_roth)
-    trad = f"({eligible}-{roth})"
-    # 4. pretax to the traditional destination first, then to the Roth IRA
-    if given_roth is None:
+    rest = f"({eligible}-{roth})"
+    # 4. pretax to the traditional destination first, then to the Roth IRA, the rest of it paid
+    if given_roth is None and given_trad is None:
         # by default the Roth IRA takes the eligible after-tax part, so the traditional destination is exactly
         # the eligible pretax part: all of it there, none to the Roth IRA (the core's MINs, resolved)
-        trad, pre_trad, pre_roth = eligible_pretax, eligible_pretax, "0"
+        trad, pre_trad, pre_roth, cash, cash_pretax = eligible_pretax, eligible_pretax, "0", "0", "0"
     else:
+        trad = rest if given_trad is None else f"IF({_blank(given_trad)},{rest},{cents(given_trad)})"
+        cash = "0" if given_trad is None else f"({rest}-{trad})"
+        # with pretax P, traditional t and Roth r (all >= 0): MIN(P - MIN(P, t), r) = MIN(MAX(P - t, 0), r), and
+        # what is left for the payment, P - MIN(P, t) - that, is MAX(P - t - r, 0): the core's steps, P said once
+        over = f"({eligible_pretax}-{trad})"
         pre_trad = f"MIN({eligible_pretax},{trad})"
-        pre_roth = f"MIN({eligible_pretax}-{pre_trad},{roth})"
+        pre_roth = f"MIN(MAX({over},0),{roth})"
+        cash_pretax = "0" if given_trad is None else f"MAX({over}-{roth},0)"
+    cash_after_tax = "0" if cash == "0" else f"({cash}-{cash_pretax})"
+    # 7. 20% of the pretax paid, half-up, none when the eligible amount is under $200 (rate and floor: data rows)
+    rate, _ = limits.value(WITHHOLDING_RATE_PARAMETER, None)
+    floor, _ = limits.value(WITHHOLDING_FLOOR_PARAMETER, None)
+    top, bottom = Decimal(rate).as_integer_ratio()
+    withholding = (
+        "0" if cash == "0" else (f"IF({eligible}<{int(Decimal(floor) * 100)},0,ROUND({cash_pretax}*{top}/{bottom},0))")
+    )
     fields: dict[str, Expr] = {
         "after_tax": after_tax,
         "pretax": f"({d}-{after_tax})",
@@ -287,15 +310,15 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
         "roth_pretax": pre_roth,
         "traditional_after_tax": f"({trad}-{pre_trad})",
         "traditional_pretax": pre_trad,
-        "cash_after_tax": "0",
-        "cash_pretax": "0",
+        "cash_after_tax": cash_after_tax,
+        "cash_pretax": cash_pretax,
         "rolled_60day_after_tax": "0",
         "rolled_60day_pretax": "0",
-        "kept_after_tax": "0",
-        "kept_pretax": "0",
-        "taxable": f"({pre_roth}+{rmd_pretax})",
-        "withholding": "0",
-        "penalty_base": rmd_pretax,
+        "kept_after_tax": cash_after_tax,
+        "kept_pretax": cash_pretax,
+        "taxable": f"({pre_roth}+{cash_pretax}+{rmd_pretax})",
+        "withholding": withholding,
+        "penalty_base": f"({cash_pretax}+{rmd_pretax})",
         "remaining_balance": "0",
         "remaining_basis": f"({basis}-{after_tax})",
         "unrecovered_basis": f"MAX(0,{basis}-{balance})",
@@ -303,7 +326,8 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
         "rmd_pretax": rmd_pretax,
         "traditional_ira_basis": f"({trad}-{pre_trad})",
     }
-    # 10. the forms in the core's order: Roth IRA rollover, traditional rollover, payment of the RMD
+    # 10. the forms in the core's order: Roth IRA rollover, traditional rollover, the payment (cash and the RMD)
+    paid = f"({cash}+{rmd})"
     forms = (
         (
             f"{roth}>0",
@@ -313,8 +337,16 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
             f"{trad}>0",
             {"box1_gross": trad, "box2a_taxable": "0", "box5_employee_contributions": f"({trad}-{pre_trad})"},
         ),
-        (f"{rmd}>0", {"box1_gross": rmd, "box2a_taxable": rmd_pretax, "box5_employee_contributions": rmd_after_tax}),
-    )[: 2 if rmd_in is None else 3]
+        (
+            f"{paid}>0",
+            {
+                "box1_gross": paid,
+                "box2a_taxable": f"({cash_pretax}+{rmd_pretax})",
+                "box4_withheld": withholding,
+                "box5_employee_contributions": f"({cash_after_tax}+{rmd_after_tax})",
+            },
+        ),
+    )[: 3 if cash != "0" or rmd_in is not None else 2]
     for box in ("box1_gross", "box2a_taxable", "box4_withheld", "box5_employee_contributions"):
         for k in (1, 2, 3):
             # the k-th form is the first form present after k-1 present ones: nested over the three
@@ -322,10 +354,10 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
     # refusals, in the core's order; each is #VALUE! (InputError) but the RMD one (UnsupportedCase)
     amounts = [
         _arg(args, n)
-        for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "rmd_amount")
+        for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "to_traditional", "rmd_amount")
         if args.get(n) is not None
     ]
-    bad = [f"MIN({','.join(amounts)})<0"]
+    bad = [negative(amounts)]
     if age is not None:
         bad.append(f"AND(NOT({_blank(age)}),OR({age}<0,{age}>125))")  # parse_age: 0 to 125
     bad.append(f"{d}=0")  # the balance is 0 (InputError), so is the distribution
@@ -339,6 +371,8 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
             refusals["rmd_value"] = f"AND(NOT({_blank(age)}),{age}<69,{cents(rmd_in)}>0)"
     if given_roth is not None:
         refusals["roth"] = f"{roth}>{eligible}"
+    if given_trad is not None:  # the two destinations above the eligible amount
+        refusals["roth"] = f"OR({roth}>{eligible},{roth}+{trad}>{eligible})"
     return fields, refusals
 
 
@@ -367,7 +401,7 @@ def rollover_split(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     value = f"IF({refusals['value']},{VALUE_ERROR},{value})"
     amounts = [
         _arg(args, n)
-        for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "rmd_amount")
+        for n in ("distribution", "after_tax_basis", "account_balance", "to_roth_ira", "to_traditional", "rmd_amount")
         if args.get(n) is not None
     ]
     return guard(amounts, value)

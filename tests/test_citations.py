@@ -20,7 +20,7 @@ from xl_rollover.cli.main import main
 from xl_rollover.core import demo, limits
 from xl_rollover.core.rules.penalty_exceptions import EXCEPTIONS
 from xl_rollover.excel import functions
-from xl_rollover.templates.build import output_cells
+from xl_rollover.templates.model import output_cells
 from xl_rollover.templates.specs import TEMPLATES
 
 #: Web domains are secondary unless they are the IRS, the Federal Register, eCFR, Congress or Cornell LII.

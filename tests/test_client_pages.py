@@ -20,7 +20,8 @@ from xl_rollover.core.rules.form_8606 import form_8606
 from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
 from xl_rollover.core.rules.roth_ordering import roth_penalty_free_amount
 from xl_rollover.core.rules.split import roth_rollover_split
-from xl_rollover.templates.build import DISCLAIMER, evaluate
+from xl_rollover.templates.evaluation import evaluate
+from xl_rollover.templates.model import DISCLAIMER
 from xl_rollover.templates.specs import (
     ACCOUNT_WORDS,
     BACKDOOR,

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import xl_rollover as xr
 from xl_rollover.excel import functions as F
-from xl_rollover.templates import build, specs
+from xl_rollover.templates import evaluation, specs
 
 
 def test_core_line_14_carries_line_3_and_part_ii_is_zero():
@@ -30,6 +30,6 @@ def test_worksheet_line_18_of_a_year_without_conversion_is_zero():
 def test_backdoor_years_ahead_with_no_new_contribution():
     # Example client with no nondeductible contribution: this year 7,500 converted with no basis is all
     # taxable (line 18 = 7,500); the later years convert the same 0 contribution: line 18 = 0, basis 0.
-    values = build.evaluate(specs.BACKDOOR, {"in_nondeductible": 0})
+    values = evaluation.evaluate(specs.BACKDOOR, {"in_nondeductible": 0})
     assert [values[f"out_kept_taxable_{k}"] for k in range(5)] == [7500.0, 0.0, 0.0, 0.0, 0.0]
     assert [values[f"out_kept_basis_{k}"] for k in range(5)] == [0.0] * 5

@@ -5,7 +5,7 @@ Three checks, for each portable template:
    and by the formulas engine, equals the add-in flavour's stored values cell for cell (the example
    client), with no error value;
 2. a sheet of generated clients, one a row (each output cell the portable formula with the names
-   pointed at that row), recalculated by both engines, equals :func:`xl_rollover.templates.build.evaluate` (the
+   pointed at that row), recalculated by both engines, equals :func:`xl_rollover.templates.evaluation.evaluate` (the
    core through the same functions Excel calls) to the cent for every client: seeded random clients
    plus hand-picked edges (Form 8606 line 10 ties at x.xxx5, zero year-end values, the line 5 cap,
    nothing converted, amounts beyond the portable range);
@@ -26,9 +26,10 @@ import pytest
 import xlsxwriter
 
 from xl_rollover.engines import recalc
-from xl_rollover.templates import build, portable
-from xl_rollover.templates.build import Grid, Input, Output, Table, Template
+from xl_rollover.excel import functions
+from xl_rollover.templates import evaluation, model, portable
 from xl_rollover.templates.excel_formulas import PORTABLE_MAX, RMD_REFUSED, TOO_LARGE
+from xl_rollover.templates.model import Grid, Input, Output, Table, Template
 from xl_rollover.templates.specs import TEMPLATES
 
 from . import test_portable_separation as portable_separation
@@ -99,7 +100,7 @@ def test_portable_file_has_the_same_cells_and_names(name):
     assert dict(a.defined_names.items()).keys() == dict(p.defined_names.items()).keys()
     for key in a.defined_names:
         assert a.defined_names[key].attr_text == p.defined_names[key].attr_text
-    calls = re.compile(r"\b(" + "|".join(build.functions.SPECS) + r")\(")
+    calls = re.compile(r"\b(" + "|".join(functions.SPECS) + r")\(")
     for sheet in a.sheetnames:
         cells_a = {c.coordinate: c.value for row in a[sheet].iter_rows() for c in row if c.value is not None}
         cells_p = {c.coordinate: c.value for row in p[sheet].iter_rows() for c in row if c.value is not None}
@@ -117,7 +118,7 @@ def test_portable_file_has_the_same_cells_and_names(name):
 
 def _order(t: Template) -> list[Output]:
     """Output cells with each named grid range's cells side by side (row-major), so the range is one row span."""
-    cells = build.output_cells(t)
+    cells = model.output_cells(t)
     by_name = {c.name: c for c in cells}
     ordered: list[Output] = []
     for _, outs in t.outputs:
@@ -167,7 +168,7 @@ def _clients_book(t: Template, clients: list[dict[str, Any]], path: Path) -> dic
             assert isinstance(i, Input)
             value = client.get(i.name, i.value)
             if isinstance(value, dt.date):
-                ws.write_number(r, columns[i.name], (value - build.EXCEL_EPOCH).days)
+                ws.write_number(r, columns[i.name], (value - model.EXCEL_EPOCH).days)
             elif value is None:
                 pass
             else:
@@ -185,8 +186,8 @@ def _check_clients(t: Template, clients: list[dict[str, Any]], tmp_path: Path, e
     result = recalc.calculate(path, engine=engine, timeout=600)
     checked = 0
     for r, client in enumerate(clients, start=1):
-        expected = build.evaluate(t, client)
-        for o in build.output_cells(t):
+        expected = evaluation.evaluate(t, client)
+        for o in model.output_cells(t):
             cell = xlsxwriter.utility.xl_rowcol_to_cell(r, columns[o.name][1])
             got = result.values[f"Clients!{cell}"]
             assert _same(expected[o.name], got), (client, o.name, expected[o.name], got)
@@ -244,7 +245,7 @@ def _backdoor_clients() -> list[dict[str, Any]]:
     # Not generated: a zero nondeductible contribution (the later years then convert nothing), or nothing
     # converted and nothing distributed. The core then gives lines 1-3 and 14 only and
     # refuses the other lines (#VALUE!, as the portable formulas do), and the add-in flavour's own value of the
-    # five-year total (xl_rollover/templates/specs.py _column_total) fails on that error text: left to the specs' owner.
+    # five-year total (xl_rollover/templates/specs/backdoor.py _column_total) fails on that error text: left to the specs' owner.
     # the portable range's edge and beyond it
     clients.append({"in_yev": float(PORTABLE_MAX), "in_roll_in": float(PORTABLE_MAX)})
     while len(clients) < CLIENTS + 10:
@@ -305,18 +306,18 @@ def test_generated_clients_equal_the_core(name, engine, tmp_path):
     if engine == "formulas":
         clients = clients[:: len(clients) // FORMULAS_CLIENTS][:FORMULAS_CLIENTS]
     checked = _check_clients(BY_FILE[name], clients, tmp_path, engine)
-    assert checked == len(clients) * len(build.output_cells(BY_FILE[name]))
+    assert checked == len(clients) * len(model.output_cells(BY_FILE[name]))
 
 
 def test_beyond_the_portable_range_is_said_in_words(tmp_path):
     """An amount above PORTABLE_MAX: each cell that states a rule says so in words, never a guessed figure."""
     t = BY_FILE["backdoor_roth_prorata.xlsx"]
     client = {"in_yev": PORTABLE_MAX + 0.01}
-    assert isinstance(build.evaluate(t, client)["out_now_l18"], float)  # the core still answers
+    assert isinstance(evaluation.evaluate(t, client)["out_now_l18"], float)  # the core still answers
     path = tmp_path / "big.xlsx"
     columns = _clients_book(t, [client], path)
     result = recalc.calculate(path, engine="formulas")
-    stated = [o.name for o in build.output_cells(t) if o.function and "in_yev" in o.args]
+    stated = [o.name for o in model.output_cells(t) if o.function and "in_yev" in o.args]
     assert stated
     for name in stated:
         cell = xlsxwriter.utility.xl_rowcol_to_cell(1, columns[name][1])
@@ -329,11 +330,11 @@ def test_beyond_the_portable_range_is_said_in_words(tmp_path):
 def test_portable_formulas_call_only_built_ins():
     used: set[str] = set()
     for t in portable.templates():
-        for o in build.output_cells(t):
+        for o in model.output_cells(t):
             assert o.function is None
-            used |= portable.function_names(build.formula(o, t))
+            used |= portable.function_names(evaluation.formula(o, t))
     assert used == USED, used ^ USED
-    longest = max(len(build.formula(o, t)) for t in portable.templates() for o in build.output_cells(t))
+    longest = max(len(evaluation.formula(o, t)) for t in portable.templates() for o in model.output_cells(t))
     assert longest <= 8192  # Excel's limit on a formula's length (Excel specifications and limits)
     assert used <= BUILT_INS
     for banned in ("LAMBDA", "LET", "FILTER", "SORT", "UNIQUE", "SEQUENCE", "XLOOKUP", "TEXTJOIN", "IFS"):

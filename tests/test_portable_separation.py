@@ -20,7 +20,7 @@ import xlsxwriter
 
 from xl_rollover.core.rules.split import roth_rollover_split
 from xl_rollover.engines import recalc
-from xl_rollover.templates import build
+from xl_rollover.templates import evaluation, model
 from xl_rollover.templates.excel_formulas import PORTABLE_MAX, RMD_REFUSED, TOO_LARGE
 from xl_rollover.templates.specs import TEMPLATES
 
@@ -114,7 +114,7 @@ def separation_clients() -> list[dict[str, Any]]:
         clients.append(rmd_client(basis_c, rng.randint(1, basis_c - 1), rng.randint(0, basis_c), 76.0))
     # RMD blank: nothing due under 69, the case refused from 69 on; an RMD given under 69: #VALUE!. Refused
     # and erring clients send the pretax to an IRA: with an employer plan the sheet's IF never reads the
-    # refused cell (Dec 31 IRA balances are the other IRAs), but build.evaluate, the reference, propagates
+    # refused cell (Dec 31 IRA balances are the other IRAs), but evaluation.evaluate, the reference, propagates
     # an error from every name a formula mentions
     for age in (45.0, 59.5, 68.0, 68.99, 69.0, 70.0, 75.0, 88.0):
         clients.append(common() | {"in_age": age, "in_rmd": None} | _TO_IRA)
@@ -223,7 +223,7 @@ def test_separation_clients_reach_every_branch():
         0,
     )
     for client in separation_clients():
-        v = build.evaluate(t, client)
+        v = evaluation.evaluate(t, client)
         basis, balance = v["in_basis"], v["out_balance"]
         rmd, age = v["in_rmd"], v["in_age"]
         if isinstance(v["out_req_after_tax"], str):
@@ -255,7 +255,7 @@ def test_in_service_clients_reach_every_branch():
     t = BY_FILE["in_service_after_tax_rollovers.xlsx"]
     taxable = zero = loss = refused = 0
     for client in in_service_clients():
-        v = build.evaluate(t, client)
+        v = evaluation.evaluate(t, client)
         if isinstance(v["out_sweep_taxable"], str):
             refused += 1
             continue
@@ -292,8 +292,8 @@ def test_refusals_and_the_range_are_said_in_words(name, tmp_path):
     def sheet(row: int, cell: str) -> Any:
         return result.values[f"Clients!{xlsxwriter.utility.xl_rowcol_to_cell(row, columns[cell][1])}"]
 
-    core = build.evaluate(t, BEYOND[name])
-    stated = [o.name for o in build.output_cells(t) if o.function == "ROTH_ROLLOVER_SPLIT"]
+    core = evaluation.evaluate(t, BEYOND[name])
+    stated = [o.name for o in model.output_cells(t) if o.function == "ROTH_ROLLOVER_SPLIT"]
     assert stated
     for cell in stated:
         assert isinstance(core[cell], float), cell  # the core answers
@@ -302,7 +302,7 @@ def test_refusals_and_the_range_are_said_in_words(name, tmp_path):
     assert [cell for cell in stated if sheet(1, cell) == TOO_LARGE]
     assert all(sheet(1, c) == TOO_LARGE for c in _RMD_CELLS if c in columns)
     for row, client in enumerate(refused, start=2):
-        core = build.evaluate(t, client)
+        core = evaluation.evaluate(t, client)
         for cell in _RMD_CELLS:
             assert core[cell].startswith("#N/A rmd_amount"), core[cell]
             assert sheet(row, cell) == RMD_REFUSED, (client, cell)

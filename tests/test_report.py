@@ -13,7 +13,8 @@ import pytest
 
 from tests.test_client_pages import EM, MIN_PT, _pages, overlapping_words
 from xl_rollover.cli.main import main
-from xl_rollover.templates.build import DISCLAIMER, evaluate
+from xl_rollover.templates.evaluation import evaluate
+from xl_rollover.templates.model import DISCLAIMER
 from xl_rollover.templates.specs import SEPARATION
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from xl_rollover.core.rules.split import roth_rollover_split
-from xl_rollover.templates.build import evaluate
+from xl_rollover.templates.evaluation import evaluate
 from xl_rollover.templates.specs import SEPARATION
 
 D = Decimal

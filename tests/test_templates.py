@@ -10,7 +10,9 @@ import openpyxl
 import pytest
 
 from xl_rollover.engines.recalc import calculate
-from xl_rollover.templates.build import EXCEL_EPOCH, Input, Table, build_all, evaluate, output_cells
+from xl_rollover.templates.evaluation import evaluate
+from xl_rollover.templates.model import EXCEL_EPOCH, Input, Table, output_cells
+from xl_rollover.templates.rebuild import build_all
 from xl_rollover.templates.specs import TEMPLATES, VARIANTS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ exact in binary floating point (no hidden ties):
 - The 10% tax is ``ROUND(cents/10,0)`` (IRC §72(t)(1): 10% of the amount, half-up to the cent).
 
 Amounts above :data:`PORTABLE_MAX` are refused in words on the sheet (:data:`TOO_LARGE`), never guessed.
-Expressions use ``{name}`` placeholders for the template's defined names (``xl_rollover.templates.build.formula``).
+Expressions use ``{name}`` placeholders for the template's defined names (``xl_rollover.templates.evaluation.formula``).
 """
 
 from __future__ import annotations

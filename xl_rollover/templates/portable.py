@@ -24,9 +24,9 @@ from typing import Any
 
 from xl_rollover.excel import functions
 
-from . import build
-from .build import Grid, Output, Template
+from . import build, evaluation
 from .excel_formulas import STATEMENTS
+from .model import Grid, Output, Template
 
 FOLDER = build.HERE / "portable"
 
@@ -104,7 +104,7 @@ def portable(template: Template) -> Template:
             args=(),
             field=None,
             formula=text,
-            py=lambda v: build.compute(original, v),
+            py=lambda v: evaluation.compute(original, v),
         )
 
     outputs = []

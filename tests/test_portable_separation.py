@@ -459,5 +459,5 @@ def test_portable_formulas_nest_at_most_64_levels():
                     stack.pop()
         return deepest
 
-    depths = [depth(build.formula(o, t)) for t in portable.templates() for o in build.output_cells(t)]
+    depths = [depth(evaluation.formula(o, t)) for t in portable.templates() for o in model.output_cells(t)]
     assert 10 <= max(depths) <= 64

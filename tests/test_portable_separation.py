@@ -62,6 +62,8 @@ def separation_clients() -> list[dict[str, Any]]:
       and earnings (no traditional form), both pretax destinations (IRA or employer plan);
     - refusals as input errors: a zero balance, a negative amount, an age above 125; the range's edge and
       BEYOND (words, tested apart); ages around 59½ (the timeline's 10% tax) and fractional ages;
+    - option C's Roth IRA amount: none, all that is eligible (no traditional form), the basis, any amount
+      between, and above what is eligible (#VALUE!);
     - marginal rates 10%, 22%, 35% too (the cost's ROUND at a half-cent), next year's backdoor and other IRAs.
     """
     rng = random.Random(72548)
@@ -146,6 +148,18 @@ def separation_clients() -> list[dict[str, Any]]:
         balance_c = basis_c + rng.choice([0, rng.randint(0, 10_000_000), rng.randint(0, 5_000_000_000)])
         rmd_c = 0 if age < 69 else rng.choice([0, rng.randint(1, balance_c)])
         clients.append(rmd_client(basis_c, balance_c, rmd_c, age))
+    # option C (the Roth IRA amount typed in): none, all that is eligible, about the basis, or anything between;
+    # above what is eligible (#VALUE!) for a few, their pretax to an IRA (see above)
+    for k, client in enumerate(clients[1:], start=1):
+        facts = {"in_pretax": 0.0, "in_basis": 40000.0, "in_earnings": 1850.0, "in_rmd": 0.0} | client
+        balance_c = sum(round((facts[n] or 0) * 100) for n in ("in_pretax", "in_basis", "in_earnings"))
+        eligible_c = max(balance_c - min(round((facts["in_rmd"] or 0) * 100), balance_c), 0)
+        basis_c = min(round(facts["in_basis"] * 100), eligible_c)
+        if k % 25 == 0:
+            client.update({"in_c_roth": (eligible_c + rng.randint(1, 10_000)) / 100} | _TO_IRA)
+        else:
+            pick = rng.choice([0, eligible_c, basis_c, basis_c, rng.randint(0, eligible_c), rng.randint(0, eligible_c)])
+            client["in_c_roth"] = max(pick, 0) / 100
     return clients
 
 

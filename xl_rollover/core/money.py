@@ -235,6 +235,15 @@ class ScalarOps:
     def minimum(a: Any, b: Any) -> Any:
         return a if a <= b else b
 
+    @staticmethod
+    def maximum(a: Any, b: Any) -> Any:
+        return a if a >= b else b
+
+    @staticmethod
+    def per_key(fn: Any, *keys: Any) -> Any:
+        """``fn(*keys)``: a value of law looked up for one case (the column runner calls it once per distinct key)."""
+        return fn(*keys)
+
 
 SCALAR = ScalarOps()
 

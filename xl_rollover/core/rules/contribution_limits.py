@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .. import limits
 from ..errors import InputError, UnsupportedCase
 from ..explain import Result, Step
-from ..money import ZERO, fmt, to_decimal, to_money
+from ..money import SCALAR, ZERO, cents, dollars, fmt, to_decimal, to_money
+
+#: An optional amount or age not given, as the kernels take it (amounts and ages are never negative).
+NOT_GIVEN = -1
 
 
 def _age_years(age: object) -> Decimal:
@@ -25,6 +29,20 @@ def _age_years(age: object) -> Decimal:
 def _constant(name: str) -> tuple[Decimal, str]:
     """A statutory constant (a table row with no year) and its authority."""
     return limits.value(name, None)
+
+
+def _threshold(name: str) -> float:
+    """A constant age or year as a float the kernels compare with (exact: 50, 60, 64, 70.5, 2025)."""
+    value, _ = _constant(name)
+    if float(value) != value:  # pragma: no cover - the table's ages and years are exact in binary
+        raise ValueError(f"{name} {value} is not exact as a binary fraction")
+    return float(value)
+
+
+def _cents(name: str, year: int | None, filing_status: str | None = None) -> tuple[int, str]:
+    """A dollar row of the limits table in integer cents, with its authority."""
+    value, source = limits.value(name, year, filing_status)
+    return cents(value + ZERO), source
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +60,59 @@ class RoomResult(Result):
     compensation_cap: Decimal | None
 
 
+#: The §414(v) catch-up limit of each catch-up band (see :func:`catch_up_band`); band 0 has none.
+CATCH_UP_LIMITS = {1: "catchup_age50_414v2Bi", 2: "catchup_age60_63_414v2Ei"}
+
+
+def catch_up_band(years: Any, year: Any, ops: Any = SCALAR) -> Any:
+    """Which catch-up limit applies: 0 under age 50 (or no age, -1), 1 from 50, 2 at ages 60-63 from 2025 (§414(v)(5)(A), (v)(2)(E)(i)).
+
+    Ages in years (Decimal, float or float arrays; the thresholds are exact in binary), years as ints.
+    """
+    in_60_63 = (
+        (years >= _threshold("catchup_age60_63_first_age_414v2Ei"))
+        & (years < _threshold("catchup_age60_63_end_age_414v2Ei"))
+        & (year >= _threshold("catchup_age60_63_first_year_414v2Ei"))
+    )
+    return ops.where(years >= _threshold("catchup_age_414v5A"), ops.where(in_60_63, 2, 1), 0)
+
+
+def room_limits(year: int, band: int) -> tuple[tuple[int, str], tuple[int, str], tuple[int, str]]:
+    """The year's §415(c) and §402(g) limits and the band's catch-up limit, in cents, with their authorities."""
+    catch_age, _ = _constant("catchup_age_414v5A")
+    return (
+        _cents("annual_additions_limit_415c1A", year),
+        _cents("elective_deferral_limit_402g", year),
+        _cents(CATCH_UP_LIMITS[band], year)
+        if band
+        else (0, f"age under {catch_age} (or not given): no catch-up, §414(v)(5)(A)"),
+    )
+
+
+def room_kernel(
+    deferrals: Any,
+    employer: Any,
+    so_far: Any,
+    compensation: Any,
+    limit_415: Any,
+    limit_402g: Any,
+    catch_limit: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """After-tax room in integer cents: min(§415(c) limit, compensation) less deferrals counted, employer and after-tax money (§415(c), §414(v)).
+
+    The one statement of the room, run on Python ints by :func:`mega_backdoor_room` and on numpy int64
+    arrays by the column runner. Deferrals above the §402(g) limit, up to the catch-up limit, are
+    catch-up and not annual additions (§414(v)(3)(A)); ``compensation`` -1 means not given (no 100%
+    cap). ``excess`` marks deferrals above §402(g) plus catch-up, which the function refuses.
+    """
+    catch_up = ops.minimum(ops.maximum(deferrals - limit_402g, 0), catch_limit)
+    counted = deferrals - catch_up
+    cap = ops.where(compensation >= 0, ops.minimum(limit_415, compensation), limit_415)
+    room = ops.maximum(cap - counted - employer - so_far, 0)
+    return {"catch_up": catch_up, "counted": counted, "excess": counted > limit_402g, "cap": cap, "room": room}
+
+
 def mega_backdoor_room(
     year: object,
     employee_deferrals: object,
@@ -57,31 +128,25 @@ def mega_backdoor_room(
     so_far = to_money(after_tax_so_far if after_tax_so_far is not None else 0, "after_tax_so_far")
     comp = to_money(compensation, "compensation") if compensation is not None else None
     years = _age_years(age) if age is not None else None
-    limit_415, src_415 = limits.value("annual_additions_limit_415c1A", y)
-    limit_402g, src_402g = limits.value("elective_deferral_limit_402g", y)
-    catch_age, _ = _constant("catchup_age_414v5A")
-    first_60, _ = _constant("catchup_age60_63_first_age_414v2Ei")
-    end_60, _ = _constant("catchup_age60_63_end_age_414v2Ei")
-    first_year_60, _ = _constant("catchup_age60_63_first_year_414v2Ei")
-    catch_name = "catchup_age50_414v2Bi"
-    if years is not None and first_60 <= years < end_60 and y >= first_year_60:
-        catch_name = "catchup_age60_63_414v2Ei"
-    catch_limit, src_catch = (
-        limits.value(catch_name, y)
-        if years is not None and years >= catch_age
-        else (ZERO, f"age under {catch_age} (or not given): no catch-up, §414(v)(5)(A)")
+    band = catch_up_band(Decimal(NOT_GIVEN) if years is None else years, y)
+    (c415, src_415), (c402g, src_402g), (c_catch, src_catch) = room_limits(y, band)
+    k = room_kernel(
+        cents(deferrals),
+        cents(employer),
+        cents(so_far),
+        NOT_GIVEN if comp is None else cents(comp),
+        c415,
+        c402g,
+        c_catch,
     )
-    limit_415, limit_402g, catch_limit = limit_415 + ZERO, limit_402g + ZERO, catch_limit + ZERO
-    catch_up = min(max(deferrals - limit_402g, ZERO), catch_limit)
-    counted = deferrals - catch_up
-    if counted > limit_402g:
+    limit_415, limit_402g, catch_limit = dollars(c415), dollars(c402g), dollars(c_catch)
+    if k["excess"]:
         raise InputError(
             f"employee_deferrals {fmt(deferrals)} exceed the {y} §402(g) limit {fmt(limit_402g)}"
             + (f" plus catch-up {fmt(catch_limit)}" if catch_limit else "")
             + " (excess deferrals must be corrected, §402(g)(2))"
         )
-    cap = limit_415 if comp is None else min(limit_415, comp)
-    room = max(cap - counted - employer - so_far, ZERO)
+    catch_up, counted, cap, room = (dollars(k[n]) for n in ("catch_up", "counted", "cap", "room"))
     steps = [
         Step(
             title="Limits for the year",
@@ -137,29 +202,37 @@ class IraLimitResult(Result):
     reduced: bool
 
 
-def _ira_limit(year: int, years: Decimal) -> tuple[Decimal, str]:
-    """The §219(b)(5) dollar limit, with the age-50 catch-up when the age at year end reaches it."""
-    base, src = limits.value("ira_contribution_limit_219b5A", year)
-    catch_age, _ = _constant("ira_catchup_age_219b5B")
-    if years >= catch_age:
-        catch, src_c = limits.value("ira_catchup_age50_219b5B", year)
-        return base + catch + ZERO, f"{src} | {src_c}"
-    return base + ZERO, src
+def ira_catch_up_band(years: Any, ops: Any = SCALAR) -> Any:
+    """1 when the age at year end reaches the §219(b)(5)(B) catch-up age (50), else 0."""
+    return ops.where(years >= _threshold("ira_catchup_age_219b5B"), 1, 0)
 
 
-def _round_up_share(amount: Decimal, part: Decimal, whole: Decimal) -> Decimal:
-    """``amount * part / whole`` rounded up to the next multiple of $10 and at least $200, exactly.
+def ira_dollar_limit(year: int, band: int) -> tuple[int, str]:
+    """The §219(b)(5) dollar limit in cents, with the age-50 catch-up for band 1, and its authorities."""
+    base, src = _cents("ira_contribution_limit_219b5A", year)
+    if band:
+        catch, src_c = _cents("ira_catchup_age50_219b5B", year)
+        return base + catch, f"{src} | {src_c}"
+    return base, src
 
-    Integer cents throughout, so no non-terminating ratio (a 15,000 range) can push an exact
-    multiple of $10 up by one step (IRC §219(g)(2)(B)-(C); Treas. Reg. §1.408A-3 A-3(b)).
+
+def phaseout_kernel(amount: Any, magi: Any, start: Any, end: Any, ops: Any = SCALAR) -> dict[str, Any]:
+    """An IRA limit after the MAGI phase-out, in integer cents: ``amount × (end − MAGI) / (end − start)``
+    rounded up to the next multiple of $10 and not less than $200; the whole amount at or below ``start``,
+    0 at or above ``end`` (IRC §219(g)(2)(A)-(C); Treas. Reg. §1.408A-3 A-3(b)).
+
+    The one statement of the phase-out for both IRA limits, on Python ints or numpy int64 arrays.
+    Integer cents throughout, so no non-terminating ratio (a 15,000 range) can push an exact multiple of
+    $10 up by one step. ``zone`` is 0 at or below the range, 1 inside it, 2 at or above it.
     """
-    multiple, _ = _constant("ira_phaseout_rounding_multiple_219g2C")
-    minimum, _ = _constant("ira_phaseout_minimum_219g2B")
-    step = int(multiple * 100)
-    numerator = int(amount * 100) * int(part * 100)
-    denominator = int(whole * 100) * step
-    steps = -(-numerator // denominator)  # ceiling division
-    return max(Decimal(steps * step).scaleb(-2), minimum + ZERO)
+    step = cents(_constant("ira_phaseout_rounding_multiple_219g2C")[0])
+    floor = cents(_constant("ira_phaseout_minimum_219g2B")[0])
+    whole = ops.maximum(end - start, 1)
+    part = ops.minimum(ops.maximum(end - magi, 0), whole)  # bounded, so the product stays inside int64
+    steps = -(-(amount * part) // (whole * step))  # ceiling division
+    shared = ops.maximum(steps * step, floor)
+    zone = ops.where(magi <= start, 0, ops.where(magi >= end, 2, 1))
+    return {"zone": zone, "limit": ops.where(zone == 0, amount, ops.where(zone == 2, 0, shared))}
 
 
 def _rounding_words() -> str:
@@ -167,6 +240,12 @@ def _rounding_words() -> str:
     multiple, _ = _constant("ira_phaseout_rounding_multiple_219g2C")
     minimum, _ = _constant("ira_phaseout_minimum_219g2B")
     return f"increased to the next multiple of ${multiple:,.0f}, not less than ${minimum:,.0f}"
+
+
+def counted_compensation(own: Any, spouse: Any, spouse_paid: Any, ops: Any = SCALAR) -> Any:
+    """Compensation that counts, in cents: one's own, or under §219(c) for the lower earner of a joint return one's
+    own plus the spouse's less the spouse's own IRA contributions (``spouse`` -1: not given; ``own`` -1: not given)."""
+    return ops.where((spouse >= 0) & (own < spouse), own + spouse - spouse_paid, own)
 
 
 def _spousal_compensation(
@@ -198,13 +277,10 @@ def _spousal_compensation(
             f"spouse_ira_contributions {fmt(spouse_paid)} exceed spouse_compensation {fmt(spouse_comp)}: the spouse "
             "has an excess contribution (IRC §4973), which is not modelled here"
         )
+    counted = dollars(counted_compensation(cents(own), cents(spouse_comp), cents(spouse_paid)))
     if own >= spouse_comp:
-        counted, how = (
-            own,
-            "your compensation is not less than your spouse's: the spousal rule does not apply, only your own counts",
-        )
+        how = "your compensation is not less than your spouse's: the spousal rule does not apply, only your own counts"
     else:
-        counted = own + spouse_comp - spouse_paid
         how = "a joint return and your compensation is less than your spouse's: your compensation plus your spouse's, less the spouse's own traditional and Roth IRA contributions for the year"
     step = Step(
         title="Compensation that counts (spousal IRA)",
@@ -229,9 +305,29 @@ def _ira_inputs(
     )
 
 
+def _given(amount: Decimal | None) -> int:
+    """An optional amount as the kernels take it: cents, or -1 when not given."""
+    return NOT_GIVEN if amount is None else cents(amount)
+
+
 _NO_COMPENSATION = (
     "compensation not given: assumed to be at least the dollar limit (enter it to apply the 100% of compensation cap)"
 )
+
+ROTH_PHASEOUT = ("roth_ira_contribution_phaseout_start", "roth_ira_contribution_phaseout_end")
+
+
+def roth_limit_kernel(
+    full: Any, compensation: Any, magi: Any, start: Any, end: Any, other: Any, ops: Any = SCALAR
+) -> dict[str, Any]:
+    """Pub. 590-A Worksheet 2-2 in integer cents: line 6 = the lesser of the dollar limit and compensation (-1: not
+    given), line 8 = line 6 after the phase-out, line 10 = line 6 less other IRA contributions (never below 0), the
+    limit = the lesser of lines 8 and 10 (IRC §408A(c)(2)-(3), §219(b)(1), (g)(2))."""
+    line6 = ops.where(compensation >= 0, ops.minimum(full, compensation), full)
+    phase = phaseout_kernel(line6, magi, start, end, ops)
+    line10 = ops.maximum(line6 - other, 0)
+    limit = ops.minimum(phase["limit"], line10)
+    return {"line6": line6, "zone": phase["zone"], "line8": phase["limit"], "line10": line10, "limit": limit}
 
 
 def roth_ira_contribution_limit(
@@ -250,12 +346,13 @@ def roth_ira_contribution_limit(
         traditional_contributions if traditional_contributions is not None else 0, "traditional_contributions"
     )
     comp, spousal = _spousal_compensation(status, own, spouse_compensation, spouse_ira_contributions)
-    full, src = _ira_limit(y, years)
-    start, src_s = limits.value("roth_ira_contribution_phaseout_start", y, status)
-    end, _ = limits.value("roth_ira_contribution_phaseout_end", y, status)
-    start, end = start + ZERO, end + ZERO
+    full_cents, src = ira_dollar_limit(y, ira_catch_up_band(years))
+    start_cents, src_s = _cents(ROTH_PHASEOUT[0], y, status)
+    end_cents, _ = _cents(ROTH_PHASEOUT[1], y, status)
+    k = roth_limit_kernel(full_cents, _given(comp), cents(income), start_cents, end_cents, cents(other))
+    full, start, end = dollars(full_cents), dollars(start_cents), dollars(end_cents)
+    line6, line8, line10, limit = (dollars(k[n]) for n in ("line6", "line8", "line10", "limit"))
     steps = [] if spousal is None else [spousal]
-    line6 = full if comp is None else min(full, comp)
     steps.append(
         Step(
             title="Limit before the phase-out",
@@ -274,12 +371,11 @@ def roth_ira_contribution_limit(
     # compensation that is not a multiple of $10, rounding the worksheet's remainder up (the regulation and the
     # worksheet) gives up to $10 more than rounding the reduction down to $10 (the wording of §219(g)(2)(C)); the
     # regulation and the worksheet are followed, as the IRS applies them.
-    if income <= start:
-        line8, how = line6, f"MAGI at or below {fmt(start)}: no reduction"
-    elif income >= end:
-        line8, how = ZERO, f"MAGI at or above {fmt(end)}: no Roth IRA contribution"
+    if k["zone"] == 0:
+        how = f"MAGI at or below {fmt(start)}: no reduction"
+    elif k["zone"] == 2:
+        how = f"MAGI at or above {fmt(end)}: no Roth IRA contribution"
     else:
-        line8 = _round_up_share(line6, end - income, end - start)
         how = (
             f"line 5 = (MAGI - {fmt(start)}) / {fmt(end - start)} (kept exact: the worksheet asks for at least three "
             f"places); line 8 = line 6 less line 6 times line 5, {_rounding_words()}"
@@ -294,8 +390,6 @@ def roth_ira_contribution_limit(
             outputs={"line 8": line8},
         )
     )
-    line10 = max(line6 - other, ZERO)
-    limit = min(line8, line10)
     steps.append(
         Step(
             title="Less contributions to other IRAs",
@@ -324,6 +418,63 @@ def _flag(name: str, value: object) -> bool:
     return bool(value)
 
 
+#: The phase-out ranges of the deduction, by which spouse is covered (table row names without _start/_end).
+ACTIVE_RANGE = "trad_ira_deduction_active_participant_phaseout"
+SPOUSE_RANGE = "trad_ira_deduction_spouse_covered_phaseout"
+
+
+def deduction_range(status: str, covered: bool, spouse_covered: bool) -> tuple[str | None, str]:
+    """Which MAGI phase-out range limits the deduction (a table row name, or None for none) and why (§219(g))."""
+    if spouse_covered and status in ("SINGLE", "HOH", "QSS"):
+        raise InputError(
+            f"spouse_active_participant is for married filers (MFJ, MFS, MFS_APART), not {status} (IRC §219(g)(1), (g)(7))"
+        )
+    if covered:
+        return ACTIVE_RANGE, "you are an active participant in a workplace plan (§219(g)(1), (g)(3)(B))"
+    if spouse_covered and status == "MFJ":
+        return SPOUSE_RANGE, "only your spouse is an active participant (§219(g)(7))"
+    if spouse_covered and status == "MFS":
+        return (
+            ACTIVE_RANGE,
+            "only your spouse is an active participant; married filing separately: 0 to 10,000 (§219(g)(7), (g)(3)(B)(iii))",
+        )
+    if spouse_covered:
+        return (
+            None,
+            "married filing separately and lived apart all year: treated as not married, the spouse's plan does not count (§219(g)(4))",
+        )
+    return None, "neither you nor a spouse is covered by a workplace plan: no phase-out (§219(g)(1))"
+
+
+def deduction_kernel(
+    full: Any,
+    compensation: Any,
+    magi: Any,
+    start: Any,
+    end: Any,
+    phased: Any,
+    year: Any,
+    years: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """Pub. 590-A Worksheet 1-2 in integer cents: the dollar limit after the phase-out when a range applies
+    (``phased``), capped at compensation (-1: not given), 0 for a year up to 2019 once age 70½ is reached
+    (IRC §219(b)(1), (d)(1) before 2020, (g))."""
+    phase = phaseout_kernel(full, magi, start, end, ops)
+    line4 = ops.where(phased, phase["limit"], full)
+    capped = ops.where(compensation >= 0, ops.minimum(line4, compensation), line4)
+    barred = (year <= _threshold("ira_deduction_age_bar_last_year_219d1")) & (
+        years >= _threshold("ira_deduction_age_bar_219d1")
+    )
+    return {
+        "zone": phase["zone"],
+        "line4": line4,
+        "capped": capped,
+        "barred": barred,
+        "limit": ops.where(barred, 0, capped),
+    }
+
+
 def traditional_ira_deduction_limit(
     year: object,
     magi: object,
@@ -341,39 +492,25 @@ def traditional_ira_deduction_limit(
     spouse_covered = _flag(
         "spouse_active_participant", False if spouse_active_participant is None else spouse_active_participant
     )
-    if spouse_covered and status in ("SINGLE", "HOH", "QSS"):
-        raise InputError(
-            f"spouse_active_participant is for married filers (MFJ, MFS, MFS_APART), not {status} (IRC §219(g)(1), (g)(7))"
-        )
+    prefix, which = deduction_range(status, covered, spouse_covered)
     comp, spousal = _spousal_compensation(status, own, spouse_compensation, spouse_ira_contributions)
-    full, src = _ira_limit(y, years)
-    start = end = None
+    full_cents, src = ira_dollar_limit(y, ira_catch_up_band(years))
+    start_cents = end_cents = 0
     src_s = ""
-    if covered:
-        start, src_s = limits.value("trad_ira_deduction_active_participant_phaseout_start", y, status)
-        end, _ = limits.value("trad_ira_deduction_active_participant_phaseout_end", y, status)
-        which = "you are an active participant in a workplace plan (§219(g)(1), (g)(3)(B))"
-    elif spouse_covered and status == "MFJ":
-        start, src_s = limits.value("trad_ira_deduction_spouse_covered_phaseout_start", y, status)
-        end, _ = limits.value("trad_ira_deduction_spouse_covered_phaseout_end", y, status)
-        which = "only your spouse is an active participant (§219(g)(7))"
-    elif spouse_covered and status == "MFS":
-        start, src_s = limits.value("trad_ira_deduction_active_participant_phaseout_start", y, status)
-        end, _ = limits.value("trad_ira_deduction_active_participant_phaseout_end", y, status)
-        which = "only your spouse is an active participant; married filing separately: 0 to 10,000 (§219(g)(7), (g)(3)(B)(iii))"
-    elif spouse_covered:
-        which = "married filing separately and lived apart all year: treated as not married, the spouse's plan does not count (§219(g)(4))"
-    else:
-        which = "neither you nor a spouse is covered by a workplace plan: no phase-out (§219(g)(1))"
+    if prefix is not None:
+        start_cents, src_s = _cents(f"{prefix}_start", y, status)
+        end_cents, _ = _cents(f"{prefix}_end", y, status)
+    k = deduction_kernel(full_cents, _given(comp), cents(income), start_cents, end_cents, prefix is not None, y, years)
+    full, line4 = dollars(full_cents), dollars(k["line4"])
+    start = end = None
     steps = [] if spousal is None else [spousal]
-    if start is not None and end is not None:
-        start, end = start + ZERO, end + ZERO
-        if income <= start:
-            line4, how = full, f"MAGI at or below {fmt(start)}: the full dollar limit"
-        elif income >= end:
-            line4, how = ZERO, f"MAGI at or above {fmt(end)}: no deduction (line 3 is zero or less)"
+    if prefix is not None:
+        start, end = dollars(start_cents), dollars(end_cents)
+        if k["zone"] == 0:
+            how = f"MAGI at or below {fmt(start)}: the full dollar limit"
+        elif k["zone"] == 2:
+            how = f"MAGI at or above {fmt(end)}: no deduction (line 3 is zero or less)"
         else:
-            line4 = _round_up_share(full, end - income, end - start)
             how = (
                 f"({fmt(end)} - MAGI) times {fmt(full)} / {fmt(end - start)} (the worksheet's percentage), "
                 f"{_rounding_words()}"
@@ -389,7 +526,6 @@ def traditional_ira_deduction_limit(
             )
         )
     else:
-        line4 = full
         steps.append(
             Step(
                 title="Dollar limit",
@@ -399,7 +535,6 @@ def traditional_ira_deduction_limit(
                 outputs={"dollar limit": full},
             )
         )
-    limit = line4 if comp is None else min(line4, comp)
     steps.append(
         Step(
             title="Capped at compensation",
@@ -408,12 +543,12 @@ def traditional_ira_deduction_limit(
             citation="IRC §219(b)(1)(B), §219(c)",
             form_line="Pub. 590-A Worksheet 1-2, lines 5 and 7",
             inputs={"line 4": line4, "compensation": comp},
-            outputs={"limit": limit},
+            outputs={"limit": dollars(k["capped"])},
         )
     )
-    bar_age, src_bar = _constant("ira_deduction_age_bar_219d1")
-    last_year, src_last = _constant("ira_deduction_age_bar_last_year_219d1")
-    if y <= last_year and years >= bar_age:
+    if k["barred"]:
+        bar_age, src_bar = _constant("ira_deduction_age_bar_219d1")
+        _, src_last = _constant("ira_deduction_age_bar_last_year_219d1")
         steps.append(
             Step(
                 title="Age 70½ before 2020",
@@ -424,7 +559,7 @@ def traditional_ira_deduction_limit(
                 outputs={"limit": ZERO},
             )
         )
-        limit = ZERO
+    limit = dollars(k["limit"])
     return IraLimitResult(
         limit=limit, full_limit=full, phaseout_start=start, phaseout_end=end, reduced=limit < full, steps=tuple(steps)
     )

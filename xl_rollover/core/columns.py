@@ -16,15 +16,19 @@ numpy arrays from a table (a NaN in a float array is a missing value, blank).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import limits
 from .age import MAX_AGE
 from .money import MAX_AMOUNT, MAX_CENTS, SCALAR, plain_cents
-from .rules import early_penalty, form_8606
+from .rules import contribution_limits, early_penalty, form_8606, rmd, sepp
+from .serial_dates import NO_DATE, serial
 
 # how a column is read
 MONEY, MONEY_OR_BLANK, YEARS, BLANK, THREE_OR_BLANK, TEN_PERCENT_ACCOUNT = (
@@ -37,6 +41,7 @@ MONEY, MONEY_OR_BLANK, YEARS, BLANK, THREE_OR_BLANK, TEN_PERCENT_ACCOUNT = (
 )
 
 _VALUED = frozenset({MONEY, MONEY_OR_BLANK, YEARS})  # readings whose values the kernel uses (others: checks)
+_FLOATS = frozenset({YEARS})  # valued readings held as float64 (the others as int64)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,9 @@ class ColumnRule:
     """A public function's column form: how each argument column is read, the kernel, its units."""
 
     readings: Mapping[str, str]  # argument name -> reading (missing columns are blank)
-    kernel: Callable[[Mapping[str, Any], Any], dict[str, Any]]  # parsed columns, ops -> flat fields
+    #: parsed columns, ops -> flat fields; a ``defined`` field (bool per row), if any, hands back the rows
+    #: where it is False (a value of law the table lacks for that row, a case the core refuses)
+    kernel: Callable[[Mapping[str, Any], Any], dict[str, Any]]
     defined: Callable[[Mapping[str, Any]], Any] | None = None  # rows the kernel states (others: the core)
     places: Mapping[str, int] = field(default_factory=dict)  # places of fields that are not cents
 
@@ -57,6 +64,112 @@ def _prorata(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
 
 def _penalty(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
     return early_penalty.penalty_columns(c["taxable_amount"], c["age"], ops)
+
+
+# --- limits by year, RMD and SEPP: readings of years, codes from closed lists, flags, dates, rates -----
+# (read cell by cell by CELL_READERS, numpy columns by ARRAY_READERS, at the end of this module)
+YEAR, MONEY_OR_NONE, YEARS_OR_NONE, FLAG, FLAG_OR_FALSE, DATE, DATE_OR_NONE, RATE_OR_NONE = (
+    "year",  # a tax year, as limits.parse_year reads it
+    "money_or_none",  # cents; blank: -1 (not given)
+    "years_or_none",  # an age in years; blank: -1.0 (not given)
+    "flag",  # TRUE/FALSE as 1/0, as the worksheet functions read a flag
+    "flag_or_false",  # the same, blank: 0
+    "date",  # a date as its serial number (a date, a serial number or YYYY-MM-DD, as the worksheet reads it)
+    "date_or_none",  # the same, blank: serial_dates.NO_DATE
+    "rate_or_none",  # a rate given as a float (float64); blank: NaN
+)
+FILING_STATUS, FILING_STATUS_OR_BLANK, LIMIT_NAME, SEPP_METHOD, LIFE_TABLE = (
+    "filing_status",  # a position in limits.STATUS_CODES
+    "filing_status_or_blank",  # the same, blank: -1
+    "limit_name",  # a position in limits.limit_names()
+    "sepp_method",  # a position in sepp.METHOD_CODES
+    "life_table",  # a position in sepp.TABLE_CODES; blank: single
+)
+_VALUED |= {YEAR, MONEY_OR_NONE, YEARS_OR_NONE, FLAG, FLAG_OR_FALSE, DATE, DATE_OR_NONE, RATE_OR_NONE}
+_VALUED |= {FILING_STATUS, FILING_STATUS_OR_BLANK, LIMIT_NAME, SEPP_METHOD, LIFE_TABLE}
+_FLOATS |= {YEARS_OR_NONE, RATE_OR_NONE}
+
+
+def _room(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
+    return contribution_limits.room_columns(
+        c["year"],
+        c["employee_deferrals"],
+        c["employer_contributions"],
+        c["compensation"],
+        c["age"],
+        c["after_tax_so_far"],
+        ops,
+    )
+
+
+def _roth_limit(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
+    return contribution_limits.roth_limit_columns(
+        c["year"],
+        c["magi"],
+        c["filing_status"],
+        c["age"],
+        c["compensation"],
+        c["traditional_contributions"],
+        c["spouse_compensation"],
+        c["spouse_ira_contributions"],
+        ops,
+    )
+
+
+def _deduction(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
+    return contribution_limits.deduction_columns(
+        c["year"],
+        c["magi"],
+        c["filing_status"],
+        c["age"],
+        c["active_participant"],
+        c["spouse_active_participant"],
+        c["compensation"],
+        c["spouse_compensation"],
+        c["spouse_ira_contributions"],
+        ops,
+    )
+
+
+def _irs_limit(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
+    return limits.irs_limit_columns(c["limit_name"], c["year"], c["filing_status"], ops)
+
+
+def _rmd(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
+    return rmd.rmd_columns(
+        c["year"],
+        c["birth_date"],
+        c["prior_year_end_balance"],
+        c["spouse_birth_date"],
+        c["spouse_sole_beneficiary"],
+        c["inherited"],
+        ops,
+    )
+
+
+def _sepp(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
+    return sepp.sepp_columns(
+        c["balance"],
+        c["birth_date"],
+        c["year"],
+        c["method"],
+        c["interest_rate"],
+        c["life_table"],
+        c["beneficiary_birth_date"],
+        c["rate_cap"],
+        ops,
+    )
+
+
+_IRA_LIMIT_READINGS = {
+    "year": YEAR,
+    "magi": MONEY,
+    "filing_status": FILING_STATUS,
+    "age": YEARS,
+    "compensation": MONEY_OR_NONE,
+    "spouse_compensation": MONEY_OR_NONE,
+    "spouse_ira_contributions": MONEY_OR_BLANK,
+}
 
 
 #: The functions with a column form, by the core's name.
@@ -94,6 +207,53 @@ COLUMN_RULES: dict[str, ColumnRule] = {
         kernel=_penalty,
         places=early_penalty.CENTS_PLACES,
     ),
+    "mega_backdoor_room": ColumnRule(
+        readings={
+            "year": YEAR,
+            "employee_deferrals": MONEY,
+            "employer_contributions": MONEY,
+            "compensation": MONEY_OR_NONE,
+            "age": YEARS_OR_NONE,
+            "after_tax_so_far": MONEY_OR_BLANK,
+        },
+        kernel=_room,
+    ),
+    "roth_ira_contribution_limit": ColumnRule(
+        readings={**_IRA_LIMIT_READINGS, "traditional_contributions": MONEY_OR_BLANK},
+        kernel=_roth_limit,
+    ),
+    "traditional_ira_deduction_limit": ColumnRule(
+        readings={**_IRA_LIMIT_READINGS, "active_participant": FLAG, "spouse_active_participant": FLAG_OR_FALSE},
+        kernel=_deduction,
+    ),
+    "irs_limit": ColumnRule(
+        readings={"limit_name": LIMIT_NAME, "year": YEAR, "filing_status": FILING_STATUS_OR_BLANK},
+        kernel=_irs_limit,
+    ),
+    "required_minimum_distribution": ColumnRule(
+        readings={
+            "year": YEAR,
+            "birth_date": DATE,
+            "prior_year_end_balance": MONEY,
+            "spouse_birth_date": DATE_OR_NONE,
+            "spouse_sole_beneficiary": FLAG_OR_FALSE,
+            "inherited": FLAG_OR_FALSE,
+        },
+        kernel=_rmd,
+    ),
+    "sepp_payment": ColumnRule(
+        readings={
+            "balance": MONEY,
+            "birth_date": DATE,
+            "year": YEAR,
+            "method": SEPP_METHOD,
+            "interest_rate": RATE_OR_NONE,
+            "life_table": LIFE_TABLE,
+            "beneficiary_birth_date": DATE_OR_NONE,
+            "rate_cap": RATE_OR_NONE,
+        },
+        kernel=_sepp,
+    ),
 }
 
 
@@ -125,7 +285,9 @@ def cell_cents(value: object) -> int | None:
 def cell_years(value: object) -> float | None:
     """An age in years, 0 to the core's maximum, given as a number or plain digits; else None."""
     if type(value) is str:
-        return float(value) if _PLAIN_YEARS.fullmatch(value) else None
+        if not _PLAIN_YEARS.fullmatch(value):
+            return None
+        value = float(value)  # then the range, as for a number ("999" is refused by the core)
     if type(value) is int or type(value) is float:
         years = float(value)
         return years if 0.0 <= years <= float(MAX_AGE) else None
@@ -153,6 +315,9 @@ def _read_cell(value: object, reading: str) -> tuple[Any, bool]:
     if reading == TEN_PERCENT_ACCOUNT:
         plain = type(value) is str and value.strip().upper() in early_penalty.TEN_PERCENT_ACCOUNTS
         return None, is_blank(value) or plain
+    read = CELL_READERS.get(reading)
+    if read is not None:
+        return read(value)
     raise ValueError(f"unknown reading {reading}")  # pragma: no cover - a defect in COLUMN_RULES
 
 
@@ -162,6 +327,8 @@ def _read_cell(value: object, reading: str) -> tuple[Any, bool]:
 def _read_array(np: Any, column: Any, reading: str, n: int) -> tuple[Any, Any] | None:
     """A numeric numpy column read at once: (values, certain), or None to read it cell by cell."""
     kind = column.dtype.kind
+    if reading in ARRAY_READERS:
+        return ARRAY_READERS[reading](np, column, n)
     if kind == "b":
         return np.zeros(n, np.int64), np.zeros(n, bool)  # logical values are never amounts or ages
     if kind not in "iuf":
@@ -198,6 +365,49 @@ class _NumpyOps:
     def __init__(self, np: Any) -> None:
         self.where = np.where
         self.minimum = np.minimum
+        self.maximum = np.maximum
+        self._np = np
+
+    def per_key(self, fn: Callable[..., tuple[Any, ...]], *keys: Any) -> tuple[Any, ...]:
+        """``fn`` called once per distinct combination of the key columns; its values spread back to every row.
+
+        Each of ``fn``'s results becomes a column: bool or int64 when every value is one, else objects.
+        """
+        np = self._np
+        arrays = [np.ravel(a) for a in np.broadcast_arrays(*(np.asarray(k) for k in keys))]
+        n = len(arrays[0])
+        if n == 0:
+            empty = fn(*(a.dtype.type(0).item() for a in arrays))
+            return tuple(np.empty(0, object) for _ in empty)
+        code = np.zeros(n, np.int64)
+        for array in arrays:
+            uniques, inverse = np.unique(array, return_inverse=True)
+            code = code * len(uniques) + inverse.reshape(-1)
+            if len(arrays) > 1:  # keep the combined code small: number the combinations seen so far
+                code = np.unique(code, return_inverse=True)[1].reshape(-1)
+        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        rows = [fn(*(a[i].item() for a in arrays)) for i in first.tolist()]
+        return tuple(_as_column(np, [row[j] for row in rows])[inverse.reshape(-1)] for j in range(len(rows[0])))
+
+    def ints(self, values: Any) -> Any:
+        """Values as int64 for arithmetic (from an object column of Python ints)."""
+        return self._np.asarray(values).astype(self._np.int64)
+
+    def objects(self, values: Any) -> Any:
+        """Values as Python objects (ints stay ints in a batch result, not cents)."""
+        return self._np.asarray(values).astype(object)
+
+
+def _as_column(np: Any, values: list[Any]) -> Any:
+    """A list as a numpy column: bool or int64 when every value is one, else objects (no text dtype)."""
+    kinds = {type(v) for v in values}
+    if kinds == {bool}:
+        return np.array(values, bool)
+    if kinds == {int} and all(-(2**63) <= v < 2**63 for v in values):
+        return np.array(values, np.int64)
+    column = np.empty(len(values), object)
+    column[:] = values
+    return column
 
 
 def _numpy() -> Any:
@@ -229,7 +439,7 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
             cells = [_read_cell(v, reading) for v in (column[:1] if len(column) == 1 else column)]
             kept = [v for v, _ in cells]
             certain = np.fromiter((c for _, c in cells), bool, len(cells))
-            dtype = np.float64 if reading == YEARS else np.int64
+            dtype = np.float64 if reading in _FLOATS else np.int64
             read = (np.array(kept, dtype=dtype) if reading in _VALUED else None, certain)
         values, certain = read
         if len(certain) == 1 and n != 1:
@@ -240,6 +450,8 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
     if rule.defined is not None:
         ok &= np.asarray(rule.defined(parsed), bool)
     results = rule.kernel(parsed, _NumpyOps(np))
+    if "defined" in results:
+        ok &= np.asarray(results.pop("defined"), bool)
     results = {k: (np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else v) for k, v in results.items()}
     return results, np.flatnonzero(~ok).tolist()
 
@@ -256,11 +468,286 @@ def _run_rows(rule: ColumnRule, columns: Mapping[str, Sequence[Any]], n: int) ->
             value, ok = _read_cell(column[0] if len(column) == 1 else column[i], reading)
             row[name] = value
             certain = certain and ok
+        flat: dict[str, Any] = {}
         if certain and (rule.defined is None or rule.defined(row)):
             flat = rule.kernel(row, SCALAR)
-        else:
+            if not flat.pop("defined", True):  # the kernel hands the row back (see ColumnRule.kernel)
+                flat = {}
+        if not flat:
             failed.append(i)
-            flat = {}
         for key, value in flat.items():
             results.setdefault(key, [None] * n)[i] = value
     return results, failed
+
+
+# --- readings of years, codes, flags, dates and rates (limits by year, RMD, SEPP) ----------------------
+# Each gives (value, certain) for one cell exactly as the worksheet functions' reading and the core take
+# it (xl_rollover.excel.adapter._read, then the core's parser); anything else is not certain, and the
+# core answers it. Results are cached per distinct cell (typed: True, 1 and 1.0 are different cells).
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_FLAG_WORDS = {"TRUE": 1, "FALSE": 0, "YES": 1, "NO": 0, "1": 1, "0": 0}
+_NOT_CERTAIN = (0, False)
+
+
+def _cached(read: Callable[[object], tuple[Any, bool]]) -> Callable[[object], tuple[Any, bool]]:
+    cached = functools.lru_cache(maxsize=1 << 16, typed=True)(read)
+
+    def reading(value: object) -> tuple[Any, bool]:
+        try:
+            return cached(value)
+        except TypeError:  # unhashable: not a cell value these readings take
+            return _NOT_CERTAIN
+
+    return reading
+
+
+@_cached
+def _cell_year(value: object) -> tuple[Any, bool]:
+    if isinstance(value, int) and type(value) is int:
+        year = value
+    elif isinstance(value, float) and type(value) is float and value.is_integer():
+        year = int(value)
+    elif isinstance(value, str) and type(value) is str:
+        whole, dot, zeros = value.strip().partition(".")
+        if not (1 <= len(whole) <= 4 and whole.isascii() and whole.isdigit() and (not dot or set(zeros) <= {"0"})):
+            return _NOT_CERTAIN
+        year = int(whole)
+    else:
+        return _NOT_CERTAIN
+    low, high = limits.YEAR_RANGE
+    return (year, True) if low <= year <= high else _NOT_CERTAIN
+
+
+def _cell_money_or_none(value: object) -> tuple[Any, bool]:
+    if is_blank(value):
+        return -1, True
+    cents = cell_cents(value)
+    return (cents or 0, cents is not None)
+
+
+def _cell_years_or_none(value: object) -> tuple[Any, bool]:
+    if is_blank(value):
+        return -1.0, True
+    years = cell_years(value)
+    return (years or 0.0, years is not None)
+
+
+def _code(options: Mapping[str, int], value: object, normal: Callable[[str], str]) -> tuple[Any, bool]:
+    if not isinstance(value, str) or type(value) is not str:
+        return _NOT_CERTAIN
+    code = options.get(normal(value))
+    return _NOT_CERTAIN if code is None else (code, True)
+
+
+_STATUS = {status: i for i, status in enumerate(limits.STATUS_CODES)}
+_METHOD = {key: sepp.METHOD_CODES.index(method) for key, method in sepp.METHODS.items()}
+_TABLE = {key: sepp.TABLE_CODES.index(table) for key, table in sepp.TABLES.items()}
+
+
+@_cached
+def _cell_status(value: object) -> tuple[Any, bool]:
+    return _code(_STATUS, value, lambda text: text.strip().upper().replace(" ", "_"))
+
+
+def _cell_status_or_blank(value: object) -> tuple[Any, bool]:
+    return (-1, True) if is_blank(value) else _cell_status(value)
+
+
+@_cached
+def _cell_limit_name(value: object) -> tuple[Any, bool]:
+    names = {name.lower(): i for i, name in enumerate(limits.limit_names())}
+    return _code(names, value, lambda text: text.strip().lower())
+
+
+@_cached
+def _cell_method(value: object) -> tuple[Any, bool]:
+    return _code(_METHOD, value, lambda text: text.strip().lower().replace(" ", "_"))
+
+
+@_cached
+def _cell_life_table(value: object) -> tuple[Any, bool]:
+    if is_blank(value):
+        return sepp.TABLE_CODES.index("single"), True
+    return _code(_TABLE, value, lambda text: text.strip().lower().replace(" ", "_"))
+
+
+@_cached
+def _cell_flag(value: object) -> tuple[Any, bool]:
+    if isinstance(value, bool):
+        return int(value), True
+    if isinstance(value, (int, float)) and type(value) in (int, float) and value in (0, 1):
+        return int(value), True
+    if isinstance(value, str) and type(value) is str and value.strip().upper() in _FLAG_WORDS:
+        return _FLAG_WORDS[value.strip().upper()], True
+    return _NOT_CERTAIN
+
+
+def _cell_flag_or_false(value: object) -> tuple[Any, bool]:
+    return (0, True) if is_blank(value) else _cell_flag(value)
+
+
+#: Excel's serial numbers the worksheet functions take as dates: whole days 1900-03-01 to 9999-12-31.
+_SERIALS = (61, 2958466)
+
+
+@_cached
+def _cell_date(value: object) -> tuple[Any, bool]:
+    if isinstance(value, dt.datetime):
+        day = value.date()
+        return (serial(day), True) if type(day) is dt.date else _NOT_CERTAIN
+    if isinstance(value, dt.date):
+        return serial(value), True
+    if isinstance(value, (int, float)) and type(value) in (int, float):
+        low, high = _SERIALS
+        ok = low <= value < high and value == int(value)
+        return (int(value), True) if ok else _NOT_CERTAIN
+    if isinstance(value, str) and type(value) is str and _ISO_DATE.fullmatch(text := value.strip()):
+        try:
+            return serial(dt.date.fromisoformat(text)), True
+        except ValueError:
+            return _NOT_CERTAIN
+    return _NOT_CERTAIN
+
+
+def _cell_date_or_none(value: object) -> tuple[Any, bool]:
+    return (NO_DATE, True) if is_blank(value) else _cell_date(value)
+
+
+def _cell_rate_or_none(value: object) -> tuple[Any, bool]:
+    if is_blank(value):
+        return float("nan"), True
+    if (
+        isinstance(value, float) and type(value) is float and math.isfinite(value)
+    ):  # text and whole numbers: the core (their digits count)
+        return value, True
+    return _NOT_CERTAIN
+
+
+CELL_READERS: dict[str, Callable[[object], tuple[Any, bool]]] = {
+    YEAR: _cell_year,
+    MONEY_OR_NONE: _cell_money_or_none,
+    YEARS_OR_NONE: _cell_years_or_none,
+    FLAG: _cell_flag,
+    FLAG_OR_FALSE: _cell_flag_or_false,
+    DATE: _cell_date,
+    DATE_OR_NONE: _cell_date_or_none,
+    RATE_OR_NONE: _cell_rate_or_none,
+    FILING_STATUS: _cell_status,
+    FILING_STATUS_OR_BLANK: _cell_status_or_blank,
+    LIMIT_NAME: _cell_limit_name,
+    SEPP_METHOD: _cell_method,
+    LIFE_TABLE: _cell_life_table,
+}
+
+
+def _numbers(np: Any, column: Any, n: int, reading: str) -> tuple[Any, Any, Any] | None:
+    """A numeric numpy column as (float64 values, missing, bool column or None); None for text/object columns."""
+    kind = column.dtype.kind
+    if kind == "b":
+        return np.zeros(n), np.zeros(n, bool), column
+    if kind not in "iuf":
+        return None
+    values = column.astype("float64")
+    return values, np.isnan(values), None
+
+
+def _array_year(np: Any, column: Any, n: int) -> tuple[Any, Any] | None:
+    read = _numbers(np, column, n, YEAR)
+    if read is None:
+        return None
+    values, _, logical = read
+    low, high = limits.YEAR_RANGE
+    with np.errstate(invalid="ignore"):
+        ok = (values >= low) & (values <= high) & (values == np.floor(values)) & (logical is None)
+    return np.where(ok, values, 0).astype(np.int64), ok
+
+
+def _array_or_none(reading: str, none: Any) -> Callable[[Any, Any, int], tuple[Any, Any] | None]:
+    """A numeric column of the ``reading``, a missing value (NaN) read as ``none``."""
+
+    def read(np: Any, column: Any, n: int) -> tuple[Any, Any] | None:
+        if column.dtype.kind not in "iuf":
+            return None if column.dtype.kind != "b" else (np.zeros(n, np.int64), np.zeros(n, bool))
+        read = _read_array(np, column, reading, n)
+        assert read is not None  # a numeric column
+        values, ok = read
+        missing = np.isnan(column.astype("float64"))
+        return np.where(missing, none, values), ok | missing
+
+    return read
+
+
+def _array_flag(blank: Any) -> Callable[[Any, Any, int], tuple[Any, Any] | None]:
+    def read(np: Any, column: Any, n: int) -> tuple[Any, Any] | None:
+        numbers = _numbers(np, column, n, FLAG)
+        if numbers is None:
+            return None
+        values, missing, logical = numbers
+        if logical is not None:
+            return logical.astype(np.int64), np.ones(n, bool)
+        ok = (values == 0) | (values == 1)
+        if blank is not None:
+            return np.where(missing, blank, np.where(ok, values, 0)).astype(np.int64), ok | missing
+        return np.where(ok, values, 0).astype(np.int64), ok
+
+    return read
+
+
+def _array_date(blank: Any) -> Callable[[Any, Any, int], tuple[Any, Any] | None]:
+    def read(np: Any, column: Any, n: int) -> tuple[Any, Any] | None:
+        numbers = _numbers(np, column, n, DATE)
+        if numbers is None:
+            return None
+        values, missing, logical = numbers
+        low, high = _SERIALS
+        with np.errstate(invalid="ignore"):
+            ok = (values >= low) & (values < high) & (values == np.floor(values)) & (logical is None)
+        serials = np.where(ok, values, 0).astype(np.int64)
+        if blank is not None:
+            return np.where(missing, blank, serials), ok | missing
+        return serials, ok
+
+    return read
+
+
+def _array_blank_only(blank: Any) -> Callable[[Any, Any, int], tuple[Any, Any] | None]:
+    """A text reading given a numeric column: only missing values are certain (read as ``blank``, if any)."""
+
+    def read(np: Any, column: Any, n: int) -> tuple[Any, Any] | None:
+        numbers = _numbers(np, column, n, LIMIT_NAME)
+        if numbers is None:
+            return None
+        _, missing, _ = numbers
+        if blank is None:
+            return np.zeros(n, np.int64), np.zeros(n, bool)
+        return np.full(n, blank, np.int64), missing
+
+    return read
+
+
+def _array_rate(np: Any, column: Any, n: int) -> tuple[Any, Any] | None:
+    kind = column.dtype.kind
+    if kind == "f":  # NaN: blank; the rest finite or not, as the core reads a float cell
+        values = column.astype("float64")
+        return values, np.isnan(values) | np.isfinite(values)
+    if kind in "iub":
+        return np.zeros(n), np.zeros(n, bool)  # whole numbers and logical values: the core
+    return None
+
+
+ARRAY_READERS: dict[str, Callable[[Any, Any, int], tuple[Any, Any] | None]] = {
+    YEAR: _array_year,
+    MONEY_OR_NONE: _array_or_none(MONEY, -1),
+    YEARS_OR_NONE: _array_or_none(YEARS, -1.0),
+    FLAG: _array_flag(None),
+    FLAG_OR_FALSE: _array_flag(0),
+    DATE: _array_date(None),
+    DATE_OR_NONE: _array_date(NO_DATE),
+    RATE_OR_NONE: _array_rate,
+    FILING_STATUS: _array_blank_only(None),
+    FILING_STATUS_OR_BLANK: _array_blank_only(-1),
+    LIMIT_NAME: _array_blank_only(None),
+    SEPP_METHOD: _array_blank_only(None),
+    LIFE_TABLE: _array_blank_only(sepp.TABLE_CODES.index("single")),
+}

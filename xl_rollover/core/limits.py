@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from typing import Any
 
-from .errors import InputError, UnknownYear
+from .errors import InputError, UnknownYear, XlRolloverError
 from .explain import Result, Step
-from .money import said, shown, to_decimal
+from .money import SCALAR, said, shown, to_decimal
 
 _TABLES = ("irs_limits.csv", "penalty_exception_limits.csv")
 #: Separator between a source cell's primary authority and its maintainers' cross-checks.
@@ -39,6 +40,8 @@ FILING_STATUSES: dict[str, str] = {
     # applied to Roth IRAs by 408A(c)(3)); files as single for these limits (Pub. 590-A)
     "MFS_APART": "single_or_hoh",
 }
+#: The filing statuses in a fixed order: a column of them is read as positions in this tuple.
+STATUS_CODES = tuple(FILING_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,31 @@ def irs_limit(name: str, year: object, filing_status: str | None = None) -> IrsL
         source=row.source,
         steps=(step,),
     )
+
+
+def irs_limit_columns(name: Any, year: Any, status: Any, ops: Any = SCALAR) -> dict[str, Any]:
+    """:func:`irs_limit`'s flat fields for whole columns: the table joined once per distinct (name, year, status).
+
+    ``name`` as positions in :func:`limit_names`, ``status`` as positions in :data:`STATUS_CODES` (-1: blank);
+    ``defined`` is False where :func:`irs_limit` refuses the key (the core then gives its message).
+    """
+
+    def look(code: int, tax_year: int, status_code: int) -> tuple[Any, ...]:
+        try:
+            found = irs_limit(limit_names()[code], tax_year, None if status_code < 0 else STATUS_CODES[status_code])
+        except XlRolloverError:
+            return False, None, None, None, None, None
+        return True, found.name, found.year, found.filing_status, found.value, found.source
+
+    defined, names, years, statuses, values, sources = ops.per_key(look, name, year, status)
+    return {
+        "defined": defined,
+        "name": ops.objects(names),
+        "year": ops.objects(years),
+        "filing_status": ops.objects(statuses),
+        "value": ops.objects(values),
+        "source": ops.objects(sources),
+    }
 
 
 def value(name: str, year: int | None, filing_status: str | None = None) -> tuple[Decimal, str]:

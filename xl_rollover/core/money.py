@@ -244,6 +244,16 @@ class ScalarOps:
         """``fn(*keys)``: a value of law looked up for one case (the column runner calls it once per distinct key)."""
         return fn(*keys)
 
+    @staticmethod
+    def ints(value: Any) -> Any:
+        """A value for integer arithmetic (numpy: an int64 column); a Python int already is one."""
+        return value
+
+    @staticmethod
+    def objects(value: Any) -> Any:
+        """A value kept as the Python object it is (numpy: an object column, so ints stay ints, not cents)."""
+        return value
+
 
 SCALAR = ScalarOps()
 

@@ -21,3 +21,7 @@ def serial(day: dt.date) -> int:
 def day_of(number: int) -> dt.date:
     """The date a spreadsheet serial number stands for (valid from 61, 1900-03-01)."""
     return EPOCH + dt.timedelta(days=number)
+
+
+#: A blank optional date as the column runner holds it: far below any date (serial -693594 is 0001-01-01).
+NO_DATE = -(10**9)

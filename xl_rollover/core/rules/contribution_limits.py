@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from .. import limits
-from ..errors import InputError, UnsupportedCase
+from ..errors import InputError, UnsupportedCase, XlRolloverError
 from ..explain import Result, Step
 from ..money import SCALAR, ZERO, cents, dollars, fmt, to_decimal, to_money
 
@@ -31,12 +32,19 @@ def _constant(name: str) -> tuple[Decimal, str]:
     return limits.value(name, None)
 
 
+@cache
 def _threshold(name: str) -> float:
     """A constant age or year as a float the kernels compare with (exact: 50, 60, 64, 70.5, 2025)."""
     value, _ = _constant(name)
     if float(value) != value:  # pragma: no cover - the table's ages and years are exact in binary
         raise ValueError(f"{name} {value} is not exact as a binary fraction")
     return float(value)
+
+
+@cache
+def _constant_cents(name: str) -> int:
+    """A statutory dollar constant in integer cents."""
+    return cents(_constant(name)[0] + ZERO)
 
 
 def _cents(name: str, year: int | None, filing_status: str | None = None) -> tuple[int, str]:
@@ -225,8 +233,10 @@ def phaseout_kernel(amount: Any, magi: Any, start: Any, end: Any, ops: Any = SCA
     Integer cents throughout, so no non-terminating ratio (a 15,000 range) can push an exact multiple of
     $10 up by one step. ``zone`` is 0 at or below the range, 1 inside it, 2 at or above it.
     """
-    step = cents(_constant("ira_phaseout_rounding_multiple_219g2C")[0])
-    floor = cents(_constant("ira_phaseout_minimum_219g2B")[0])
+    step, floor = (
+        _constant_cents("ira_phaseout_rounding_multiple_219g2C"),
+        _constant_cents("ira_phaseout_minimum_219g2B"),
+    )
     whole = ops.maximum(end - start, 1)
     part = ops.minimum(ops.maximum(end - magi, 0), whole)  # bounded, so the product stays inside int64
     steps = -(-(amount * part) // (whole * step))  # ceiling division
@@ -563,3 +573,130 @@ def traditional_ira_deduction_limit(
     return IraLimitResult(
         limit=limit, full_limit=full, phaseout_start=start, phaseout_end=end, reduced=limit < full, steps=tuple(steps)
     )
+
+
+# --- whole columns: the kernels above over arrays, the law looked up once per distinct key ----------
+# Arguments as the column runner reads them: cents (-1: not given), ages in years (-1.0: not given), tax
+# years, filing statuses as positions in limits.STATUS_CODES, flags as 0/1. Each returns the result's flat
+# fields and ``defined``: False where the table lacks the year or the core refuses the row (it answers those).
+
+
+def _unknown(*fields: Any) -> tuple[Any, ...]:
+    return (False, *fields)
+
+
+def room_columns(
+    year: Any, deferrals: Any, employer: Any, compensation: Any, years: Any, so_far: Any, ops: Any = SCALAR
+) -> dict[str, Any]:
+    """:func:`mega_backdoor_room`'s flat fields from :func:`room_kernel`, for whole columns."""
+    band = catch_up_band(years, year, ops)
+
+    def law(y: int, b: int) -> tuple[Any, ...]:
+        try:
+            (c415, _), (c402g, _), (catch, _) = room_limits(y, b)
+        except XlRolloverError:
+            return _unknown(0, 0, 0)
+        return True, c415, c402g, catch
+
+    known, c415, c402g, catch = ops.per_key(law, year, band)
+    c415, c402g, catch = ops.ints(c415), ops.ints(c402g), ops.ints(catch)
+    k = room_kernel(deferrals, employer, so_far, compensation, c415, c402g, catch, ops)
+    (cap,) = ops.per_key(lambda c: (None if c < 0 else dollars(c),), compensation)
+    return {
+        "defined": ops.where(k["excess"], False, known),
+        "room": k["room"],
+        "annual_additions_limit": c415,
+        "limit_402g": c402g,
+        "catch_up_limit": catch,
+        "catch_up": k["catch_up"],
+        "deferrals_counted": k["counted"],
+        "employer_contributions": employer,
+        "after_tax_so_far": so_far,
+        "compensation_cap": ops.objects(cap),
+    }
+
+
+def _spousal_columns(status: Any, own: Any, spouse: Any, spouse_paid: Any, ops: Any) -> tuple[Any, Any]:
+    """Compensation counted (:func:`counted_compensation`) and the rows :func:`_spousal_compensation` accepts."""
+    mfj = limits.STATUS_CODES.index("MFJ")
+    accepted = ops.where(spouse < 0, spouse_paid == 0, (status == mfj) & (own >= 0) & (spouse_paid <= spouse))
+    return counted_compensation(own, spouse, spouse_paid, ops), accepted
+
+
+def roth_limit_columns(
+    year: Any,
+    magi: Any,
+    status: Any,
+    years: Any,
+    compensation: Any,
+    other: Any,
+    spouse: Any,
+    spouse_paid: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """:func:`roth_ira_contribution_limit`'s flat fields from :func:`roth_limit_kernel`, for whole columns."""
+
+    def law(y: int, band: int, code: int) -> tuple[Any, ...]:
+        try:
+            full, _ = ira_dollar_limit(y, band)
+            start, _ = _cents(ROTH_PHASEOUT[0], y, limits.STATUS_CODES[code])
+            end, _ = _cents(ROTH_PHASEOUT[1], y, limits.STATUS_CODES[code])
+        except XlRolloverError:
+            return _unknown(0, 0, 1)
+        return True, full, start, end
+
+    known, full, start, end = ops.per_key(law, year, ira_catch_up_band(years, ops), status)
+    full, start, end = ops.ints(full), ops.ints(start), ops.ints(end)
+    comp, accepted = _spousal_columns(status, compensation, spouse, spouse_paid, ops)
+    k = roth_limit_kernel(full, comp, magi, start, end, other, ops)
+    return {
+        "defined": ops.where(accepted, known, False),
+        "limit": k["limit"],
+        "full_limit": full,
+        "phaseout_start": start,
+        "phaseout_end": end,
+        "reduced": k["limit"] < full,
+    }
+
+
+def deduction_columns(
+    year: Any,
+    magi: Any,
+    status: Any,
+    years: Any,
+    covered: Any,
+    spouse_covered: Any,
+    compensation: Any,
+    spouse: Any,
+    spouse_paid: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """:func:`traditional_ira_deduction_limit`'s flat fields from :func:`deduction_kernel`, for whole columns."""
+
+    def law(y: int, band: int, code: int, own: int, spouse_plan: int) -> tuple[Any, ...]:
+        status_key = limits.STATUS_CODES[code]
+        try:
+            full, _ = ira_dollar_limit(y, band)
+            prefix, _ = deduction_range(status_key, bool(own), bool(spouse_plan))
+            if prefix is None:
+                return True, full, 0, 1, False, None, None
+            start, _ = _cents(f"{prefix}_start", y, status_key)
+            end, _ = _cents(f"{prefix}_end", y, status_key)
+        except XlRolloverError:
+            return _unknown(0, 0, 1, False, None, None)
+        return True, full, start, end, True, dollars(start), dollars(end)
+
+    known, full, start, end, phased, start_shown, end_shown = ops.per_key(
+        law, year, ira_catch_up_band(years, ops), status, covered, spouse_covered
+    )
+    full = ops.ints(full)
+    comp, accepted = _spousal_columns(status, compensation, spouse, spouse_paid, ops)
+    k = deduction_kernel(full, comp, magi, ops.ints(start), ops.ints(end), phased, year, years, ops)
+    return {
+        "defined": ops.where(accepted, known, False),
+        "limit": k["limit"],
+        "full_limit": full,
+        "phaseout_start": ops.objects(start_shown),
+        "phaseout_end": ops.objects(end_shown),
+        "reduced": k["limit"] < full,
+    }

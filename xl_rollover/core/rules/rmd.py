@@ -17,14 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from .. import life_tables, limits
 from ..age import MAX_AGE, add_months, to_date
-from ..errors import InputError, UnknownYear, UnsupportedCase
+from ..errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError
 from ..explain import Result, Step
-from ..money import PRECISION, ZERO, round_cents, to_money
+from ..money import SCALAR, ZERO, cents, dollars, half_up_div, to_money
+from ..serial_dates import NO_DATE, day_of
 
 AGE_PREFIX = "rmd_applicable_age:"
 #: The citation shown to clients for the applicable age (primary authority only).
@@ -131,6 +133,42 @@ SECOND_YEAR_CITATION = (
 )
 
 
+def rmd_kernel(balance: Any, divisor_tenths: Any) -> Any:
+    """The year's RMD in integer cents: the balance over the distribution period (given in tenths of a year),
+    rounded half-up to the cent (IRC §401(a)(9)(A); Treas. Reg. §1.401(a)(9)-5; the rounding is the project's).
+
+    The one statement of the division, on Python ints (:func:`required_minimum_distribution`) or numpy int64
+    arrays (the column runner); exact, as the table's periods have one decimal.
+    """
+    return half_up_div(balance * 10, divisor_tenths)
+
+
+def tenths(period: Decimal) -> int:
+    """A distribution period in tenths of a year (the tables print one decimal)."""
+    units = period * 10
+    if units != units.to_integral_value():  # pragma: no cover - every table figure has one decimal
+        raise UnsupportedCase(f"distribution period {period} has more than one decimal")
+    return int(units)
+
+
+def distribution_period(age: int, spouse_age: int | None) -> tuple[str, Decimal, Decimal | None]:
+    """The table and divisor for an owner's age: the Uniform Lifetime Table, or for a sole spouse beneficiary more
+    than 10 years younger (``spouse_age`` given) the longer of it and the joint life expectancy, which is also
+    returned (Treas. Reg. §1.401(a)(9)-5; §1.401(a)(9)-9(c), (d))."""
+    divisor = life_tables.factor("uniform", age)
+    if spouse_age is None or age - spouse_age <= 10:
+        return "uniform", divisor, None
+    joint = life_tables.joint(age, spouse_age)
+    return ("joint", joint, joint) if joint > divisor else ("uniform", divisor, joint)
+
+
+def deadlines(year: int, first: int) -> tuple[dt.date, dt.date | None]:
+    """The required beginning date (April 1 after the first distribution year) and the year's deadline: that date
+    for the first year, December 31 for later years, none before the first year (IRC §401(a)(9)(C)(i))."""
+    rbd = dt.date(first + 1, 4, 1)
+    return rbd, None if year < first else rbd if year == first else dt.date(year, 12, 31)
+
+
 @dataclass(frozen=True, kw_only=True)
 class RmdResult(Result):
     """One distribution year's required minimum distribution for an account owner, with its deadline."""
@@ -187,7 +225,7 @@ def required_minimum_distribution(
         )
     band = age_band(born)
     first = first_rmd_year(born)
-    rbd = dt.date(first + 1, 4, 1)
+    rbd, deadline = deadlines(y, first)
     steps = [_age_step(born, band, first, rbd)]
     if y < first:
         steps.append(
@@ -211,16 +249,10 @@ def required_minimum_distribution(
             divisor=None,
             steps=tuple(steps),
         )
-    deadline = rbd if y == first else dt.date(y, 12, 31)
-    table = "uniform"
-    divisor = life_tables.factor("uniform", age)
-    if sole and spouse is not None:
-        spouse_age = y - spouse.year
-        younger_by = age - spouse_age
-        if younger_by > 10:
-            joint = life_tables.joint(age, spouse_age)
-            if joint > divisor:
-                table, divisor = "joint", joint
+    spouse_age = y - spouse.year if sole and spouse is not None else None
+    table, divisor, joint = distribution_period(age, spouse_age)
+    if spouse_age is not None:
+        if joint is not None:
             steps.append(
                 Step(
                     title="Spouse more than 10 years younger",
@@ -243,9 +275,7 @@ def required_minimum_distribution(
                     outputs={"table": "Uniform Lifetime"},
                 )
             )
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        amount = round_cents(balance / divisor)
+    amount = dollars(rmd_kernel(cents(balance), tenths(divisor)))
     steps.append(
         Step(
             title="Required minimum distribution",
@@ -342,3 +372,68 @@ def _flag(value: object, name: str) -> bool:
     if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0"):
         return value.strip().upper() in ("TRUE", "YES", "1")
     raise InputError(f"{name} must be TRUE or FALSE, not {value!r}")
+
+
+def _born(serial: int) -> tuple[Any, ...]:
+    """What a birth date fixes: its year, the applicable age and the first distribution year (None: not covered)."""
+    try:
+        born = day_of(serial)
+        return True, born.year, age_band(born).age, first_rmd_year(born)
+    except (XlRolloverError, OverflowError, ValueError):
+        return False, 0, None, 0
+
+
+def _period(age: int, spouse_age: int, due: bool) -> tuple[Any, ...]:
+    """The table, divisor and divisor in tenths for an age (-1: no sole spouse beneficiary), when an RMD is due."""
+    if not due:
+        return True, None, None, 10
+    try:
+        table, divisor, _ = distribution_period(age, None if spouse_age < 0 else spouse_age)
+        return True, table, divisor, tenths(divisor)
+    except XlRolloverError:
+        return False, None, None, 10
+
+
+def rmd_columns(
+    year: Any, birth: Any, balance: Any, spouse_birth: Any, sole: Any, inherited: Any, ops: Any = SCALAR
+) -> dict[str, Any]:
+    """:func:`required_minimum_distribution`'s flat fields for whole columns: :func:`rmd_kernel` per row, the
+    birth date's cohort once per distinct date and the divisor once per distinct age pair.
+
+    Dates as serial numbers (``spouse_birth`` :data:`NO_DATE` when blank), flags as 0/1, the balance in
+    cents. ``defined`` is False for every row the function refuses (an inherited account, a year before
+    2022, a birth date after the year or not covered, a sole spouse beneficiary with no birth date, an
+    age the tables do not carry); the core answers those.
+    """
+    known, born_year, applicable, first = ops.per_key(_born, birth)
+    born_year, first = ops.ints(born_year), ops.ints(first)
+    has_spouse = spouse_birth != NO_DATE
+    (spouse_year,) = ops.per_key(lambda serial: (-1 if serial == NO_DATE else day_of(serial).year,), spouse_birth)
+    spouse_year = ops.ints(spouse_year)
+    age = year - born_year
+    due = year >= first
+    period_known, table, divisor, divisor_tenths = ops.per_key(
+        _period, age, ops.where(has_spouse & (sole == 1), year - spouse_year, -1), due
+    )
+    rbd, deadline = ops.per_key(deadlines, year, first)
+    defined = (
+        known
+        & period_known
+        & (inherited == 0)
+        & (year >= life_tables.FIRST_YEAR)
+        & (born_year <= year)
+        & (age <= int(MAX_AGE))
+        & ((spouse_birth == NO_DATE) | (spouse_year <= year))
+        & ((sole == 0) | has_spouse)
+    )
+    return {
+        "defined": defined,
+        "amount": ops.where(due, rmd_kernel(balance, ops.ints(divisor_tenths)), 0),
+        "applicable_age": ops.objects(applicable),
+        "first_rmd_year": ops.objects(first),
+        "required_beginning_date": ops.objects(rbd),
+        "deadline": ops.objects(deadline),
+        "age": ops.objects(age),
+        "table": ops.objects(table),
+        "divisor": ops.objects(divisor),
+    }

@@ -11,14 +11,18 @@ mid-term rate for either of the two months before the first payment (Notice 2022
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from typing import Any
 
 from .. import life_tables, limits
 from ..age import MAX_AGE, to_date
-from ..errors import InputError, UnknownYear, UnsupportedCase
+from ..errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError
 from ..explain import Result, Step
-from ..money import PRECISION, round_cents, to_decimal, to_money
+from ..money import PRECISION, SCALAR, cents, dollars, half_up_div, to_decimal, to_money
+from ..serial_dates import NO_DATE, day_of
 
 NOTICE = "Notice 2022-6"
 FLOOR_RATE = Decimal("0.05")
@@ -31,6 +35,9 @@ METHODS = {
     "fixed_annuitization": "fixed_annuitization",
 }
 TABLES = {"single": "single", "uniform": "uniform", "joint": "joint"}
+#: The methods and tables in a fixed order: a column of them is read as positions in these tuples.
+METHOD_CODES = ("required_minimum_distribution", "fixed_amortization", "fixed_annuitization")
+TABLE_CODES = ("single", "uniform", "joint")
 TABLE_NAMES = {
     "single": "Single Life Table",
     "uniform": "Uniform Lifetime Table",
@@ -64,6 +71,25 @@ def _rate(value: object, name: str) -> Decimal:
     if rate >= 1:
         raise InputError(f"{name} {value} is 100% or more; give the rate as a fraction (0.05 for 5%)")
     return rate
+
+
+def payment_factor(method: str, life_expectancy: Decimal, rate: Decimal | None) -> tuple[int, int]:
+    """The payment per dollar of balance as an exact fraction (numerator, denominator): 1 / life expectancy for
+    the RMD method (and amortization at 0%), else r / (1 − (1 + r)^−n) worked to 50 significant digits
+    (Notice 2022-6 §3.01(a), (b)); it depends only on the method, rate and life expectancy."""
+    if method == "required_minimum_distribution" or not rate:
+        top, bottom = life_expectancy.as_integer_ratio()
+        return bottom, top
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return (rate / (1 - (1 + rate) ** -life_expectancy)).as_integer_ratio()
+
+
+def sepp_kernel(balance: Any, numerator: Any, denominator: Any) -> Any:
+    """The year's payment in integer cents: the balance times the payment factor, rounded half-up to the cent
+    (the project's rounding). Exact on Python ints, and on numpy object columns where the factor's 50 digits
+    exceed int64."""
+    return half_up_div(balance * numerator, denominator)
 
 
 def sepp_payment(
@@ -132,66 +158,59 @@ def sepp_payment(
     ]
     rate: Decimal | None = None
     cap: Decimal | None = None
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        if how == "required_minimum_distribution":
-            payment = round_cents(amount / factor)
-            steps.append(
-                Step(
-                    title="Required minimum distribution method",
-                    rule="the account balance divided by the life expectancy for the year, rounded half-up to the cent "
-                    "(the project's rounding); redetermined each year with that year's balance and age"
-                    + (
-                        "; the interest rate given is not used by this method"
-                        if interest_rate not in (None, "")
-                        else ""
-                    ),
-                    citation=f"{NOTICE}, §3.01(a)",
-                    inputs={"balance": amount, "life_expectancy": factor},
-                    outputs={"payment": payment},
-                )
+    if how == "required_minimum_distribution":
+        payment = dollars(sepp_kernel(cents(amount), *payment_factor(how, factor, None)))
+        steps.append(
+            Step(
+                title="Required minimum distribution method",
+                rule="the account balance divided by the life expectancy for the year, rounded half-up to the cent "
+                "(the project's rounding); redetermined each year with that year's balance and age"
+                + ("; the interest rate given is not used by this method" if interest_rate not in (None, "") else ""),
+                citation=f"{NOTICE}, §3.01(a)",
+                inputs={"balance": amount, "life_expectancy": factor},
+                outputs={"payment": payment},
             )
+        )
+    else:
+        if interest_rate in (None, ""):
+            raise InputError("interest_rate is required for the fixed amortization method (0.05 for 5%)")
+        rate = _rate(interest_rate, "interest_rate")
+        given_cap = None if rate_cap in (None, "") else _rate(rate_cap, "rate_cap")
+        cap = FLOOR_RATE if given_cap is None else max(FLOOR_RATE, given_cap)
+        if rate > cap:
+            raise UnsupportedCase(
+                f"interest_rate {rate} exceeds the most Notice 2022-6 §3.02(c) allows, {cap}: the greater of 5% and "
+                "120% of the federal mid-term rate for either of the two months before the first payment"
+                + ("" if given_cap is not None else " (give rate_cap, that 120% figure, to allow more than 5%)")
+            )
+        steps.append(
+            Step(
+                title="Interest rate within the limit",
+                rule="the rate may be any rate not more than the greater of 5% and 120% of the federal mid-term "
+                "rate (IRC §1274(d)) for either of the two months before the month the payments begin",
+                citation=f"{NOTICE}, §3.02(c)",
+                inputs={"interest_rate": rate, "rate_cap": given_cap},
+                outputs={"limit": cap},
+            )
+        )
+        payment = dollars(sepp_kernel(cents(amount), *payment_factor(how, factor, rate)))
+        if rate == 0:
+            working = "at 0% the payment is the balance divided by the life expectancy"
         else:
-            if interest_rate in (None, ""):
-                raise InputError("interest_rate is required for the fixed amortization method (0.05 for 5%)")
-            rate = _rate(interest_rate, "interest_rate")
-            given_cap = None if rate_cap in (None, "") else _rate(rate_cap, "rate_cap")
-            cap = FLOOR_RATE if given_cap is None else max(FLOOR_RATE, given_cap)
-            if rate > cap:
-                raise UnsupportedCase(
-                    f"interest_rate {rate} exceeds the most Notice 2022-6 §3.02(c) allows, {cap}: the greater of 5% and "
-                    "120% of the federal mid-term rate for either of the two months before the first payment"
-                    + ("" if given_cap is not None else " (give rate_cap, that 120% figure, to allow more than 5%)")
-                )
-            steps.append(
-                Step(
-                    title="Interest rate within the limit",
-                    rule="the rate may be any rate not more than the greater of 5% and 120% of the federal mid-term "
-                    "rate (IRC §1274(d)) for either of the two months before the month the payments begin",
-                    citation=f"{NOTICE}, §3.02(c)",
-                    inputs={"interest_rate": rate, "rate_cap": given_cap},
-                    outputs={"limit": cap},
-                )
+            working = "payment = balance × r / (1 − (1 + r)^−n), n the life expectancy in years"
+        steps.append(
+            Step(
+                title="Fixed amortization method",
+                rule=f"the balance amortized over the life expectancy at the chosen rate, one payment a year at the "
+                f"year's end ({working}), rounded half-up to the cent (the project's rounding); the same amount "
+                "every year of the series, so it is figured once: the year given must be the year of the first "
+                "payment and the balance that of its valuation date (a later year's age or balance would change "
+                "the series)",
+                citation=f"{NOTICE}, §3.01(b)",
+                inputs={"balance": amount, "interest_rate": rate, "life_expectancy": factor},
+                outputs={"payment": payment},
             )
-            if rate == 0:
-                payment = round_cents(amount / factor)
-                working = "at 0% the payment is the balance divided by the life expectancy"
-            else:
-                payment = round_cents(amount * rate / (1 - (1 + rate) ** -factor))
-                working = "payment = balance × r / (1 − (1 + r)^−n), n the life expectancy in years"
-            steps.append(
-                Step(
-                    title="Fixed amortization method",
-                    rule=f"the balance amortized over the life expectancy at the chosen rate, one payment a year at the "
-                    f"year's end ({working}), rounded half-up to the cent (the project's rounding); the same amount "
-                    "every year of the series, so it is figured once: the year given must be the year of the first "
-                    "payment and the balance that of its valuation date (a later year's age or balance would change "
-                    "the series)",
-                    citation=f"{NOTICE}, §3.01(b)",
-                    inputs={"balance": amount, "interest_rate": rate, "life_expectancy": factor},
-                    outputs={"payment": payment},
-                )
-            )
+        )
     steps.append(
         Step(
             title="Assumptions",
@@ -215,3 +234,65 @@ def sepp_payment(
 
 
 __all__ = ["SeppResult", "sepp_payment"]
+
+
+def _series(
+    year: int, age: int, method: int, table: int, beneficiary_age: int, rate: float, cap: float
+) -> tuple[Any, ...]:
+    """Everything but the balance, once per distinct key: the core's own checks and figures (run on a balance of 0
+    and birth dates in the same years: only the years count), and the payment factor. ``beneficiary_age``
+    -1 000 000 000: no beneficiary; rates NaN: blank."""
+    try:
+        shown = sepp_payment(
+            0,
+            dt.date(year - age, 1, 1),
+            year,
+            METHOD_CODES[method],
+            None if math.isnan(rate) else rate,
+            TABLE_CODES[table],
+            None if beneficiary_age == NO_DATE else dt.date(year - beneficiary_age, 1, 1),
+            None if math.isnan(cap) else cap,
+        )
+        factor = payment_factor(shown.method, shown.life_expectancy, shown.interest_rate)
+    except (XlRolloverError, ValueError, OverflowError):
+        return False, None, None, None, None, None, 0, 1
+    return (True, shown.method, shown.life_table, shown.life_expectancy, shown.interest_rate, shown.rate_cap, *factor)
+
+
+def sepp_columns(
+    balance: Any,
+    birth: Any,
+    year: Any,
+    method: Any,
+    rate: Any,
+    table: Any,
+    beneficiary_birth: Any,
+    cap: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """:func:`sepp_payment`'s flat fields for whole columns: :func:`sepp_kernel` per row, the rest once per distinct
+    (year, age, method, table, beneficiary's age, rate, cap).
+
+    Dates as serial numbers (:data:`NO_DATE` when blank), the method and table as positions in
+    :data:`METHOD_CODES` and :data:`TABLE_CODES`, rates as floats (NaN: blank), the balance in cents.
+    """
+    (born_year,) = ops.per_key(lambda serial: (day_of(serial).year,), birth)
+    (beneficiary_year,) = ops.per_key(
+        lambda serial: (NO_DATE if serial == NO_DATE else day_of(serial).year,), beneficiary_birth
+    )
+    age = year - ops.ints(born_year)
+    beneficiary_age = ops.where(beneficiary_birth == NO_DATE, NO_DATE, year - ops.ints(beneficiary_year))
+    known, how, life_table, life, interest, limit, numerator, denominator = ops.per_key(
+        _series, year, age, method, table, beneficiary_age, rate, cap
+    )
+    return {
+        "defined": known,
+        # the factor's numerator as Python ints: balance × numerator may pass 2^63 (exact, never floats)
+        "payment": ops.ints(sepp_kernel(balance, ops.objects(numerator), denominator)),
+        "method": ops.objects(how),
+        "age": ops.objects(age),
+        "life_table": ops.objects(life_table),
+        "life_expectancy": ops.objects(life),
+        "interest_rate": ops.objects(interest),
+        "rate_cap": ops.objects(limit),
+    }

@@ -52,7 +52,7 @@ class Rule:
 
     name: str  # the core function's name, the results key
     spec: Function  # the registry entry (name, parameters, core call)
-    vectorised: Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.Series]] | None = None
+    vectorised: Callable[[pd.DataFrame], tuple[dict[str, np.ndarray], np.ndarray]] | None = None
 
     @property
     def args(self) -> tuple[str, ...]:
@@ -83,14 +83,19 @@ def _raw_column(column: pd.Series) -> Any:
     return values
 
 
-def _kernel_vector(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Whole columns through :func:`xl_rollover.core.columns.run_columns`: its results and the rows it took."""
+def _kernel_vector(name: str, frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Whole columns through :func:`xl_rollover.core.columns.run_columns`: its result columns and the rows it took.
+
+    The columns stay numpy arrays (no frame in between: pandas would turn object columns of text into
+    string columns and back).
+    """
     n = len(frame)
     columns = {arg: _raw_column(frame[arg]) for arg in COLUMN_RULES[name].readings if arg in frame}
     results, failed = run_columns(name, columns, n)
     ok = np.ones(n, bool)
     ok[failed] = False
-    return pd.DataFrame(results, index=frame.index), pd.Series(ok, index=frame.index)
+    arrays = {k: np.asarray(v) for k, v in results.items()}
+    return {k: v.astype(object) if v.dtype.kind in "US" else v for k, v in arrays.items()}, ok  # text of any length
 
 
 #: Decimal places of the kernel columns other than cents: Form 8606 line 10, the rate.
@@ -248,11 +253,11 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
         return run_scalar(rule, frame, tick)
     result, ok = rule.vectorised(frame)
     n = len(frame)
-    columns = {c: result[c].to_numpy().copy() for c in result.columns}
+    columns = {c: np.array(values, copy=True) for c, values in result.items()}
     errors = np.full(n, None, dtype=object)
     null = np.zeros(n, dtype=bool)
     widened: dict[str, np.ndarray] = {}
-    rest = np.flatnonzero(~ok.to_numpy())
+    rest = np.flatnonzero(~ok)
     if tick is not None:
         tick(n - len(rest))
     flats = (scalar_row(rule, r) for r in frame.iloc[rest].to_dict("records"))

@@ -379,15 +379,15 @@ class _NumpyOps:
         if n == 0:
             empty = fn(*(a.dtype.type(0).item() for a in arrays))
             return tuple(np.empty(0, object) for _ in empty)
-        code = np.zeros(n, np.int64)
+        code, size = np.zeros(n, np.int64), 1
         for array in arrays:
-            uniques, inverse = np.unique(array, return_inverse=True)
-            code = code * len(uniques) + inverse.reshape(-1)
-            if len(arrays) > 1:  # keep the combined code small: number the combinations seen so far
-                code = np.unique(code, return_inverse=True)[1].reshape(-1)
-        _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+            count, inverse, _ = _factorize(np, array)
+            code, size = code * count + inverse, size * count
+            if size > 2**40:  # keep the combined code small: number the combinations seen so far
+                size, code, _ = _factorize(np, code)
+        _, inverse, first = _factorize(np, code)
         rows = [fn(*(a[i].item() for a in arrays)) for i in first.tolist()]
-        return tuple(_as_column(np, [row[j] for row in rows])[inverse.reshape(-1)] for j in range(len(rows[0])))
+        return tuple(_as_column(np, [row[j] for row in rows])[inverse] for j in range(len(rows[0])))
 
     def ints(self, values: Any) -> Any:
         """Values as int64 for arithmetic (from an object column of Python ints)."""
@@ -396,6 +396,25 @@ class _NumpyOps:
     def objects(self, values: Any) -> Any:
         """Values as Python objects (ints stay ints in a batch result, not cents)."""
         return self._np.asarray(values).astype(object)
+
+
+def _factorize(np: Any, array: Any) -> tuple[int, Any, Any]:
+    """(number of distinct values, each row's value number, a row holding each value) of a 1-D column.
+
+    Whole numbers in a short range are counted without sorting; other columns go through ``np.unique``.
+    """
+    if array.dtype.kind in "iub" and len(array):
+        low, high = int(array.min()), int(array.max())
+        if high - low < 4 * len(array) + 1024:
+            offset = array.astype(np.int64) - low
+            present = np.zeros(high - low + 1, bool)
+            present[offset] = True
+            number = np.cumsum(present) - 1
+            holder = np.zeros(high - low + 1, np.int64)
+            holder[offset] = np.arange(len(array))
+            return int(number[-1]) + 1, number[offset], holder[present]
+    _, first, inverse = np.unique(array, return_index=True, return_inverse=True)
+    return len(first), inverse.reshape(-1), first
 
 
 def _as_column(np: Any, values: list[Any]) -> Any:
@@ -436,11 +455,11 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
             column = [None]
         read = _read_array(np, column, reading, len(column)) if isinstance(column, np.ndarray) else None
         if read is None:
-            cells = [_read_cell(v, reading) for v in (column[:1] if len(column) == 1 else column)]
-            kept = [v for v, _ in cells]
-            certain = np.fromiter((c for _, c in cells), bool, len(cells))
+            read_one = CELL_READERS.get(reading) or functools.partial(_read_cell, reading=reading)
+            cells = list(map(read_one, column[:1] if len(column) == 1 else column))
             dtype = np.float64 if reading in _FLOATS else np.int64
-            read = (np.array(kept, dtype=dtype) if reading in _VALUED else None, certain)
+            kept = np.array([v for v, _ in cells], dtype=dtype) if reading in _VALUED else None
+            read = (kept, np.array([c for _, c in cells], bool))
         values, certain = read
         if len(certain) == 1 and n != 1:
             certain = np.broadcast_to(certain, (n,))

@@ -105,7 +105,11 @@ def date_attained(birth_date: dt.date | str) -> dt.date:
     70th birthday (Pub. 590-B states the same).
     """
     born = to_date(birth_date, "birth_date")
-    age = applicable_age(born)
+    return _attained(born, applicable_age(born))
+
+
+def _attained(born: dt.date, age: Decimal) -> dt.date:
+    """The day a whole or half-year age is attained (see :func:`date_attained`)."""
     whole = int(age)
     months = whole * 12 + (6 if age != whole else 0)
     if age * 2 != int(age * 2):  # pragma: no cover - the data holds whole or half years only
@@ -378,7 +382,8 @@ def _born(serial: int) -> tuple[Any, ...]:
     """What a birth date fixes: its year, the applicable age and the first distribution year (None: not covered)."""
     try:
         born = day_of(serial)
-        return True, born.year, age_band(born).age, first_rmd_year(born)
+        age = age_band(born).age
+        return True, born.year, age, _attained(born, age).year
     except (XlRolloverError, OverflowError, ValueError):
         return False, 0, None, 0
 

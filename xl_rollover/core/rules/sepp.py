@@ -12,6 +12,7 @@ mid-term rate for either of the two months before the first payment (Notice 2022
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -73,6 +74,7 @@ def _rate(value: object, name: str) -> Decimal:
     return rate
 
 
+@functools.lru_cache(maxsize=4096)  # a Decimal power to 50 digits: once per (method, life expectancy, rate)
 def payment_factor(method: str, life_expectancy: Decimal, rate: Decimal | None) -> tuple[int, int]:
     """The payment per dollar of balance as an exact fraction (numerator, denominator): 1 / life expectancy for
     the RMD method (and amortization at 0%), else r / (1 − (1 + r)^−n) worked to 50 significant digits

@@ -511,3 +511,89 @@ def test_a_text_age_above_the_maximum_is_the_cores_error():
     out = both_paths("early_penalty", frame)
     assert out.loc[0, "error"] == "age 999 is not a plausible age (0 to 125)"
     assert out.loc[1, "penalty"] == Decimal("10.00")
+
+
+# --- whole-column worksheet calls: the kernel's cells equal the core's, cell by cell ------------------
+
+CELLS = {
+    "MEGA_BACKDOOR_ROOM": {
+        "year": tax_years,
+        "employee_deferrals": money,
+        "employer_contributions": small_money,
+        "compensation": st.one_of(st.none(), money),
+        "age": ages,
+        "after_tax_so_far": small_money,
+    },
+    "ROTH_IRA_LIMIT": {
+        "year": tax_years,
+        "magi": money,
+        "filing_status": statuses,
+        "age": ages,
+        "compensation": spouse_money,
+        "traditional_contributions": small_money,
+        "spouse_compensation": spouse_money,
+        "spouse_ira_contributions": spouse_money,
+    },
+    "IRA_DEDUCTION_LIMIT": {
+        "year": tax_years,
+        "magi": money,
+        "filing_status": statuses,
+        "age": ages,
+        "active_participant": flags,
+        "spouse_active_participant": flags,
+        "compensation": spouse_money,
+        "spouse_compensation": spouse_money,
+        "spouse_ira_contributions": spouse_money,
+    },
+    "IRS_LIMIT": {"limit_name": names, "year": tax_years, "filing_status": statuses},
+    "RMD": {
+        "year": rmd_years,
+        "birth_date": dates(1918, 1965),
+        "prior_year_end_balance": money,
+        "spouse_birth_date": st.one_of(st.none(), dates(1930, 2000)),
+        "spouse_sole_beneficiary": flags,
+        "inherited": st.sampled_from([None, False, 0.0, True]),
+    },
+    "SEPP_PAYMENT": {
+        "balance": money,
+        "birth_date": dates(1940, 2000),
+        "year": rmd_years,
+        "method": st.sampled_from(["rmd", "amortization", "amortization", "annuitization", None]),
+        "interest_rate": rates,
+        "life_table": st.sampled_from([None, "single", "uniform", "joint"]),
+        "beneficiary_birth_date": st.one_of(st.none(), st.none(), dates(1940, 2010)),
+        "rate_cap": st.sampled_from([None, 0.06]),
+    },
+}
+SAMPLES = {
+    "MEGA_BACKDOOR_ROOM": lambda: xr.mega_backdoor_room(2026, 1, 1, 1),
+    "ROTH_IRA_LIMIT": lambda: xr.roth_ira_contribution_limit(2026, 1, "SINGLE", 40),
+    "IRA_DEDUCTION_LIMIT": lambda: xr.traditional_ira_deduction_limit(2026, 1, "SINGLE", 40, True),
+    "IRS_LIMIT": lambda: xr.irs_limit("annual_additions_limit_415c1A", 2026),
+    "RMD": lambda: xr.required_minimum_distribution(2026, "1950-01-01", 1),
+    "SEPP_PAYMENT": lambda: xr.sepp_payment(1, "1970-01-01", 2026, "amortization", 0.05),
+}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), n=st.integers(2, 10), function=st.sampled_from(sorted(CELLS)))
+def test_whole_column_worksheet_calls_equal_the_core_cell_by_cell(data, n, function):
+    import dataclasses
+
+    from xl_rollover.excel import adapter
+    from xl_rollover.excel.functions import SPECS
+
+    spec = SPECS[function]
+    assert spec.fast is not None
+    fields = [None, "explain", "nonsense", *SAMPLES[function]().flat()]
+    args = []
+    for param in spec.params:
+        if param.kind == "output":
+            args.append(data.draw(st.sampled_from(fields)))
+            continue
+        cells = CELLS[function][param.name]
+        if data.draw(st.booleans()):
+            args.append([[data.draw(cells)] for _ in range(n)])
+        else:
+            args.append(data.draw(cells))
+    assert adapter.run(spec, args) == adapter.run(dataclasses.replace(spec, fast=None), args)

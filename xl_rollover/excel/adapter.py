@@ -359,7 +359,7 @@ def _fast_column(spec: Spec, name: str, columns: Mapping[str, Sequence[Any]], n:
             column.append([None])
             continue
         value = flat[name]
-        column.append([value / scale if type(value) is int else value])
+        column.append([value / scale if type(value) is int else to_excel(value)])  # Decimal of law: a float
     if len(slow) == n:
         return None
     for i in slow:

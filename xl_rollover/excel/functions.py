@@ -92,6 +92,13 @@ def _kernel_fast(fn: str) -> Callable[[Mapping[str, Sequence[Any]], int], list[d
 FAST: dict[str, tuple[Any, Mapping[str, int]]] = {
     "PRORATA_TAXABLE": (_kernel_fast("prorata_taxable"), _8606.CENTS_PLACES),
     "EARLY_PENALTY": (_kernel_fast("early_penalty"), _penalty.CENTS_PLACES),
+    # limits by year, RMD, SEPP: whole-number fields (years, ages) at 0 places, the rest cents or objects
+    "MEGA_BACKDOOR_ROOM": (_kernel_fast("mega_backdoor_room"), {}),
+    "ROTH_IRA_LIMIT": (_kernel_fast("roth_ira_contribution_limit"), {}),
+    "IRA_DEDUCTION_LIMIT": (_kernel_fast("traditional_ira_deduction_limit"), {}),
+    "IRS_LIMIT": (_kernel_fast("irs_limit"), {"year": 0}),
+    "RMD": (_kernel_fast("required_minimum_distribution"), {"first_rmd_year": 0, "age": 0}),
+    "SEPP_PAYMENT": (_kernel_fast("sepp_payment"), {"age": 0}),
 }
 
 

@@ -597,3 +597,25 @@ def test_whole_column_worksheet_calls_equal_the_core_cell_by_cell(data, n, funct
         else:
             args.append(data.draw(cells))
     assert adapter.run(spec, args) == adapter.run(dataclasses.replace(spec, fast=None), args)
+
+
+def test_long_text_columns_are_read_once_per_distinct_text():
+    # 64 rows or more of text only: each distinct text is read once (xl_rollover.core.columns._read_text);
+    # the answers must still be the core's, odd texts included
+    odd = ["2026", "2026\x00", " 2025 ", "1950-05-05", "1950-05-05\x00", "19500505", "x", "", "  ", "1,000", "7500.5"]
+    texts = [odd[i % len(odd)] for i in range(80)]
+    dates = [["1950-05-05", "1949-07-01", "1950-02-30", "1950-05-05\x00", " 1951-12-31 "][i % 5] for i in range(80)]
+    frame = pd.DataFrame(
+        {"year": texts, "birth_date": dates, "prior_year_end_balance": [f"{1000 + i}.5" for i in range(80)]},
+        dtype=object,
+    )
+    out = both_paths("required_minimum_distribution", frame)
+    assert out["error"].notna().any() and out["error"].isna().any()
+    names = [
+        ["annual_additions_limit_415c1A", "ANNUAL_additions_limit_415c1A ", "nope", "x\x00"][i % 4] for i in range(80)
+    ]
+    both_paths("irs_limit", pd.DataFrame({"limit_name": names, "year": texts}, dtype=object))
+    both_paths(
+        "prorata_taxable",
+        pd.DataFrame({"converted": texts, "basis": texts[::-1], "year_end_value": ["1850"] * 80}, dtype=object),
+    )

@@ -386,7 +386,7 @@ class _NumpyOps:
             if size > 2**40:  # keep the combined code small: number the combinations seen so far
                 size, code, _ = _factorize(np, code)
         _, inverse, first = _factorize(np, code)
-        rows = [fn(*(a[i].item() for a in arrays)) for i in first.tolist()]
+        rows = [fn(*key) for key in zip(*(a[first].tolist() for a in arrays), strict=True)]
         return tuple(_as_column(np, [row[j] for row in rows])[inverse] for j in range(len(rows[0])))
 
     def ints(self, values: Any) -> Any:
@@ -454,6 +454,8 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
         if column is None:
             column = [None]
         read = _read_array(np, column, reading, len(column)) if isinstance(column, np.ndarray) else None
+        if read is None and isinstance(column, np.ndarray):
+            read = _read_text(np, column, reading)
         if read is None:
             read_one = CELL_READERS.get(reading) or functools.partial(_read_cell, reading=reading)
             cells = list(map(read_one, column[:1] if len(column) == 1 else column))
@@ -473,6 +475,21 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
         ok &= np.asarray(results.pop("defined"), bool)
     results = {k: (np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else v) for k, v in results.items()}
     return results, np.flatnonzero(~ok).tolist()
+
+
+def _read_text(np: Any, column: Any, reading: str) -> tuple[Any, Any] | None:
+    """An object column holding only text (names, statuses, dates as text): each distinct text read once."""
+    if len(column) < 64 or column.dtype != object or set(map(type, column)) != {str}:
+        return None
+    index: dict[str, int] = {}
+    inverse = np.array([index.setdefault(text, len(index)) for text in column], np.int64)
+    read_one = CELL_READERS.get(reading) or functools.partial(_read_cell, reading=reading)
+    cells = [read_one(text) for text in index]
+    certain = np.array([c for _, c in cells], bool)[inverse]
+    if reading not in _VALUED:
+        return None, certain
+    dtype = np.float64 if reading in _FLOATS else np.int64
+    return np.array([v for v, _ in cells], dtype=dtype)[inverse], certain
 
 
 def _run_rows(rule: ColumnRule, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[dict[str, Any], list[int]]:

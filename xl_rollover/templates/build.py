@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +50,15 @@ def _height(*texts_and_widths: tuple[str, int]) -> float:
 YELLOW = "#FFF2CC"
 
 
-def write(template: Template, folder: Path, steps: Sequence[str] | None = None) -> Path:
+def write(
+    template: Template,
+    folder: Path,
+    steps: Sequence[str] | None = None,
+    extra: Callable[[Any, dict[str, Any]], None] | None = None,
+) -> Path:
     """Write one template into ``folder``; returns its path. ``steps``: the Instructions' recalculation
-    block (default :data:`CHANNEL_STEPS`; the portable flavour says its own)."""
+    block (default :data:`CHANNEL_STEPS`; the portable flavour says its own). ``extra(workbook, formats)``
+    adds sheets after the others (the portable flavour's tables of limits)."""
     path = folder / template.file
     values = evaluate(template)
     wb = xlsxwriter.Workbook(str(path))
@@ -78,6 +84,8 @@ def write(template: Template, folder: Path, steps: Sequence[str] | None = None) 
     conf.write_row(0, 0, ["UDF Modules", "xl_rollover.excel.functions"])
     conf.set_column(0, 1, 24)
     conf.hide()
+    if extra is not None:
+        extra(wb, f)
     plan.activate()
     wb.close()
     _keep_stored_values(path)

@@ -23,10 +23,13 @@ Expressions use ``{name}`` placeholders for the template's defined names (``xl_r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from xl_rollover.core import limits
+from xl_rollover.core.rules import early_penalty as early_rules
+from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
 from xl_rollover.core.rules.split import WITHHOLDING_FLOOR_PARAMETER, WITHHOLDING_RATE_PARAMETER
 
 #: The largest amount the portable formulas take (dollars): keeps every exactness bound above.
@@ -466,3 +469,368 @@ STATEMENTS.update(
         "ROTH_PENALTY_FREE": penalty_free,
     }
 )
+
+
+# --- limits by year as a sheet of the portable file (law as data; looked up with INDEX/MATCH) --------------
+
+#: What a portable cell shows for a year its Limits sheet lacks (the core's UnknownYear): words, never a figure.
+NO_YEAR = "no limit for this year in this file's table: a year is never defaulted to another"
+
+
+@dataclass(frozen=True)
+class LimitsSheet:
+    """Year rows of some limits (one column each, from the core's limits table) and year-less constants below them.
+
+    The sheet is written by :func:`xl_rollover.templates.portable.write_limits`; the statements read it by address: row 1 a
+    title, row 2 the headings, one row a year from row 3, then a heading and one row a constant (label, value,
+    source). Every value and source comes from :func:`xl_rollover.core.limits.lookup` (primary authority only).
+    """
+
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (limit name, heading)
+    constants: tuple[tuple[str, str], ...] = ()  # (limit name, label)
+
+    def years(self) -> tuple[int, ...]:
+        """Every year for which any of the columns has a value."""
+        return tuple(sorted({y for name, _ in self.columns for y in limits.years_for(name)}))
+
+    def _last_row(self) -> int:
+        return 2 + len(self.years())
+
+    def years_ref(self) -> str:
+        return f"{self.name}!$A$3:$A${self._last_row()}"
+
+    def column_ref(self, limit: str) -> str:
+        col = 1 + [n for n, _ in self.columns].index(limit)
+        letter = chr(ord("A") + col)
+        return f"{self.name}!${letter}$3:${letter}${self._last_row()}"
+
+    def constant_ref(self, limit: str) -> str:
+        row = self._last_row() + 3 + [n for n, _ in self.constants].index(limit)
+        return f"{self.name}!$B${row}"
+
+    def known(self, year: Expr) -> Expr:
+        """TRUE when the sheet has a row for ``year``."""
+        return f"COUNTIF({self.years_ref()},{year})>0"
+
+    def value_cents(self, limit: str, year: Expr) -> Expr:
+        """The limit for ``year`` in whole cents (the table's values are whole dollars; blank where it has none)."""
+        return f"INDEX({self.column_ref(limit)},MATCH({year},{self.years_ref()},0))*100"
+
+    def missing(self, limit: str, year: Expr) -> Expr:
+        """TRUE when the year's row has no value for ``limit``."""
+        return f'INDEX({self.column_ref(limit)},MATCH({year},{self.years_ref()},0))=""'
+
+
+def _bad_year(year: Expr) -> Expr:
+    """Not a whole year in the accepted range (InputError in the core: ``limits.parse_year``)."""
+    low, high = limits.YEAR_RANGE
+    return f"OR({year}<{low},{year}>{high},{year}<>INT({year}))"
+
+
+def _negative(amounts: Sequence[Expr]) -> Expr:
+    """Any amount below 0 (InputError in the core: ``money.to_money``)."""
+    return f"MIN({','.join(amounts)})<0" if amounts else "FALSE"
+
+
+# --- MEGA_BACKDOOR_ROOM: §415(c) room for after-tax contributions (IRC §415(c)(1), §414(v)) -----------------
+
+#: The limits the room reads, by year, and the catch-up constants (workbooks/portable: the Limits sheet).
+ROOM_LIMITS = LimitsSheet(
+    "Limits",
+    (
+        ("annual_additions_limit_415c1A", "§415(c)(1)(A) annual additions"),
+        ("elective_deferral_limit_402g", "§402(g)(1)(B) elective deferrals"),
+        ("catchup_age50_414v2Bi", "§414(v)(2)(B)(i) catch-up, age 50+"),
+        ("catchup_age60_63_414v2Ei", "§414(v)(2)(E)(i) catch-up, ages 60-63"),
+    ),
+    (
+        ("catchup_age_414v5A", "catch-up from age (at year end)"),
+        ("catchup_age60_63_first_age_414v2Ei", "larger catch-up from age"),
+        ("catchup_age60_63_end_age_414v2Ei", "larger catch-up until age (not included)"),
+        ("catchup_age60_63_first_year_414v2Ei", "larger catch-up from year"),
+    ),
+)
+
+
+def mega_backdoor_room(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """MEGA_BACKDOOR_ROOM(...): after-tax room = min(§415(c) limit, compensation) less deferrals counted (catch-up
+    excluded), employer and after-tax money, never below 0, in whole cents as
+    :func:`xl_rollover.core.rules.contribution_limits.mega_backdoor_room` states it (IRC §415(c)(1), §414(v)(3)(A)).
+
+    Limits by year from the Limits sheet (:data:`ROOM_LIMITS`); a year it lacks is said in words (:data:`NO_YEAR`).
+    Refused as the core refuses them (``#VALUE!``): a year not whole or out of range, a negative amount, an age
+    outside 0-125, deferrals counted above the §402(g) limit (excess deferrals, §402(g)(2)). A blank compensation
+    applies no compensation cap; a blank age, no catch-up (the core's omitted arguments).
+    """
+    t = ROOM_LIMITS
+    year = _arg(args, "year")
+    d, e = cents(_arg(args, "employee_deferrals")), cents(_arg(args, "employer_contributions"))
+    so_far = cents(_arg(args, "after_tax_so_far"))
+    comp_given = args.get("compensation")
+    comp = cents(comp_given) if comp_given is not None else None
+    age = _arg(args, "age")
+    l415 = t.value_cents("annual_additions_limit_415c1A", year)
+    l402g = t.value_cents("elective_deferral_limit_402g", year)
+    c50 = t.value_cents("catchup_age50_414v2Bi", year)
+    c60 = t.value_cents("catchup_age60_63_414v2Ei", year)
+    from_age, first60, end60, year60 = (t.constant_ref(n) for n in (name for name, _ in t.constants))
+    # the larger catch-up: ages 60 to 63 at year end, from its first year (§414(v)(2)(E)(i))
+    larger = f"AND({age}>={first60},{age}<{end60},{year}>={year60})"
+    catch_limit = f"IF({age}>={from_age},IF({larger},{c60},{c50}),0)"
+    catch_up = f"MIN(MAX({d}-{l402g},0),{catch_limit})"
+    counted = f"({d}-{catch_up})"
+    cap = l415 if comp is None else f'IF({comp_given}="",{l415},MIN({l415},{comp}))'
+    room = f"MAX({cap}-{counted}-{e}-{so_far},0)"
+    fields = {
+        "room": room,
+        "annual_additions_limit": l415,
+        "catch_up": catch_up,
+        "deferrals_counted": counted,
+        "limit_402g": l402g,
+        "catch_up_limit": catch_limit,
+    }
+    field = field or "room"
+    if field not in fields:
+        raise NotImplementedError(f"MEGA_BACKDOOR_ROOM output {field!r}")
+    # a limit the year's row lacks is the core's UnknownYear too (the larger catch-up before it was indexed)
+    needs = (
+        f"OR({t.missing('annual_additions_limit_415c1A', year)},{t.missing('elective_deferral_limit_402g', year)},"
+        f"AND({age}>={from_age},IF({larger},{t.missing('catchup_age60_63_414v2Ei', year)},"
+        f"{t.missing('catchup_age50_414v2Bi', year)})))"
+    )
+    given = [
+        _arg(args, n)
+        for n in ("employee_deferrals", "employer_contributions", "compensation", "after_tax_so_far")
+        if args.get(n) is not None
+    ]
+    bad = f"OR({_bad_year(year)},{_negative(given)},{age}<0,{age}>125)"
+    excess = f"{counted}>{l402g}"  # excess deferrals must be corrected (§402(g)(2)): InputError in the core
+    value = (
+        f'IF({bad},{VALUE_ERROR},IF(NOT({t.known(year)}),"{NO_YEAR}",IF({needs},"{NO_YEAR}",'
+        f"IF({excess},{VALUE_ERROR},({fields[field]})/100))))"
+    )
+    return guard(given, value)
+
+
+def irs_limit(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """IRS_LIMIT(name, year): a limit of the Limits sheet for the year (the core's ``limits.irs_limit``), in words
+    when the sheet has no row for the year (:data:`NO_YEAR`)."""
+    name = (args.get("limit_name") or "").strip('"')
+    if field not in (None, "value") or args.get("filing_status") is not None:
+        raise NotImplementedError("IRS_LIMIT is stated for a value without a filing status")
+    if name not in [n for n, _ in ROOM_LIMITS.columns]:
+        raise NotImplementedError(f"IRS_LIMIT({name}) is not on a portable Limits sheet")
+    t, year = ROOM_LIMITS, _arg(args, "year")
+    return (
+        f'IF({_bad_year(year)},{VALUE_ERROR},IF(NOT({t.known(year)}),"{NO_YEAR}",IF({t.missing(name, year)},'
+        f'"{NO_YEAR}",{t.value_cents(name, year)}/100)))'
+    )
+
+
+STATEMENTS.update({"MEGA_BACKDOOR_ROOM": mega_backdoor_room, "IRS_LIMIT": irs_limit})
+
+
+# --- EARLY_PENALTY with its exceptions: Form 5329 Part I lines 1-4 (IRC §72(t)) ----------------------------
+
+
+@dataclass(frozen=True)
+class ExceptionsSheet:
+    """The §72(t)(2) exceptions of the core's table (Form 5329 line 2 numbers) with where each applies, how its
+    amount reads and its cap, then the caps and rates by year ("name|year" keys, "name|" for a constant).
+
+    Written by :func:`xl_rollover.templates.portable.write_exceptions` from
+    :data:`xl_rollover.core.rules.penalty_exceptions.EXCEPTIONS` and the limits table; read by address here.
+    """
+
+    name: str = "Exceptions"
+
+    @staticmethod
+    def accounts() -> tuple[str, ...]:
+        return tuple(ACCOUNT_TYPES)
+
+    @staticmethod
+    def rows() -> tuple[Any, ...]:
+        """The exceptions a Form 5329 line 2 number names (those without one are reported elsewhere)."""
+        return tuple(e for e in EXCEPTIONS if e.number)
+
+    @staticmethod
+    def caps() -> tuple[tuple[str, int | None], ...]:
+        """(limit name, year or None) of every cap and rate the statement reads."""
+        names = sorted({e.cap_parameter for e in ExceptionsSheet.rows() if e.cap_parameter})
+        found: list[tuple[str, int | None]] = []
+        for name in [*names, early_rules.RATE_PARAMETER, early_rules.SIMPLE_RATE_PARAMETER]:
+            years = limits.years_for(name)
+            found += [(name, y) for y in years] if years else [(name, None)]
+        return tuple(found)
+
+    #: Columns of the exception rows: number, key, amount role, cap name, distributions after, needs 59½,
+    #: then one column an account type (1 where it applies), then the citation.
+    HEAD = ("number", "key", "amount", "cap", "distributions after", "needs 59½")
+
+    def _last(self) -> int:
+        return 2 + len(self.rows())
+
+    def col(self, heading: str) -> str:
+        letter = chr(ord("A") + self.HEAD.index(heading))
+        return f"{self.name}!${letter}$3:${letter}${self._last()}"
+
+    def accounts_ref(self) -> str:
+        a = chr(ord("A") + len(self.HEAD))
+        b = chr(ord(a) + len(self.accounts()) - 1)
+        return f"{self.name}!${a}$2:${b}$2"
+
+    def applies_ref(self) -> str:
+        a = chr(ord("A") + len(self.HEAD))
+        b = chr(ord(a) + len(self.accounts()) - 1)
+        return f"{self.name}!${a}$3:${b}${self._last()}"
+
+    def caps_top(self) -> int:
+        """First row (1-based) of the caps block's data."""
+        return self._last() + 3
+
+    def keys_ref(self) -> str:
+        return f"{self.name}!$A${self.caps_top()}:$A${self.caps_top() + len(self.caps()) - 1}"
+
+    def values_ref(self) -> str:
+        return f"{self.name}!$D${self.caps_top()}:$D${self.caps_top() + len(self.caps()) - 1}"
+
+    def found(self, key: Expr) -> Expr:
+        return f"ISNUMBER(MATCH({key},{self.keys_ref()},0))"
+
+    def value(self, key: Expr) -> Expr:
+        return f"INDEX({self.values_ref()},MATCH({key},{self.keys_ref()},0))"
+
+
+EXCEPTION_SHEET = ExceptionsSheet()
+
+
+def _role(e: Any) -> str:
+    """How an exception's amount reads, as the sheet says it: part, expenses, capped, half or over."""
+    return str(e.balance_limit) if e.amount_role == "vested_balance" else str(e.amount_role)
+
+
+def _age_59_5(age: Expr, dates: bool) -> tuple[Expr, Expr]:
+    """(reached 59½, refused) for an age in years or a (birth date, distribution date) range (``age.parse_age``).
+
+    59½ is six months after the 59th birthday, a missing day the month's last (EDATE clamps as ``add_months``);
+    dates are whole serial numbers from 1900-03-01 (the Excel layer's ``excel_date``), the distribution not before
+    the birth, at most 125 whole years apart.
+    """
+    if not dates:
+        return f"({age}>=59.5)", f'OR({age}="",{age}<0,{age}>125)'
+    birth, on = f"INDEX({age},1,1)", f"INDEX({age},1,2)"
+
+    def serial_bad(d: Expr) -> Expr:
+        return f'OR({d}="",{d}<61,{d}>=2958466,{d}<>INT({d}))'
+
+    years = f"YEAR({on})-YEAR({birth})-IF(MONTH({on})*100+DAY({on})<MONTH({birth})*100+DAY({birth}),1,0)"
+    bad = f"IF(OR({serial_bad(birth)},{serial_bad(on)}),TRUE,IF({on}<{birth},TRUE,{years}>125))"
+    return f"({on}>=EDATE({birth},{59 * 12 + 6}))", bad
+
+
+def early_penalty_full(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """EARLY_PENALTY(...) with an exception, its amount and cap, the SIMPLE IRA 25% rate and an age in years or
+    dates: Form 5329 Part I lines 1-4 in whole cents as :func:`xl_rollover.core.rules.early_penalty.penalty_kernel`
+    states them (IRC §72(t)(1)-(2), (6); Instructions for Form 5329, line 2).
+
+    The excepted part is the lesser of the amount and what the exception covers: all of it at 59½ or from a
+    governmental §457(b) plan; its amount (or all) for an exception without a cap; the expenses given; the
+    lesser of the amount and the cap (first home, birth or adoption: one child, nothing used before); the lesser
+    of the year's cap and half the vested balance (domestic abuse, half-up to the cent); the lesser of the cap
+    and the balance over it (emergency). The tax is ``ROUND(cents*percent/100,0)``: a tie is exactly x.5.
+    Refused as the core refuses them (``#VALUE!``); a cap the sheet has no year for is said in words
+    (:data:`NO_YEAR`). Not stated: a count of children other than 1 or a first-home amount used before.
+    """
+    if args.get("exception_count") is not None or args.get("first_home_used") is not None:
+        raise NotImplementedError("EARLY_PENALTY with exception_count or first_home_used")
+    s = EXCEPTION_SHEET
+    age = args.get("age") or '""'
+    old, age_bad = _age_59_5(age, dates=age.startswith("{tbl_"))
+    taxable = _arg(args, "taxable_amount")
+    t = cents(taxable)
+    kind = args.get("account_type") or '"IRA"'
+    exc = args.get("exception")
+    amount = args.get("exception_amount")
+    a = cents(amount) if amount is not None else "0"
+    a_blank = f'{amount}=""' if amount is not None else "TRUE"
+    year = args.get("tax_year")
+    y_blank = f'{year}=""' if year is not None else "TRUE"
+    simple = args.get("simple_first_two_years") or "FALSE"
+    m = f"MATCH({exc},{s.col('number')},0)"
+    role, cap_name = f"INDEX({s.col('amount')},{m})", f"INDEX({s.col('cap')},{m})"
+    after, needs = f"INDEX({s.col('distributions after')},{m})", f"INDEX({s.col('needs 59½')},{m})"
+    applies = f"INDEX({s.applies_ref()},{m},MATCH({kind},{s.accounts_ref()},0))"
+    key_year = f'{cap_name}&"|"&{year if year is not None else chr(34) * 2}'
+    key_any = f'{cap_name}&"|"'
+    cap = f"IF({s.found(key_year)},{s.value(key_year)},{s.value(key_any)})*100"
+    pct = (
+        f'ROUND(INDEX({s.values_ref()},MATCH(IF({simple},"{early_rules.SIMPLE_RATE_PARAMETER}|",'
+        f'"{early_rules.RATE_PARAMETER}|"),{s.keys_ref()},0))*100,0)'
+    )
+    gov = f'{kind}="GOV_457B"'
+    # what the exception covers (penalty_exceptions._cap), in cents
+    by_role = (
+        f'IF({role}="part",IF({a_blank},{t},{a}),IF({role}="expenses",{a},MIN({cap},IF({role}="capped",'
+        f'IF({a_blank},{cap},{a}),IF({role}="half",ROUND({a}/2,0),MAX({a}-{cap},0))))))'
+    )
+
+    def kernel(covered: Expr, on_line2: Expr, off_form: Expr) -> dict[str, Expr]:
+        excepted = f"MIN({t},{covered})"
+        penalized = f"({t}-{excepted})"
+        line1 = f"IF({off_form},0,{t})"
+        line2 = f"IF(AND({on_line2},{line1}<>0),{excepted},0)"
+        line3 = f"({line1}-{line2})"
+        return {
+            "excepted_amount": excepted,
+            "penalized_amount": penalized,
+            "penalty": f"ROUND({penalized}*{pct}/100,0)",
+            "form_5329_1": line1,
+            "form_5329_2": line2,
+            "form_5329_3": line3,
+            "form_5329_4": f"ROUND({line3}*{pct}/100,0)",
+        }
+
+    field = field or "penalty"
+    plain = kernel(f"IF(OR({old},{gov}),{t},0)", f"AND(NOT({old}),{gov})", old)
+    if field not in plain:
+        raise NotImplementedError(f"EARLY_PENALTY output {field!r}")
+    value = f"({plain[field]})/100"
+    if exc is not None:
+        excepted_by = kernel(
+            f"IF(OR({old},{gov}),{t},{by_role})", f'OR(NOT({old}),{exc}="12")', f'AND({old},{exc}<>"12")'
+        )
+        late = f'IF({after}="",FALSE,IF({y_blank},TRUE,DATE({year},12,31)<={after}))'
+        no_amount = f'AND(NOT({old}),NOT({gov}),OR({role}="expenses",{role}="half",{role}="over"),{a_blank})'
+        refused = f"OR(NOT({applies}=1),{late},AND({needs}=1,NOT({old})),{no_amount})"
+        capped = f'AND(NOT({old}),NOT({gov}),OR({role}="capped",{role}="half",{role}="over"))'
+        no_cap = f"AND({capped},NOT({s.found(key_year)}),NOT({s.found(key_any)}))"
+        figure = f"({excepted_by[field]})/100"
+        value = f'IF({exc}="",{value},IF({refused},{VALUE_ERROR},IF({no_cap},"{NO_YEAR}",{figure})))'
+        unknown_exc = f'AND({exc}<>"",NOT(ISNUMBER({m})))'
+    else:
+        unknown_exc = "FALSE"
+    checks = [
+        f'{taxable}=""',
+        f"{t}<0",
+        age_bad,
+        f"NOT(ISNUMBER(MATCH({kind},{s.accounts_ref()},0)))",
+        unknown_exc,
+        f"AND(NOT({a_blank}),{a}<0)",
+        f"AND(NOT({y_blank}),{_bad_year(year or '0')})",
+    ]
+    bad = f"OR({','.join(checks)})"
+    simple_wrong = f'AND({simple},{kind}<>"SIMPLE_IRA")'  # §72(t)(6) is for SIMPLE IRAs only: InputError
+    value = f"IF({bad},{VALUE_ERROR},IF({simple_wrong},{VALUE_ERROR},{value}))"
+    return guard([x for x in (taxable, amount) if x is not None and x != "0"], value)
+
+
+def _early_penalty_any(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """The plain 10% statement where it suffices (:func:`early_penalty`), else :func:`early_penalty_full`."""
+    try:
+        return early_penalty(args, field)
+    except NotImplementedError:
+        return early_penalty_full(args, field)
+
+
+STATEMENTS["EARLY_PENALTY"] = _early_penalty_any

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,13 +25,19 @@ from typing import Any
 from xl_rollover.excel import functions
 
 from . import build, evaluation
-from .excel_formulas import STATEMENTS
-from .model import Grid, Output, Template
+from .excel_formulas import EXCEPTION_SHEET, ROOM_LIMITS, STATEMENTS, ExceptionsSheet, LimitsSheet
+from .model import EXCEL_EPOCH, Grid, Output, Template
 
 FOLDER = build.HERE / "portable"
 
 #: Templates whose every function call has a plain-formula statement (the others are not built yet).
-PORTABLE_FILES = ("backdoor_roth_prorata.xlsx", "mega_backdoor_separation.xlsx", "in_service_after_tax_rollovers.xlsx")
+PORTABLE_FILES = (
+    "backdoor_roth_prorata.xlsx",
+    "mega_backdoor_separation.xlsx",
+    "in_service_after_tax_rollovers.xlsx",
+    "mega_backdoor_room.xlsx",
+    "early_withdrawal.xlsx",
+)
 
 #: Cells a plain formula cannot state, by template file: name -> the note shown in that cell's place.
 NOTES: dict[str, dict[str, str]] = {}
@@ -47,6 +53,111 @@ PORTABLE_STEPS = (
     "xl-rollover functions (see the project's README, 'Use it in Excel').",
     "Checked on Linux only (LibreOffice and the formulas engine): not yet checked in Microsoft Excel itself.",
 )
+
+
+#: Sheets of law as data a portable file adds after the add-in flavour's sheets, by template file.
+LIMITS_SHEETS: dict[str, tuple[LimitsSheet | ExceptionsSheet, ...]] = {
+    "mega_backdoor_room.xlsx": (ROOM_LIMITS,),
+    "early_withdrawal.xlsx": (EXCEPTION_SHEET,),
+}
+
+
+def write_sheet(wb: Any, table: LimitsSheet | ExceptionsSheet, formats: dict[str, Any] | None = None) -> None:
+    """Write one sheet of law as data (:data:`LIMITS_SHEETS`) into ``wb``."""
+    if isinstance(table, ExceptionsSheet):
+        write_exceptions(wb, table, formats)
+    else:
+        write_limits(wb, table, formats)
+
+
+def write_exceptions(wb: Any, table: ExceptionsSheet, formats: dict[str, Any] | None = None) -> None:
+    """Write the §72(t)(2) exceptions (Form 5329 line 2 numbers, where each applies, how its amount reads, its
+    cap) and the caps and rates by year as a protected sheet, laid out as :class:`ExceptionsSheet` reads it."""
+    from xl_rollover.core import limits
+
+    from .excel_formulas import _role
+
+    f = formats or {}
+    ws = wb.add_worksheet(table.name)
+    ws.write(
+        0,
+        0,
+        "The §72(t)(2) exceptions the formulas read: Form 5329 line 2 number, where each applies (1 = yes), how its "
+        "amount reads (part: the part it covers, or all; expenses: the expenses given; capped: up to the cap; half: "
+        "up to the cap or half the vested balance; over: up to the cap or the vested balance over it), then the caps "
+        "and rates by year",
+        f.get("title"),
+    )
+    ws.write_row(1, 0, [*table.HEAD, *table.accounts(), "authority"], f.get("table_h"))
+    for r, e in enumerate(table.rows(), start=2):
+        ws.write_string(r, 0, e.number)
+        ws.write_string(r, 1, e.key)
+        ws.write_string(r, 2, _role(e))
+        if e.cap_parameter:
+            ws.write_string(r, 3, e.cap_parameter)
+        if e.distributions_after is not None:
+            ws.write_number(r, 4, (e.distributions_after - EXCEL_EPOCH).days, f.get("out_date"))
+        ws.write_number(r, 5, 1 if e.needs_age_59_5 else 0)
+        for c, account in enumerate(table.accounts(), start=len(table.HEAD)):
+            ws.write_number(r, c, 1 if e.applies_to(account) else 0)
+        ws.write_string(r, len(table.HEAD) + len(table.accounts()), e.citation)
+    top = table.caps_top() - 2  # 0-based row of the caps block's headings
+    ws.write_row(top, 0, ["key", "limit", "year", "value", "source"], f.get("table_h"))
+    for i, (name, year) in enumerate(table.caps(), start=1):
+        row = limits.lookup(name, year)
+        ws.write_string(top + i, 0, f"{name}|{year if year is not None else ''}")
+        ws.write_string(top + i, 1, name)
+        if year is not None:
+            ws.write_number(top + i, 2, year)
+        ws.write_number(top + i, 3, float(row.value))
+        ws.write_string(top + i, 4, row.source)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 5, 14)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def write_limits(wb: Any, table: LimitsSheet, formats: dict[str, Any] | None = None) -> None:
+    """Write ``table`` as a protected sheet of ``wb``: the years' limits with their sources, then the constants,
+    laid out as :class:`~xl_rollover.templates.excel_formulas.LimitsSheet` addresses them (values from the core's table)."""
+    from xl_rollover.core import limits
+
+    f = formats or {}
+    ws = wb.add_worksheet(table.name)
+    ws.write(0, 0, "Limits the formulas read, by year (IRS notices; the statute where fixed)", f.get("title"))
+    headings = ["year", *(h for _, h in table.columns), "source"]
+    ws.write_row(1, 0, headings, f.get("table_h"))
+    for r, year in enumerate(table.years(), start=2):
+        ws.write_number(r, 0, year)
+        sources: list[str] = []
+        for c, (name, _) in enumerate(table.columns, start=1):
+            if year in limits.years_for(name):
+                row = limits.lookup(name, year)
+                ws.write_number(r, c, float(row.value))
+                sources.append(row.source)
+        ws.write_string(r, len(headings) - 1, " | ".join(dict.fromkeys(sources)))
+    top = 2 + len(table.years()) + 1
+    if table.constants:
+        ws.write_row(top, 0, ["constant", "value", "source"], f.get("table_h"))
+        for i, (name, label) in enumerate(table.constants, start=1):
+            row = limits.lookup(name, None)
+            ws.write_string(top + i, 0, label)
+            ws.write_number(top + i, 1, float(row.value))
+            ws.write_string(top + i, 2, row.source)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, len(table.columns), 16)
+    ws.set_column(len(headings) - 1, len(headings) - 1, 80)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _extra(file: str) -> Callable[[Any, dict[str, Any]], None] | None:
+    """What :func:`xl_rollover.templates.build.write` adds to ``file``: its sheets of limits, if any."""
+    tables = LIMITS_SHEETS.get(file, ())
+
+    def add(wb: Any, formats: dict[str, Any]) -> None:
+        for table in tables:
+            write_sheet(wb, table, formats)
+
+    return add if tables else None
 
 
 def _ranges(template: Template) -> dict[str, list[list[str | None]]]:
@@ -130,7 +241,7 @@ def templates() -> list[Template]:
 def build_all(folder: Path = FOLDER) -> list[Path]:
     """Write every portable template into ``folder`` (reproducibly, as the add-in flavour)."""
     folder.mkdir(parents=True, exist_ok=True)
-    return [build.write(t, folder, steps=PORTABLE_STEPS) for t in templates()]
+    return [build.write(t, folder, steps=PORTABLE_STEPS, extra=_extra(t.file)) for t in templates()]
 
 
 _CALL = re.compile(r"([A-Z][A-Z0-9.]*)\(")

@@ -619,3 +619,21 @@ def test_long_text_columns_are_read_once_per_distinct_text():
         "prorata_taxable",
         pd.DataFrame({"converted": texts, "basis": texts[::-1], "year_end_value": ["1850"] * 80}, dtype=object),
     )
+
+
+def test_string_dtype_columns_with_missing_cells_equal_the_core():
+    # pandas text columns (StringDtype, missing as NA) reach the runner as Python text and None
+    names = [
+        ["annual_additions_limit_415c1A", None, "roth_ira_contribution_phaseout_start", "nope"][i % 4]
+        for i in range(80)
+    ]
+    statuses = [[None, "MFJ", "single", " hoh ", None][i % 5] for i in range(80)]
+    frame = pd.DataFrame(
+        {
+            "limit_name": pd.array(names, dtype=pd.StringDtype()),
+            "year": [2026] * 80,
+            "filing_status": pd.array(statuses, dtype=pd.StringDtype()),
+        }
+    )
+    out = both_paths("irs_limit", frame)
+    assert out["value"].notna().any() and out["error"].notna().any()

@@ -75,6 +75,11 @@ def _raw_column(column: pd.Series) -> Any:
         return column.to_numpy()
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         return column.to_numpy(dtype="float64", na_value=np.nan)  # nullable Int64/Float64: NA is NaN, missing
+    if isinstance(dtype, pd.StringDtype):  # text: each distinct text made a Python str once, missing as None
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        texts = np.empty(len(uniques) + 1, dtype=object)
+        texts[:-1] = list(uniques)
+        return texts[codes]  # code -1 (missing) takes the last entry, None
     values = column.to_numpy(dtype=object, na_value=None)
     missing = pd.isna(values)
     if missing.any():

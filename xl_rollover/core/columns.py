@@ -395,7 +395,7 @@ class _NumpyOps:
 
     def objects(self, values: Any) -> Any:
         """Values as Python objects (ints stay ints in a batch result, not cents)."""
-        return self._np.asarray(values).astype(object)
+        return self._np.asarray(values, dtype=object)  # no copy when already objects
 
 
 def _factorize(np: Any, array: Any) -> tuple[int, Any, Any]:
@@ -478,13 +478,16 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
 
 
 def _read_text(np: Any, column: Any, reading: str) -> tuple[Any, Any] | None:
-    """An object column holding only text (names, statuses, dates as text): each distinct text read once."""
-    if len(column) < 64 or column.dtype != object or set(map(type, column)) != {str}:
+    """An object column holding only text and blanks (None): each distinct cell read once.
+
+    Text never equals None or another type's value, so a dict numbers the distinct cells exactly.
+    """
+    if len(column) < 64 or column.dtype != object or not set(map(type, column)) <= {str, type(None)}:
         return None
-    index: dict[str, int] = {}
-    inverse = np.array([index.setdefault(text, len(index)) for text in column], np.int64)
+    index = {cell: i for i, cell in enumerate(dict.fromkeys(column))}
+    inverse = np.fromiter(map(index.__getitem__, column), np.int64, len(column))
     read_one = CELL_READERS.get(reading) or functools.partial(_read_cell, reading=reading)
-    cells = [read_one(text) for text in index]
+    cells = [read_one(cell) for cell in index]
     certain = np.array([c for _, c in cells], bool)[inverse]
     if reading not in _VALUED:
         return None, certain

@@ -6,6 +6,7 @@ year-less rows of the same table.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -47,6 +48,7 @@ def _constant_cents(name: str) -> int:
     return cents(_constant(name)[0] + ZERO)
 
 
+@functools.lru_cache(maxsize=4096)  # the tables do not change while running
 def _cents(name: str, year: int | None, filing_status: str | None = None) -> tuple[int, str]:
     """A dollar row of the limits table in integer cents, with its authority."""
     value, source = limits.value(name, year, filing_status)
@@ -85,6 +87,7 @@ def catch_up_band(years: Any, year: Any, ops: Any = SCALAR) -> Any:
     return ops.where(years >= _threshold("catchup_age_414v5A"), ops.where(in_60_63, 2, 1), 0)
 
 
+@functools.lru_cache(maxsize=1024)
 def room_limits(year: int, band: int) -> tuple[tuple[int, str], tuple[int, str], tuple[int, str]]:
     """The year's §415(c) and §402(g) limits and the band's catch-up limit, in cents, with their authorities."""
     catch_age, _ = _constant("catchup_age_414v5A")
@@ -215,6 +218,7 @@ def ira_catch_up_band(years: Any, ops: Any = SCALAR) -> Any:
     return ops.where(years >= _threshold("ira_catchup_age_219b5B"), 1, 0)
 
 
+@functools.lru_cache(maxsize=1024)
 def ira_dollar_limit(year: int, band: int) -> tuple[int, str]:
     """The §219(b)(5) dollar limit in cents, with the age-50 catch-up for band 1, and its authorities."""
     base, src = _cents("ira_contribution_limit_219b5A", year)

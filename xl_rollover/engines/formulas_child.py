@@ -18,11 +18,11 @@ def main(argv: list[str]) -> int:
     prepared, answer = Path(argv[0]), Path(argv[1])
     messages: list[str] = []
     try:
-        from xl_rollover.engines.recalc import evaluate, uncomputed
+        from xl_rollover.engines.recalc import evaluate, tag_errors, uncomputed
 
         values = evaluate(prepared, messages)
         report: dict[str, object] = {
-            "values": values,
+            "values": tag_errors(values),  # errors marked: JSON would carry them as text
             "messages": messages,
             "circular": uncomputed(prepared, values),
         }

@@ -17,7 +17,7 @@ A dedicated, throw-away LibreOffice profile holds:
    .xlsx and quits, writing a status file with any error.
 
 Nothing raises into LibreOffice (an uncaught Python exception in a bridge can hang the headless
-process): errors come back as ``#VALUE!`` text. The values of the formula cells are then written into
+process): errors come back as marked text (``office_bridge.ERROR_MARK``), read back as errors. The values of the formula cells are then written into
 a copy of the original bytes (the same writer as the ``formulas`` engine), so the output keeps the
 input's formulas and formatting exactly. LibreOffice runs through :mod:`xl_rollover.engines.child`: its own process
 group, killed with all its children when it does not answer within the timeout or when ``calc`` stops
@@ -67,11 +67,11 @@ HELP = {help!r}
 
 def _matrix(name, args):
     try:
-        from xl_rollover.engines.office_bridge import call_matrix
+        from xl_rollover.engines.office_bridge import call_addin
 
-        return call_matrix(name, args)
+        return call_addin(name, args)
     except BaseException as exc:  # never let an exception reach LibreOffice (it can hang headless)
-        return (("#VALUE! bridge: " + type(exc).__name__ + ": " + str(exc),),)
+        return ((chr(0xE000) + "#VALUE! bridge: " + type(exc).__name__ + ": " + str(exc),),)
 
 
 class Functions(unohelper.Base, XFunctions, XAddIn, XCompatibilityNames, XServiceName, XServiceInfo):

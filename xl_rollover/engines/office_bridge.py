@@ -4,8 +4,9 @@ Every call from LibreOffice ends here, through the Calc add-in's methods (array 
 directly, cell formulas through a Basic function of the same name). Calc hands ranges over as tuples
 of tuples and blank cells as ``""`` (from Basic) or ``None``; the functions take what xlwings passes:
 2-D lists and ``None``. Nothing may raise into LibreOffice (an uncaught Python exception in a bridge
-can hang the headless process), so any failure comes back as ``#VALUE!`` text, which
-:mod:`xl_rollover.engines.recalc` reports as the cell's error and message.
+can hang the headless process), so any failure comes back as ``#VALUE!`` text; the add-in marks
+every error text (:func:`call_addin`), which :mod:`xl_rollover.engines.recalc` reads back as the cell's
+error and message.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def _cell_out(value: Any) -> Any:
     return value
 
 
+#: Marks an error going back to Calc, which takes no error value from an add-in: ``"\ue000#N/A message"``
+#: (a private-use character, Unicode §23.5), so :mod:`xl_rollover.engines.recalc` tells our functions'
+#: errors from a text result that spells an error code.
+ERROR_MARK = "\ue000"
+
+
 def _error(exc: BaseException) -> str:
     return f"#VALUE! bridge: {type(exc).__name__}: {exc}"
 
@@ -71,3 +78,17 @@ def call_matrix(name: str, args: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]
     if isinstance(result, tuple):
         return tuple(tuple(_number_for_bool(v) for v in row) for row in result) if result else (("",),)
     return ((_number_for_bool(result),),)
+
+
+def call_addin(name: str, args: tuple[Any, ...]) -> tuple[tuple[Any, ...], ...]:
+    """:func:`call_matrix` as the add-in returns it to Calc: each error text marked with :data:`ERROR_MARK`."""
+    try:
+        from xl_rollover.excel.adapter import EXCEL_ERRORS
+
+        rows = call_matrix(name, args)
+        return tuple(
+            tuple(ERROR_MARK + v if isinstance(v, str) and v.split(" ", 1)[0] in EXCEL_ERRORS else v for v in row)
+            for row in rows
+        )
+    except BaseException as exc:  # never let an exception reach LibreOffice
+        return ((ERROR_MARK + _error(exc),),)

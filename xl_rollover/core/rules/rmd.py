@@ -15,6 +15,7 @@ the result for 1959 says that it is provisional.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -378,6 +379,7 @@ def _flag(value: object, name: str) -> bool:
     raise InputError(f"{name} must be TRUE or FALSE, not {value!r}")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of the date and the static tables: cached across runs
 def _born(serial: int) -> tuple[Any, ...]:
     """What a birth date fixes: its year, the applicable age and the first distribution year (None: not covered)."""
     try:

@@ -241,19 +241,28 @@ __all__ = ["SeppResult", "sepp_payment"]
 def _series(
     year: int, age: int, method: int, table: int, beneficiary_age: int, rate: float, cap: float
 ) -> tuple[Any, ...]:
-    """Everything but the balance, once per distinct key: the core's own checks and figures (run on a balance of 0
-    and birth dates in the same years: only the years count), and the payment factor. ``beneficiary_age``
-    -1 000 000 000: no beneficiary; rates NaN: blank."""
+    """Everything but the balance, once per distinct key (see :func:`_series_of`); rates NaN: blank."""
+    return _series_of(
+        year, age, method, table, beneficiary_age, None if math.isnan(rate) else rate, None if math.isnan(cap) else cap
+    )
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a pure function of the key and the static tables: cached across runs
+def _series_of(
+    year: int, age: int, method: int, table: int, beneficiary_age: int, rate: float | None, cap: float | None
+) -> tuple[Any, ...]:
+    """The core's own checks and figures for a key (run on a balance of 0 and birth dates in the same years: only
+    the years count), and the payment factor. ``beneficiary_age`` :data:`NO_DATE`: no beneficiary."""
     try:
         shown = sepp_payment(
             0,
             dt.date(year - age, 1, 1),
             year,
             METHOD_CODES[method],
-            None if math.isnan(rate) else rate,
+            rate,
             TABLE_CODES[table],
             None if beneficiary_age == NO_DATE else dt.date(year - beneficiary_age, 1, 1),
-            None if math.isnan(cap) else cap,
+            cap,
         )
         factor = payment_factor(shown.method, shown.life_expectancy, shown.interest_rate)
     except (XlRolloverError, ValueError, OverflowError):

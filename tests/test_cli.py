@@ -167,3 +167,80 @@ def test_lite_writes_reproducible_main_py_and_requirements(tmp_path, capsys):
     assert b"from xl_rollover.excel.functions import (  # noqa: E402,F401\n    EARLY_PENALTY,\n    FORM_8606," in first
     assert (tmp_path / "a" / "requirements.txt").read_text().splitlines()[-1] == "xlwings<1.0.0"
     assert "wrote" in capsys.readouterr().out
+
+
+# --- the function subcommands are made from the registry ------------------------------------------
+
+
+def _subcommands(parser):
+    import argparse
+
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+def test_every_registry_function_is_a_subcommand_with_every_argument():
+    from xl_rollover.cli.main import build_parser
+    from xl_rollover.core.registry import FUNCTIONS
+
+    commands = _subcommands(build_parser())
+    assert [f.cli for f in FUNCTIONS.values()] == list(commands)[: len(FUNCTIONS)]
+    for entry in FUNCTIONS.values():
+        dests = {a.dest for a in commands[entry.cli]._actions}
+        assert {p.core or p.name for p in entry.params if p.kind != "output"} <= dests, entry.name
+        assert commands[entry.cli].description == entry.description
+
+
+def test_an_argument_added_to_the_registry_reaches_the_parser_and_the_core():
+    import dataclasses
+
+    from xl_rollover.cli.main import build_parser, call_function
+    from xl_rollover.core.registry import FUNCTIONS, Param
+
+    seen = {}
+
+    def core(converted, basis, year_end_value, **kwargs):
+        seen.update(kwargs, converted=converted)
+        return xr.prorata_taxable(converted, basis, year_end_value)
+
+    extra = Param("new_input", "Optional. A new input, in dollars. Default 0.")
+    entry = dataclasses.replace(FUNCTIONS["PRORATA_TAXABLE"], params=(*FUNCTIONS["PRORATA_TAXABLE"].params, extra))
+    entry = dataclasses.replace(entry, call=core)
+    parser = build_parser({entry.name: entry})
+    sub = _subcommands(parser)["prorata"]
+    assert "--new-input" in sub.format_help() and "A new input, in dollars. Default 0." in sub.format_help()
+    args = parser.parse_args(["prorata", "7500", "7500", "1850", "--new-input", "12.50"])
+    # 7,500 / 9,350 = 0.80213... -> 0.802 (line 10); 7,500 x 0.802 = 6,015 nontaxable; 1,485 taxable
+    assert call_function(args.function_entry, args).taxable_conversion == Decimal("1485.00")
+    assert seen == {"new_input": "12.50", "converted": "7500"}  # options left out take the core's defaults
+    seen.clear()
+    call_function(args.function_entry, parser.parse_args(["prorata", "7500", "7500", "1850"]))
+    assert seen == {"converted": "7500"}
+
+
+def test_help_is_the_worksheet_help_in_the_shells_words(capsys):
+    with pytest.raises(SystemExit):
+        main(["split", "--help"])
+    text = capsys.readouterr().out
+    assert "--separated-age-55" in text and "If the participant left the employer" in text
+    assert "BIRTH:DATE" in text and "cell" not in text and "TRUE" not in text and "Optional." not in text
+    with pytest.raises(SystemExit):
+        main(["sepp", "--help"])
+    text = capsys.readouterr().out
+    assert "(0.05 for 5%)" in text and "--beneficiary-birth-date YYYY-MM-DD" in text
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "roth-penalty-free" in capsys.readouterr().out
+
+
+def test_roth_penalty_free_subcommand(capsys):
+    argv = ["roth-penalty-free", "--regular-contributions", "5000", "--conversion", "2020:1000:2000"]
+    code, out, _ = run(capsys, *argv, "--conversion", "2024:3000:500", "--distribution-year", "2026", "--age", "45")
+    # Reg. 1.408A-6 A-8 at 45: contributions 5,000, then 2020's conversion (its 5 years ended with 2024) 1,000 +
+    # 2,000; 2024's taxable 3,000 is still inside its 5-year period (2024-2028): the free amount stops there
+    assert code == 0 and "penalty_free       8,000.00" in out
+
+
+def test_ratio_decimals_minus_one_is_unrounded_as_in_the_worksheet(capsys):
+    code, out, _ = run(capsys, "prorata", "30000", "20000", "40000", "--ratio-decimals", "-1", "--json")
+    assert code == 0
+    assert out == run(capsys, "prorata", "30000", "20000", "40000", "--ratio-decimals", "none", "--json")[1]

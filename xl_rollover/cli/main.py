@@ -6,9 +6,11 @@ Exit codes: 0 done; 2 bad input (the message names the argument); 3 a case the r
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,19 +18,8 @@ from xl_rollover import __version__
 from xl_rollover.core import demo
 from xl_rollover.core.errors import InputError, UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
-from xl_rollover.core.limits import irs_limit
 from xl_rollover.core.money import to_decimal
-from xl_rollover.core.rules.contribution_limits import (
-    mega_backdoor_room,
-    roth_ira_contribution_limit,
-    traditional_ira_deduction_limit,
-)
-from xl_rollover.core.rules.early_penalty import early_penalty
-from xl_rollover.core.rules.form_8606 import form_8606, prorata_taxable
-from xl_rollover.core.rules.rmd import required_minimum_distribution
-from xl_rollover.core.rules.roth_ordering import roth_ira_distribution
-from xl_rollover.core.rules.sepp import sepp_payment
-from xl_rollover.core.rules.split import roth_rollover_split
+from xl_rollover.core.registry import FUNCTIONS, Function, Param
 
 
 def _age(text: str) -> Any:
@@ -40,8 +31,8 @@ def _age(text: str) -> Any:
 
 
 def _places(text: str) -> str | None:
-    """``none``/``full`` for the unrounded ratio; anything else goes to the core's bounded number parser."""
-    return None if text.strip().lower() in ("none", "full") else text
+    """``none``/``full``/``-1`` for the unrounded ratio; anything else goes to the core's bounded number parser."""
+    return None if text.strip().lower() in ("none", "full", "-1") else text
 
 
 def _fields(text: str, count: int, option: str) -> list[str]:
@@ -58,179 +49,160 @@ def _drac(text: str) -> tuple[str, str, str, bool]:
     return year, contributions, earnings, qualified.lower() in ("yes", "true")
 
 
-def _add_spousal(parser: argparse.ArgumentParser) -> None:
-    """The spousal IRA inputs (IRC §219(c)) the two IRA limits share."""
-    parser.add_argument(
-        "--spouse-compensation",
-        help="MFJ only: the spouse's taxable compensation; counts when yours is less (IRC §219(c)); needs --compensation",
-    )
-    parser.add_argument(
-        "--spouse-ira-contributions",
-        default="0",
-        help="with --spouse-compensation: the spouse's own traditional and Roth IRA contributions for the year",
-    )
-
-
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result and its explanation as JSON")
     parser.add_argument("--no-explain", action="store_true", help="print the result table only")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# --- the function subcommands, made from the registry ---------------------------------------------
+# Each registry entry with a ``cli`` name is a subcommand: a required argument is positional, an optional
+# one ``--name-with-dashes`` (Param.cli spells the exceptions), read by its kind; the help is the
+# worksheet function's, in the shell's words; the dispatch calls the core with the keywords given.
+
+#: How each kind of argument is read from the command line (value, text, date: as typed, for the core).
+_TYPES: dict[str, Callable[[str], Any]] = {"age": _age, "ratio": _places}
+_METAVARS = {"date": "YYYY-MM-DD", "ratio": "PLACES"}
+
+#: The worksheet's words for a cell, in the shell's words (help text only).
+_SHELL_WORDS: tuple[tuple[str, str], ...] = (
+    (r"^Optional\. ", ""),
+    (r"^Optional, with ", "With "),
+    (r"^Optional, ", ""),
+    (r"^TRUE if ", "If "),
+    (r"^TRUE for ", "For "),
+    (r" Default FALSE\.$", ""),
+    (r"Blank = 0\.", "Default 0."),
+    (r"\(a date cell or YYYY-MM-DD\)", "(YYYY-MM-DD)"),
+    (r", or two cells: ([^,]+), ([^.]+)", r" (45, 59.5), or BIRTH:DATE, the \1 and \2 as YYYY-MM-DD"),
+    (r"-1 for no rounding", "none (or -1) for no rounding"),
+)
+
+
+def _core_keyword(param: Param) -> str:
+    return param.core or param.name
+
+
+def _option(param: Param) -> str:
+    """The argument's spelling: ``--name-with-dashes`` for an option, the core keyword for a positional."""
+    if param.cli is not None:
+        return param.cli
+    if param.required and param.kind != "flag":
+        return _core_keyword(param)
+    return "--" + param.name.replace("_", "-")
+
+
+def _table_metavar(param: Param) -> str:
+    return ":".join(column.split()[0].upper() for column in param.columns)
+
+
+def _shell_help(entry: Function, param: Param) -> str:
+    """The worksheet function's help for one argument, in the shell's words (options for argument names)."""
+    text = param.help
+    if param.kind == "table":
+        each = re.search(r" of each ([^.]+)\.", text)
+        what = each.group(1) if each else "row"
+        text = f"Each {what}, as {_table_metavar(param)}; repeat the option for each."
+    for pattern, replacement in _SHELL_WORDS:
+        text = re.sub(pattern, replacement, text)
+    for other in entry.params:
+        if "_" in other.name and other.kind != "output" and _option(other).startswith("--"):
+            text = re.sub(rf"\b{other.name}\b", _option(other), text)
+    return text.replace("%", "%%")  # argparse formats help with %
+
+
+def _core_default_missing(entry: Function, param: Param) -> bool:
+    """True when the core takes no default for this argument (the command line must then be given it)."""
+    parameter = inspect.signature(entry.call).parameters.get(_core_keyword(param))
+    return parameter is not None and parameter.default is inspect.Parameter.empty
+
+
+def add_function_command(sub: Any, entry: Function) -> argparse.ArgumentParser:
+    """The registry entry as a subcommand: its arguments, their help, types and defaults."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        entry.cli, help=entry.summary.replace("%", "%%"), description=entry.description
+    )
+    for param in entry.params:
+        if param.kind == "output":
+            continue  # the command prints every field (text or --json)
+        spelling, dest = _option(param), _core_keyword(param)
+        help_text = _shell_help(entry, param)
+        if not spelling.startswith("--"):
+            parser.add_argument(spelling, type=_TYPES.get(param.kind, str), help=help_text)
+        elif param.kind == "flag":
+            parser.add_argument(spelling, dest=dest, action="store_true", help=help_text)
+        elif param.kind == "table":
+            parser.add_argument(
+                spelling,
+                dest=dest,
+                action="append",
+                default=argparse.SUPPRESS,
+                metavar=_table_metavar(param),
+                required=_core_default_missing(entry, param),
+                help=help_text,
+            )
+        else:
+            parser.add_argument(
+                spelling,
+                dest=dest,
+                type=_TYPES.get(param.kind, str),
+                default=argparse.SUPPRESS,
+                metavar=_METAVARS.get(param.kind),
+                required=_core_default_missing(entry, param),
+                help=help_text,
+            )
+    for option, dest, _read, metavar, help_text in _EXTRAS.get(entry.name, ()):
+        parser.add_argument(
+            option, dest=dest, action="append", default=argparse.SUPPRESS, metavar=metavar, help=help_text
+        )
+    _add_common(parser)
+    parser.set_defaults(function_entry=entry)
+    return parser
+
+
+#: Core inputs a function's worksheet form does not take, so the registry does not declare them:
+#: (option, core keyword, reading of each occurrence, metavar, help), by Excel name.
+_EXTRAS: dict[str, tuple[tuple[str, str, Callable[[str], Any], str, str], ...]] = {
+    "ROTH_IRA_DISTRIBUTION": (
+        (
+            "--roth-401k-rollover",
+            "roth_401k_rollovers",
+            _drac,
+            "YEAR:CONTRIBUTIONS:EARNINGS:QUALIFIED",
+            "A designated Roth (Roth 401(k)) rollover in (QUALIFIED is yes or no); repeat for each.",
+        ),
+    ),
+}
+
+
+def call_function(entry: Function, args: argparse.Namespace) -> Result:
+    """Run the entry's core callable with the arguments given (those left out take the core's defaults)."""
+    given = vars(args)
+    kwargs: dict[str, Any] = {}
+    for param in entry.params:
+        key = _core_keyword(param)
+        if param.kind == "output" or key not in given:
+            continue
+        value = given[key]
+        if param.kind == "table":
+            value = [_fields(row, len(param.columns), _option(param)) for row in value]
+        kwargs[key] = value
+    for _option_name, dest, read, _metavar, _help in _EXTRAS.get(entry.name, ()):
+        if dest in given:
+            kwargs[dest] = [read(row) for row in given[dest]]
+    return entry.call(**kwargs)
+
+
+def build_parser(functions: Mapping[str, Function] = FUNCTIONS) -> argparse.ArgumentParser:
+    """The ``xl-rollover`` parser: a subcommand per registry function (``functions``), then the tools."""
     parser = argparse.ArgumentParser(
         prog="xl-rollover",
         description="Exact, cited tax maths for retirement rollovers (Notice 2014-54, Form 8606, §72(t)).",
     )
     parser.add_argument("--version", action="version", version=f"xl-rollover {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("split", help="split a plan distribution between Roth IRA, traditional IRA and cash")
-    p.add_argument("distribution")
-    p.add_argument("after_tax_basis")
-    p.add_argument("account_balance")
-    p.add_argument("--to-roth-ira", help="default: exactly the after-tax share")
-    p.add_argument("--to-traditional", help="default: everything not sent to the Roth IRA")
-    p.add_argument("--rolled-60day-roth", default="0")
-    p.add_argument("--rolled-60day-traditional", default="0")
-    p.add_argument("--age", type=_age, help="years (45, 59.5) or BIRTH:DISTRIBUTION dates (1980-05-01:2026-03-01)")
-    p.add_argument("--rmd-amount", help="required minimum distribution still due this year (0: none due)")
-    p.add_argument(
-        "--separated-age-55",
-        action="store_true",
-        help="left the employer in or after the year of turning 55 (50: qualified public safety): code 2",
-    )
-    p.add_argument("--annuity-payment", action="store_true", help="an annuity payment (refused: §72(b), §72(d))")
-    p.add_argument(
-        "--includes-designated-roth", action="store_true", help="includes Roth 401(k) money (refused: §402A(d)(4))"
-    )
-    p.add_argument(
-        "--pre-1987-basis", action="store_true", help="basis includes pre-1987 contributions (refused: §72(e)(8)(D))"
-    )
-    _add_common(p)
-
-    p = sub.add_parser("prorata", help="taxable part of a Roth conversion under the IRA pro-rata rule")
-    p.add_argument("converted")
-    p.add_argument("basis", help="Form 8606 line 5")
-    p.add_argument("year_end_value", help="all traditional, SEP and SIMPLE IRAs on December 31")
-    p.add_argument("--distributions", default="0")
-    p.add_argument("--outstanding-rollovers", default="0")
-    p.add_argument("--ratio-decimals", type=_places, default=3, help="places for line 10 (default 3; 'none')")
-    _add_common(p)
-
-    p = sub.add_parser("form-8606", help="Form 8606 Parts I and II line by line")
-    for name in (
-        "converted",
-        "year-end-value",
-        "distributions",
-        "nondeductible-contributions",
-        "prior-basis",
-        "late-contributions",
-        "outstanding-rollovers",
-    ):
-        p.add_argument(f"--{name}", default="0")
-    p.add_argument("--ratio-decimals", type=_places, default=3)
-    _add_common(p)
-
-    p = sub.add_parser("penalty", help="the §72(t) additional tax on an early distribution")
-    p.add_argument("taxable_amount")
-    p.add_argument("age", type=_age, help="years or BIRTH:DISTRIBUTION dates")
-    p.add_argument("--account-type", default="IRA")
-    p.add_argument("--exception", help="Form 5329 number (1-23) or key, e.g. first_home")
-    p.add_argument("--exception-amount")
-    p.add_argument("--tax-year")
-    p.add_argument("--simple-first-two-years", action="store_true")
-    p.add_argument("--exception-count", help="exception 19: number of children born or adopted ($5,000 each)")
-    p.add_argument("--first-home-used", help="first-home amounts used in earlier years (of the $10,000 lifetime)")
-    _add_common(p)
-
-    p = sub.add_parser("limit", help="an annual limit from the shipped table, with its source")
-    p.add_argument("name")
-    p.add_argument("year")
-    p.add_argument("--filing-status")
-    _add_common(p)
-
-    p = sub.add_parser("roth-withdrawal", help="tax and penalty on a year's Roth IRA distributions (ordering, clocks)")
-    p.add_argument("amount")
-    p.add_argument("--regular-contributions", default="0")
-    p.add_argument(
-        "--conversion",
-        action="append",
-        default=[],
-        metavar="YEAR:TAXABLE:NONTAXABLE",
-        help="a conversion or plan-rollover layer; repeat for each year",
-    )
-    p.add_argument(
-        "--roth-401k-rollover",
-        action="append",
-        default=[],
-        metavar="YEAR:CONTRIBUTIONS:EARNINGS:QUALIFIED",
-        help="a designated Roth rollover (QUALIFIED is yes or no)",
-    )
-    p.add_argument("--distribution-year", required=True)
-    p.add_argument("--age", type=_age, required=True)
-    p.add_argument("--first-roth-year")
-    p.add_argument("--exception")
-    p.add_argument("--qualifying-event", choices=["death", "disability", "first_home"])
-    p.add_argument("--first-home-used", help="first-home amounts used in earlier years (of the $10,000 lifetime)")
-    _add_common(p)
-
-    p = sub.add_parser("room", help="after-tax (mega backdoor) room left under §415(c)")
-    p.add_argument("year")
-    p.add_argument("employee_deferrals")
-    p.add_argument("employer_contributions")
-    p.add_argument("--compensation")
-    p.add_argument("--age")
-    p.add_argument("--after-tax-so-far", default="0")
-    _add_common(p)
-
-    p = sub.add_parser("roth-limit", help="Roth IRA contribution limit after the MAGI phase-out")
-    p.add_argument("year")
-    p.add_argument("magi")
-    p.add_argument("filing_status", help="SINGLE, HOH, MFJ, MFS, MFS_APART, QSS")
-    p.add_argument("age")
-    p.add_argument("--compensation", help="taxable compensation (the limit never exceeds it; default: not applied)")
-    p.add_argument(
-        "--traditional-contributions",
-        default="0",
-        help="contributions for the year to traditional IRAs; they come off the Roth limit (IRC §408A(c)(2)(B))",
-    )
-    _add_spousal(p)
-    _add_common(p)
-
-    p = sub.add_parser("ira-deduction", help="deductible traditional IRA contribution after the §219(g) phase-out")
-    p.add_argument("year")
-    p.add_argument("magi")
-    p.add_argument("filing_status")
-    p.add_argument("age")
-    p.add_argument("--active-participant", action="store_true")
-    p.add_argument("--spouse-active-participant", action="store_true")
-    p.add_argument("--compensation", help="taxable compensation (default: not applied)")
-    _add_spousal(p)
-    _add_common(p)
-
-    p = sub.add_parser("rmd", help="required minimum distribution for a year (Uniform Lifetime Table)")
-    p.add_argument("year")
-    p.add_argument("birth_date", help="YYYY-MM-DD")
-    p.add_argument("prior_year_end_balance", help="the balance on December 31 of the year before")
-    p.add_argument("--spouse-birth-date", help="YYYY-MM-DD, with --spouse-sole-beneficiary")
-    p.add_argument("--spouse-sole-beneficiary", action="store_true")
-    p.add_argument("--inherited", action="store_true", help="an inherited account (refused: not covered)")
-    _add_common(p)
-
-    p = sub.add_parser("sepp", help="annual payment of a §72(t) SEPP series (Notice 2022-6)")
-    p.add_argument("balance")
-    p.add_argument("birth_date", help="YYYY-MM-DD")
-    p.add_argument("year")
-    p.add_argument("method", help="rmd or amortization (annuitization is refused)")
-    p.add_argument("--interest-rate", help="a fraction, 0.05 for 5%%; required for amortization")
-    p.add_argument(
-        "--life-table",
-        default="single",
-        help="single (default), joint (with --beneficiary-birth-date), uniform (from 72)",
-    )
-    p.add_argument("--beneficiary-birth-date", help="YYYY-MM-DD, for --life-table joint")
-    p.add_argument("--rate-cap", help="120%% of the federal mid-term rate (the limit is the greater of it and 5%%)")
-    _add_common(p)
+    for entry in functions.values():
+        if entry.cli is not None:
+            add_function_command(sub, entry)
 
     p = sub.add_parser("calc", help="recalculate an .xlsx headless with the project's functions; write a new workbook")
     p.add_argument("workbook", metavar="WORKBOOK")
@@ -288,112 +260,6 @@ def _print_result(result: Result, args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    calls: dict[str, Callable[[], Result]] = {
-        "split": lambda: roth_rollover_split(
-            args.distribution,
-            args.after_tax_basis,
-            args.account_balance,
-            args.to_roth_ira,
-            args.to_traditional,
-            args.rolled_60day_roth,
-            args.rolled_60day_traditional,
-            args.age,
-            args.rmd_amount,
-            args.separated_age_55,
-            args.annuity_payment,
-            args.includes_designated_roth,
-            args.pre_1987_basis,
-        ),
-        "prorata": lambda: prorata_taxable(
-            args.converted,
-            args.basis,
-            args.year_end_value,
-            args.distributions,
-            args.outstanding_rollovers,
-            args.ratio_decimals,
-        ),
-        "form-8606": lambda: form_8606(
-            args.converted,
-            args.year_end_value,
-            args.distributions,
-            args.nondeductible_contributions,
-            args.prior_basis,
-            args.late_contributions,
-            args.outstanding_rollovers,
-            args.ratio_decimals,
-        ),
-        "penalty": lambda: early_penalty(
-            args.taxable_amount,
-            args.age,
-            args.account_type,
-            args.exception,
-            args.exception_amount,
-            args.tax_year,
-            args.simple_first_two_years,
-            args.exception_count,
-            args.first_home_used,
-        ),
-        "limit": lambda: irs_limit(args.name, args.year, args.filing_status),
-        "roth-withdrawal": lambda: roth_ira_distribution(
-            args.amount,
-            args.regular_contributions,
-            [_fields(c, 3, "--conversion") for c in args.conversion],
-            distribution_year=args.distribution_year,
-            age=args.age,
-            first_roth_year=args.first_roth_year,
-            exception=args.exception,
-            qualifying_event=args.qualifying_event,
-            roth_401k_rollovers=[_drac(r) for r in args.roth_401k_rollover],
-            first_home_used=args.first_home_used,
-        ),
-        "room": lambda: mega_backdoor_room(
-            args.year,
-            args.employee_deferrals,
-            args.employer_contributions,
-            args.compensation,
-            args.age,
-            args.after_tax_so_far,
-        ),
-        "roth-limit": lambda: roth_ira_contribution_limit(
-            args.year,
-            args.magi,
-            args.filing_status,
-            args.age,
-            args.compensation,
-            args.traditional_contributions,
-            args.spouse_compensation,
-            args.spouse_ira_contributions,
-        ),
-        "ira-deduction": lambda: traditional_ira_deduction_limit(
-            args.year,
-            args.magi,
-            args.filing_status,
-            args.age,
-            args.active_participant,
-            args.spouse_active_participant,
-            args.compensation,
-            args.spouse_compensation,
-            args.spouse_ira_contributions,
-        ),
-        "rmd": lambda: required_minimum_distribution(
-            args.year,
-            args.birth_date,
-            args.prior_year_end_balance,
-            args.spouse_birth_date,
-            args.spouse_sole_beneficiary,
-            args.inherited,
-        ),
-        "sepp": lambda: sepp_payment(
-            args.balance,
-            args.birth_date,
-            args.year,
-            args.method,
-            args.interest_rate,
-            args.life_table,
-            args.beneficiary_birth_date,
-            args.rate_cap,
-        ),
-    }
     if args.command == "calc":
         return _calc(args)
     if args.command == "report":
@@ -423,7 +289,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.explain:
                 print(demo.explain(result))
         return 0
-    _print_result(calls[args.command](), args)
+    _print_result(call_function(args.function_entry, args), args)
     return 0
 
 

@@ -3,9 +3,9 @@
 A :class:`Function` names the function (its Excel name), the core callable it runs, its parameters
 (name, help, kind, default, core keyword) in the order the worksheet function takes them, its default
 output field and a one-sentence description citing the rule. The worksheet functions (classic xlwings
-and Lite, :mod:`xl_rollover.excel.functions`), batch's list of functions, the LibreOffice add-in's interface and
-the templates' argument lists are all built from :data:`FUNCTIONS`: adding an argument is one edit
-here. Declarations only: this module imports the core and nothing above it.
+and Lite, :mod:`xl_rollover.excel.functions`), batch's list of functions, the LibreOffice add-in's interface,
+the templates' argument lists and the command line's subcommands (:mod:`xl_rollover.cli.main`) are all
+built from :data:`FUNCTIONS`: adding an argument is one edit here. Declarations only: this module imports the core and nothing above it.
 """
 
 from __future__ import annotations
@@ -39,6 +39,11 @@ class Param:
     required: bool = False
     default: Any = None
     core: str | None = None  # core keyword when it differs from the Excel name
+    #: The command-line spelling when it is not the usual one (a required argument is positional, an
+    #: optional one ``--name-with-dashes``): e.g. ``"--conversion"``, repeated once per table row.
+    cli: str | None = None
+    #: A table's columns, in order (kind "table"): the range's columns, the CLI's ``A:B:C`` parts.
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class Function:
     description: str  # one sentence citing the rule (the Excel function wizard shows it)
     #: The rule's integer-cent kernel for whole columns (None: scalar only); filled by the kernels.
     kernel: Any = None
+    cli: str | None = None  # the ``xl-rollover`` subcommand, e.g. "roth-withdrawal"
+    summary: str = ""  # a short line for ``xl-rollover --help``
 
 
 OUTPUT_HELP = 'Optional. One result field to return (e.g. "taxable"), or "explain" for the rule-by-rule explanation.'
@@ -126,6 +133,8 @@ SPLIT = Function(
     roth_rollover_split,
     None,
     "Splits a 401(k) distribution's pretax and after-tax dollars among Roth IRA, traditional and cash (IRC 72(e)(8); Notice 2014-54) with taxable amount, withholding and 1099-R boxes.",
+    cli="split",
+    summary="split a plan distribution between Roth IRA, traditional IRA and cash",
 )
 
 
@@ -168,6 +177,8 @@ PRORATA = Function(
     prorata_taxable,
     "taxable_conversion",
     "Taxable part of a Roth conversion under the pro-rata rule (IRC 408(d)(2), 72(e); Form 8606 lines 6-18).",
+    cli="prorata",
+    summary="taxable part of a Roth conversion under the IRA pro-rata rule",
 )
 
 
@@ -199,6 +210,8 @@ FORM_8606_SPEC = Function(
     form_8606,
     None,
     "Form 8606 Parts I and II line by line: basis, nontaxable share and taxable conversion (IRC 408(d)(2), 408A(d)(3); Form 8606 instructions).",
+    cli="form-8606",
+    summary="Form 8606 Parts I and II line by line",
 )
 
 
@@ -256,6 +269,8 @@ PENALTY = Function(
     early_penalty,
     "penalty",
     "Additional 10% tax on an early distribution, after the Form 5329 line 2 exception (IRC 72(t); 25% for SIMPLE IRAs, 72(t)(6)).",
+    cli="penalty",
+    summary="the §72(t) additional tax on an early distribution",
 )
 
 
@@ -266,12 +281,15 @@ REGULAR_CONTRIBUTIONS = Param(
     "regular_contributions",
     "Regular Roth IRA contributions ever made, less earlier distributions of them, in dollars.",
     required=True,
+    cli="--regular-contributions",
 )
 CONVERSIONS = Param(
     "conversions",
     "Range of 3 columns: year, taxable part, nontaxable part of each conversion or rollover in. Blank rows and a header row are skipped; a blank cell means none.",
     kind="table",
     required=True,
+    cli="--conversion",
+    columns=("year", "taxable part", "nontaxable part"),
 )
 
 ROTH = Function(
@@ -280,12 +298,15 @@ ROTH = Function(
         Param("amount", "Roth IRA distributions this year, in dollars (Form 8606 line 19).", required=True),
         REGULAR_CONTRIBUTIONS,
         CONVERSIONS,
-        Param("distribution_year", "Tax year of the distribution, e.g. 2026.", required=True),
+        Param(
+            "distribution_year", "Tax year of the distribution, e.g. 2026.", required=True, cli="--distribution-year"
+        ),
         Param(
             "age",
             "Age in years at the distribution, or two cells: birth date, distribution date.",
             kind="age",
             required=True,
+            cli="--age",
         ),
         Param(
             "first_roth_year",
@@ -307,6 +328,8 @@ ROTH = Function(
     roth_ira_distribution,
     None,
     "Tax and 10% penalty on Roth IRA distributions under the ordering rules and both 5-year clocks (IRC 408A(d); Reg. 1.408A-6; Form 8606 Part III).",
+    cli="roth-withdrawal",
+    summary="tax and penalty on a year's Roth IRA distributions (ordering, clocks)",
 )
 
 
@@ -315,18 +338,26 @@ PENALTY_FREE = Function(
     (
         REGULAR_CONTRIBUTIONS,
         CONVERSIONS,
-        Param("distribution_year", "Tax year of the planned withdrawal, e.g. 2027.", required=True),
+        Param(
+            "distribution_year",
+            "Tax year of the planned withdrawal, e.g. 2027.",
+            required=True,
+            cli="--distribution-year",
+        ),
         Param(
             "age",
             "Age in years at the withdrawal, or two cells: birth date, withdrawal date.",
             kind="age",
             required=True,
+            cli="--age",
         ),
         Param("output", OUTPUT_HELP + " Default: penalty_free.", kind="output"),
     ),
     roth_penalty_free,
     "penalty_free",
     "Most of the Roth IRA basis a year's withdrawal can take with no income tax and no 10% tax (IRC 408A(d)(4); Reg. 1.408A-6 A-8).",
+    cli="roth-penalty-free",
+    summary="most a Roth IRA withdrawal can take free of income tax and the 10% tax",
 )
 
 
@@ -357,6 +388,8 @@ ROOM = Function(
     mega_backdoor_room,
     "room",
     "After-tax contribution room left under the annual additions limit (IRC 415(c)(1); catch-up excluded, 414(v)).",
+    cli="room",
+    summary="after-tax (mega backdoor) room left under §415(c)",
 )
 
 
@@ -402,6 +435,8 @@ ROTH_LIMIT = Function(
     roth_ira_contribution_limit,
     "limit",
     "Most a person can contribute to Roth IRAs for the year after the MAGI phase-out (IRC 408A(c)(2)-(3); Pub. 590-A Worksheet 2-2).",
+    cli="roth-limit",
+    summary="Roth IRA contribution limit after the MAGI phase-out",
 )
 
 
@@ -430,6 +465,8 @@ DEDUCTION = Function(
     traditional_ira_deduction_limit,
     "limit",
     "Deductible traditional IRA contribution after the active-participant phase-out (IRC 219(b), (c), (g); Pub. 590-A Worksheet 1-2).",
+    cli="ira-deduction",
+    summary="deductible traditional IRA contribution after the §219(g) phase-out",
 )
 
 
@@ -465,6 +502,8 @@ RMD_SPEC = Function(
     required_minimum_distribution,
     "amount",
     "Required minimum distribution for the year: prior year-end balance over the Uniform Lifetime divisor (IRC 401(a)(9); Reg. 1.401(a)(9)-5, -9).",
+    cli="rmd",
+    summary="required minimum distribution for a year (Uniform Lifetime Table)",
 )
 
 
@@ -509,6 +548,8 @@ SEPP_SPEC = Function(
     sepp_payment,
     "payment",
     "Annual payment in a series of substantially equal periodic payments, RMD or fixed amortization method (IRC 72(t)(2)(A)(iv); Notice 2022-6).",
+    cli="sepp",
+    summary="annual payment of a §72(t) SEPP series (Notice 2022-6)",
 )
 
 
@@ -540,6 +581,8 @@ IRS_LIMIT_SPEC = Function(
     limits.irs_limit,
     "value",
     "An annual IRS dollar limit or phase-out threshold for a tax year, with its source (IRS notices; irs_limits.csv).",
+    cli="limit",
+    summary="an annual limit from the shipped table, with its source",
 )
 
 

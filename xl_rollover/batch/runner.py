@@ -99,7 +99,7 @@ def _kernel_vector(name: str, frame: pd.DataFrame) -> tuple[dict[str, np.ndarray
     results, failed = run_columns(name, columns, n)
     ok = np.ones(n, bool)
     ok[failed] = False
-    arrays = {k: np.asarray(v) for k, v in results.items()}
+    arrays = {k: v if isinstance(v, np.ma.MaskedArray) else np.asarray(v) for k, v in results.items()}
     return {k: v.astype(object) if v.dtype.kind in "US" else v for k, v in arrays.items()}, ok  # text of any length
 
 
@@ -258,7 +258,13 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
         return run_scalar(rule, frame, tick)
     result, ok = rule.vectorised(frame)
     n = len(frame)
-    columns = {c: np.array(values, copy=True) for c, values in result.items()}
+    columns: dict[str, np.ndarray] = {}
+    absent: dict[str, np.ndarray] = {}  # rows that do not have the field (a masked kernel value: blank)
+    for c, values in result.items():
+        if isinstance(values, np.ma.MaskedArray):  # a field some rows do not have (results of varying shape)
+            absent[c] = np.ma.getmaskarray(values).copy()
+            values = np.ma.getdata(values)
+        columns[c] = np.array(values, copy=True)
     errors = np.full(n, None, dtype=object)
     null = np.zeros(n, dtype=bool)
     widened: dict[str, np.ndarray] = {}
@@ -273,7 +279,13 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
             errors[pos] = flat[ERROR]
             null[pos] = True
             continue
+        for name in columns.keys() - flat.keys():  # results of varying shape: fields this row does not have
+            absent.setdefault(name, np.zeros(n, bool))[pos] = True
         for name, value in flat.items():
+            if name not in columns:  # a field no kernel row has
+                columns[name] = np.full(n, None, dtype=object)
+            elif name in absent:
+                absent[name][pos] = False
             column = columns[name]
             places = UNITS.get(name, 2)
             if column.dtype.kind in "iu" and name not in widened:
@@ -291,14 +303,16 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
     out: dict[str, Any] = {}
     validity = _validity(null)
     for name, column in columns.items():
+        blank = null | absent[name] if name in absent else null
         if name in widened:
             values = widened[name]
         elif column.dtype.kind in "iu":
-            out[name] = decimal_column(column.astype(np.int64, copy=False), UNITS.get(name, 2), null, validity)
+            whole = column.astype(np.int64, copy=False)
+            out[name] = decimal_column(whole, UNITS.get(name, 2), blank, False if name in absent else validity)
             continue
         else:
             values = column.astype(object)
-        values[null] = None
+        values[blank] = None
         out[name] = values
     out[ERROR] = errors
     return pd.DataFrame(out, index=frame.index)

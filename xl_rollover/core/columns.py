@@ -27,7 +27,7 @@ from typing import Any
 from . import limits
 from .age import MAX_AGE
 from .money import MAX_AMOUNT, MAX_CENTS, SCALAR, plain_cents
-from .rules import contribution_limits, early_penalty, form_8606, rmd, sepp
+from .rules import contribution_limits, early_penalty, form_8606, rmd, roth_ordering, sepp
 from .serial_dates import NO_DATE, serial
 
 # how a column is read
@@ -88,6 +88,10 @@ FILING_STATUS, FILING_STATUS_OR_BLANK, LIMIT_NAME, SEPP_METHOD, LIFE_TABLE = (
 _VALUED |= {YEAR, MONEY_OR_NONE, YEARS_OR_NONE, FLAG, FLAG_OR_FALSE, DATE, DATE_OR_NONE, RATE_OR_NONE}
 _VALUED |= {FILING_STATUS, FILING_STATUS_OR_BLANK, LIMIT_NAME, SEPP_METHOD, LIFE_TABLE}
 _FLOATS |= {YEARS_OR_NONE, RATE_OR_NONE}
+
+# --- Roth IRA ordering: a tax year or blank (0), a table of conversion layers (read by _layer_arrays) ----
+YEAR_OR_BLANK, LAYERS = "year_or_blank", "layers"
+_VALUED |= {YEAR_OR_BLANK}
 
 
 def _room(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
@@ -254,6 +258,43 @@ COLUMN_RULES: dict[str, ColumnRule] = {
         },
         kernel=_sepp,
     ),
+    # --- Roth IRA ordering ---
+    "roth_ira_distribution": ColumnRule(
+        readings={
+            "amount": MONEY,
+            "regular_contributions": MONEY,  # required by the registry (blank: the core says so)
+            "conversions": LAYERS,
+            "distribution_year": YEAR,
+            "age": YEARS,
+            "first_roth_year": YEAR_OR_BLANK,
+            "exception": BLANK,
+            "qualifying_event": BLANK,
+            "first_home_used": MONEY_OR_BLANK,
+        },
+        kernel=lambda c, ops: roth_ordering.distribution_columns(
+            c["amount"],
+            c["regular_contributions"],
+            c["conversions"],
+            c["distribution_year"],
+            c["age"],
+            c["first_roth_year"],
+            ops,
+        ),
+        defined=lambda c: roth_ordering.distribution_defined(
+            c["conversions"], c["distribution_year"], c["age"], c["first_roth_year"], c["first_home_used"]
+        ),
+    ),
+    "roth_penalty_free": ColumnRule(
+        readings={
+            "regular_contributions": MONEY,  # required by the registry (blank: the core says so)
+            "conversions": LAYERS,
+            "distribution_year": YEAR,
+            "age": YEARS,
+        },
+        kernel=lambda c, ops: roth_ordering.penalty_free_columns(
+            c["regular_contributions"], c["conversions"], c["distribution_year"], c["age"], ops
+        ),
+    ),
 }
 
 
@@ -315,6 +356,9 @@ def _read_cell(value: object, reading: str) -> tuple[Any, bool]:
     if reading == TEN_PERCENT_ACCOUNT:
         plain = type(value) is str and value.strip().upper() in early_penalty.TEN_PERCENT_ACCOUNTS
         return None, is_blank(value) or plain
+    if reading == LAYERS:
+        layers = cell_layers(value)
+        return (layers or ([], [], []), layers is not None)
     read = CELL_READERS.get(reading)
     if read is not None:
         return read(value)
@@ -327,6 +371,8 @@ def _read_cell(value: object, reading: str) -> tuple[Any, bool]:
 def _read_array(np: Any, column: Any, reading: str, n: int) -> tuple[Any, Any] | None:
     """A numeric numpy column read at once: (values, certain), or None to read it cell by cell."""
     kind = column.dtype.kind
+    if reading == LAYERS:
+        return None  # _layer_arrays
     if reading in ARRAY_READERS:
         return ARRAY_READERS[reading](np, column, n)
     if kind == "b":
@@ -397,6 +443,53 @@ class _NumpyOps:
         """Values as Python objects (ints stay ints in a batch result, not cents)."""
         return self._np.asarray(values, dtype=object)  # no copy when already objects
 
+    def blank_where(self, condition: Any, values: Any) -> Any:
+        np = self._np
+        shape = np.broadcast_shapes(np.shape(condition), np.shape(values))
+        return np.ma.masked_array(np.broadcast_to(values, shape), mask=np.broadcast_to(condition, shape))
+
+    def pack(
+        self, present: Sequence[Any], pieces: Sequence[tuple[Any, ...]], units: Sequence[bool]
+    ) -> list[tuple[Any, ...]]:
+        np = self._np
+        n = max((np.size(p) for p in present), default=0)
+        kept = np.column_stack([np.broadcast_to(p, (n,)) for p in present])
+        order = np.argsort(~kept, axis=1, kind="stable")
+        kept = np.take_along_axis(kept, order, 1)
+        width = int(kept.sum(1).max()) if n else 0
+        kept, order = kept[:, :width], order[:, :width]
+        fields = []
+        for values, exact in zip(zip(*pieces, strict=True), units, strict=True):
+            if not exact and not any(isinstance(v, np.ndarray) for v in values):  # one value a piece: look it up
+                lookup = np.empty(len(values) + 1, object)
+                lookup[:-1] = values
+                grid = lookup[np.where(kept, order, len(values))]  # the last entry, None, where no piece is left
+                fields.append([grid[:, k] for k in range(width)])
+                continue
+            whole = exact or all(v is None or isinstance(v, (int, np.ndarray)) for v in values)  # ints or None
+            grid = np.empty((n, len(values)), np.int64 if whole else object)
+            for k, v in enumerate(values):
+                grid[:, k] = NONE_INT if v is None and not exact else v
+            grid = np.take_along_axis(grid, order, 1)
+            if exact:
+                fields.append([np.ma.masked_array(grid[:, k], mask=~kept[:, k]) for k in range(width)])
+                continue
+            blank = ~kept | (grid == NONE_INT) if whole else ~kept
+            grid = grid.astype(object)
+            grid[blank] = None
+            fields.append([grid[:, k] for k in range(width)])
+        return [tuple(column[k] for column in fields) for k in range(width)]
+
+    def distinct(self, columns: Sequence[Any]) -> list[int]:
+        np = self._np
+        if not len(columns):
+            return []
+        return [int(v) for v in np.unique(np.concatenate([np.ravel(c) for c in columns])) if v]
+
+
+#: A plain-value piece field that is None where the others are ints (years), held as ints meanwhile.
+NONE_INT = -(2**63)
+
 
 def _factorize(np: Any, array: Any) -> tuple[int, Any, Any]:
     """(number of distinct values, each row's value number, a row holding each value) of a 1-D column.
@@ -454,6 +547,8 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
         if column is None:
             column = [None]
         read = _read_array(np, column, reading, len(column)) if isinstance(column, np.ndarray) else None
+        if read is None and reading == LAYERS:
+            read = _layer_arrays(np, column)
         if read is None and isinstance(column, np.ndarray):
             read = _read_text(np, column, reading)
         if read is None:
@@ -465,7 +560,10 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
         values, certain = read
         if len(certain) == 1 and n != 1:
             certain = np.broadcast_to(certain, (n,))
-            values = None if values is None else np.broadcast_to(values, (n,))
+            if reading == LAYERS:
+                values = tuple([np.broadcast_to(c, (n,)) for c in part] for part in values)
+            elif values is not None:
+                values = np.broadcast_to(values, (n,))
         ok &= certain
         parsed[name] = values
     if rule.defined is not None:
@@ -663,8 +761,13 @@ def _cell_rate_or_none(value: object) -> tuple[Any, bool]:
     return _NOT_CERTAIN
 
 
+def _cell_year_or_blank(value: object) -> tuple[Any, bool]:
+    return (0, True) if is_blank(value) else _cell_year(value)
+
+
 CELL_READERS: dict[str, Callable[[object], tuple[Any, bool]]] = {
     YEAR: _cell_year,
+    YEAR_OR_BLANK: _cell_year_or_blank,
     MONEY_OR_NONE: _cell_money_or_none,
     YEARS_OR_NONE: _cell_years_or_none,
     FLAG: _cell_flag,
@@ -777,6 +880,7 @@ def _array_rate(np: Any, column: Any, n: int) -> tuple[Any, Any] | None:
 
 ARRAY_READERS: dict[str, Callable[[Any, Any, int], tuple[Any, Any] | None]] = {
     YEAR: _array_year,
+    YEAR_OR_BLANK: _array_or_none(YEAR, 0),
     MONEY_OR_NONE: _array_or_none(MONEY, -1),
     YEARS_OR_NONE: _array_or_none(YEARS, -1.0),
     FLAG: _array_flag(None),
@@ -790,3 +894,76 @@ ARRAY_READERS: dict[str, Callable[[Any, Any, int], tuple[Any, Any] | None]] = {
     SEPP_METHOD: _array_blank_only(None),
     LIFE_TABLE: _array_blank_only(sepp.TABLE_CODES.index("single")),
 }
+
+
+# --- conversion layers (Roth IRA ordering) ------------------------------------------------------------
+
+#: A conversions cell the column path reads itself: entries ``YEAR:TAXABLE:NONTAXABLE`` of plain digits
+#: separated by ``;`` (spaces around parts, empty entries skipped, as batch's reading does); amounts of
+#: more than 13 digits fail the MAX_CENTS check below.
+_AMOUNT = r"[0-9]+(?:\.[0-9][0-9]?)?"
+_PIECE = rf" *(?:[0-9][0-9][0-9][0-9] *: *{_AMOUNT} *: *{_AMOUNT} *)?"
+_LAYERS_CELL = re.compile(rf"{_PIECE}(?:;{_PIECE})*")
+_TO_SPACES = str.maketrans(":;", "  ")
+
+
+def cell_layers(value: object) -> tuple[list[int], list[int], list[int]] | None:
+    """A conversions cell as batch writes it (``YEAR:TAXABLE:NONTAXABLE;...``), one layer a year oldest first
+    (:func:`~xl_rollover.core.rules.roth_ordering.one_layer_a_year`): years, taxable and nontaxable cents;
+    None when not certain (anything but plain years and plain amounts of whole cents)."""
+    if value is None:
+        return [], [], []
+    if type(value) is not str or not _LAYERS_CELL.fullmatch(value):
+        return None
+    layers = []
+    low, high = limits.YEAR_RANGE
+    for entry in value.split(";"):
+        if not entry.strip():
+            continue
+        year, taxable, nontaxable = (part.strip() for part in entry.split(":"))
+        t, n = _text_cents(taxable), _text_cents(nontaxable)
+        if not low <= int(year) <= high or t is None or n is None:
+            return None
+        layers.append((int(year), t, n))
+    merged = roth_ordering.one_layer_a_year(layers)
+    return [y for y, _, _ in merged], [t for _, t, _ in merged], [n for _, _, n in merged]
+
+
+def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
+    """A conversions column read at once: per layer, a column of years, taxable and nontaxable cents, and
+    which rows are certain. Layers are one a year, oldest first, as ``roth_ordering.one_layer_a_year``
+    makes them (entries of one year summed); shorter rows are padded with zero layers, which take nothing."""
+    n = len(column)
+    if isinstance(column, np.ndarray) and column.dtype.kind in "fiub":  # numbers: only a missing value (NaN) is blank
+        missing = np.isnan(column) if column.dtype.kind == "f" else np.zeros(n, bool)
+        return ([], [], []), missing
+    texts = [v if type(v) is str else "" for v in column]
+    text = np.fromiter((type(v) is str for v in column), bool, n)
+    plain = np.fromiter(map(_LAYERS_CELL.fullmatch, texts), bool, n) & text
+    certain = plain | np.fromiter((v is None for v in column), bool, n)
+    if not plain.all():  # the core reads what is not plain
+        for i in np.flatnonzero(~plain):
+            texts[i] = ""
+    counts = np.fromiter(map(str.count, texts, ":" * n), np.int64, n) // 2
+    # every number of the certain cells at once; whole cents of at most 13 + 2 digits are exact in float64
+    # (below 2**53) and the amounts checked against MAX_CENTS, so rounding the cents is exact
+    numbers = np.array(" ".join(texts).translate(_TO_SPACES).split(), dtype=np.float64).reshape(-1, 3)
+    rows = np.repeat(np.arange(n), counts)
+    years = numbers[:, 0].astype(np.int64)
+    taxable, nontaxable = (np.round(numbers[:, k] * 100).astype(np.int64) for k in (1, 2))
+    low, high = limits.YEAR_RANGE
+    bad = (years < low) | (years > high) | (taxable > MAX_CENTS) | (nontaxable > MAX_CENTS)
+    certain[rows[bad]] = False
+    keep = certain[rows]
+    keys, where = np.unique(rows[keep] * 10_000 + years[keep], return_inverse=True)  # (row, year), sorted
+    sums = np.zeros((2, len(keys)), np.int64)
+    np.add.at(sums[0], where, taxable[keep])
+    np.add.at(sums[1], where, nontaxable[keep])
+    row_of = keys // 10_000
+    position = np.arange(len(keys)) - np.searchsorted(row_of, row_of)
+    width = int(position.max()) + 1 if len(keys) else 0
+    grid = np.zeros((3, n, width), np.int64)
+    grid[0, row_of, position] = keys % 10_000
+    grid[1, row_of, position] = sums[0]
+    grid[2, row_of, position] = sums[1]
+    return tuple(list(grid[part].T) for part in range(3)), certain

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
@@ -253,6 +254,24 @@ class ScalarOps:
     def objects(value: Any) -> Any:
         """A value kept as the Python object it is (numpy: an object column, so ints stay ints, not cents)."""
         return value
+
+    # For results of varying shape (Roth IRA layers): no value, pieces packed to the front, distinct keys.
+
+    @staticmethod
+    def blank_where(condition: Any, values: Any) -> Any:
+        """``values``, or no value (None; masked in an array) where ``condition``."""
+        return None if condition else values
+
+    @staticmethod
+    def pack(present: Sequence[Any], pieces: Sequence[tuple[Any, ...]], units: Sequence[bool]) -> list[tuple[Any, ...]]:
+        """The pieces whose ``present`` is true, in order (for arrays: per row, packed to the front, no value
+        after); ``units`` says which fields are integer units (cents), the others plain values."""
+        return [piece for here, piece in zip(present, pieces, strict=True) if here]
+
+    @staticmethod
+    def distinct(columns: Sequence[Any]) -> list[int]:
+        """The distinct non-zero values of ``columns`` (ints, or for arrays every row's), ascending."""
+        return sorted({int(v) for v in columns if v})
 
 
 SCALAR = ScalarOps()

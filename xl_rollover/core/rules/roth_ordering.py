@@ -17,11 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from .. import limits
-from ..age import parse_age
+from ..age import HALF_59, parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
-from ..money import ZERO, fmt, to_money
-from .early_penalty import early_penalty, status_words
+from ..money import SCALAR, ZERO, cents, dollars, fmt, to_money
+from .early_penalty import RATE_PARAMETER, early_penalty, penalty_kernel, rate_units, status_words
 from .five_year import QUALIFIED, RECAPTURE, last_year, period_end
 from .penalty_exceptions import EXCEPTIONS, parse_exception
 
@@ -113,14 +113,17 @@ def _layers(conversions: Iterable[Any]) -> list[ConversionLayer]:
                 to_money(nontaxable, f"conversions row {i + 1} nontaxable part"),
             )
         )
-    # all conversions received in the same year are one layer (Reg. §1.408A-6 A-9)
-    merged: dict[int, ConversionLayer] = {}
-    for layer in out:
-        prior = merged.get(layer.year)
-        merged[layer.year] = (
-            layer
-            if prior is None
-            else ConversionLayer(layer.year, prior.taxable + layer.taxable, prior.nontaxable + layer.nontaxable)
+    return [ConversionLayer(*layer) for layer in one_layer_a_year((c.year, c.taxable, c.nontaxable) for c in out)]
+
+
+def one_layer_a_year(layers: Iterable[tuple[int, Any, Any]]) -> list[tuple[int, Any, Any]]:
+    """Conversion layers (year, taxable, nontaxable) merged by year, oldest first: all conversions received in
+    the same year are one layer (Treas. Reg. §1.408A-6 A-9). Amounts as Decimals or integer cents."""
+    merged: dict[int, tuple[int, Any, Any]] = {}
+    for year, taxable, nontaxable in layers:
+        prior = merged.get(year)
+        merged[year] = (
+            (year, taxable, nontaxable) if prior is None else (year, prior[1] + taxable, prior[2] + nontaxable)
         )
     return [merged[y] for y in sorted(merged)]
 
@@ -283,38 +286,38 @@ def roth_ira_distribution(
         )
     )
 
-    # Ordering (A-8, A-9).
-    remaining = total
+    # Ordering (A-8, A-9), the taxable part (A-4) and recapture (A-5(c)): the kernel, in cents.
+    k = ordering_kernel(
+        cents(total),
+        cents(home),
+        cents(regular_total),
+        [c.year for c in layers],
+        [cents(c.taxable) for c in layers],
+        [cents(c.nontaxable) for c in layers],
+        year,
+        recapture_years(),
+        qualified,
+    )
+    take = dollars(k["take"])
     out: list[LayerOut] = []
-    take = min(remaining, regular_total)
     if take:
         out.append(LayerOut("regular", None, None, take, ZERO, ZERO))
-    remaining -= take
-    # the nonqualified dollars come out first and the qualified first-home amount (line 20) after them, as
-    # Form 8606 lines 21-25 order only line 21 against the basis; only nonqualified dollars are under §72(t)
-    nonqualified = max(total - home - take, ZERO)
-    left_regular = regular_total - take
-    recapture_ends = {layer.year: period_end(layer.year, RECAPTURE) for layer in layers}
     left_layers: list[ConversionLayer] = []
-    for layer in layers:
-        # recapture reaches a layer's taxable part within its five taxable years (A-5(c)); age 59½ and the other
-        # §72(t)(2) exceptions are applied once, by early_penalty, to the whole base
-        within = year <= last_year(layer.year, RECAPTURE)
-        t = min(remaining, layer.taxable)
-        remaining -= t
-        n = min(remaining, layer.nontaxable)
-        remaining -= n
-        t_nonqualified = min(t, nonqualified)
-        nonqualified -= t_nonqualified + min(n, nonqualified - t_nonqualified)
+    for layer, t_cents, n_cents, p_cents in zip(
+        layers, k["out_taxable"], k["out_nontaxable"], k["penalised"], strict=True
+    ):
+        t, n = dollars(t_cents), dollars(n_cents)
         if t:
-            out.append(LayerOut("conversion", layer.year, "taxable", t, ZERO, t_nonqualified if within else ZERO))
+            out.append(LayerOut("conversion", layer.year, "taxable", t, ZERO, dollars(p_cents)))
         if n:
             out.append(LayerOut("conversion", layer.year, "nontaxable", n, ZERO, ZERO))
         if layer.taxable - t or layer.nontaxable - n:
             left_layers.append(ConversionLayer(layer.year, layer.taxable - t, layer.nontaxable - n))
-    earnings = remaining
+    earnings = dollars(k["earnings"])
     if earnings:
         out.append(LayerOut("earnings", None, None, earnings, ZERO, ZERO))
+    left_regular = regular_total - take
+    recapture_ends = {layer.year: period_end(layer.year, RECAPTURE) for layer in layers}
     steps.append(
         Step(
             title="Ordering",
@@ -339,31 +342,23 @@ def roth_ira_distribution(
 
     # Form 8606 Part III (nonqualified only) and the taxable amount (A-4).
     lines: dict[str, Decimal | None] = {}
-    if qualified:
-        taxable = ZERO
-        recapture = ZERO
-    else:
-        basis_conv = sum((c.taxable + c.nontaxable for c in layers), ZERO)
-        line19, line20 = total, home
-        line21 = line19 - line20
-        line22 = regular_total
-        line23 = max(line21 - line22, ZERO)
-        lines.update({"19": line19, "20": line20, "21": line21, "22": line22, "23": line23})
-        if line23 > 0:
-            line24 = basis_conv
-            line25a = max(line23 - line24, ZERO)
-            lines.update({"24": line24, "25a": line25a})
-        else:
-            line25a = ZERO
-        taxable = line25a
-        recapture = sum((o.penalised for o in out), ZERO)
+    taxable = dollars(k["taxable"])
+    if not qualified:
+        lines.update({line: dollars(k["line" + line]) for line in ("19", "20", "21", "22", "23")})
+        if k["line23"] > 0:
+            lines.update({line: dollars(k["line" + line]) for line in ("24", "25a")})
         steps.append(
             Step(
                 title="Taxable part",
                 rule="a nonqualified distribution is income only to the extent it exceeds all contributions, regular and "
                 "conversion (less a qualified first-home amount)",
                 citation="Treas. Reg. §1.408A-6 A-4; Form 8606 Part III lines 19-25a",
-                inputs={"line 19": line19, "line 20": line20, "line 22": line22, "line 24": lines.get("24")},
+                inputs={
+                    "line 19": lines["19"],
+                    "line 20": lines["20"],
+                    "line 22": lines["22"],
+                    "line 24": lines.get("24"),
+                },
                 outputs={"line 25a": taxable},
                 form_line="8606 line 25a",
             )
@@ -379,7 +374,7 @@ def roth_ira_distribution(
         )
         for o in out
     ]
-    penalty_base = taxable + recapture
+    penalty_base = dollars(k["penalty_base"])
     if explicit is None and event is not None and not qualified and not home:
         # before the clock ends a qualifying event is still a §72(t) exception
         exc = QUALIFYING_EVENTS[event]
@@ -414,6 +409,175 @@ def roth_ira_distribution(
     )
 
 
+def ordering_kernel(
+    total: Any,
+    home: Any,
+    regular: Any,
+    years: Sequence[Any],
+    taxable: Sequence[Any],
+    nontaxable: Sequence[Any],
+    year: Any,
+    period: int,
+    qualified: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """A year's Roth IRA distributions through the ordering rules, in integer cents: what each layer gives,
+    the taxable part and the conversion amounts recaptured under §72(t).
+
+    The one statement of the rule, on Python ints (:func:`roth_ira_distribution`) or numpy arrays (the
+    column paths; ``ops`` numpy's). Distributions come out of ``regular`` contributions first, then each
+    conversion layer of ``years``/``taxable``/``nontaxable`` (one a year, oldest first; zero layers pad
+    shorter rows), taxable part before nontaxable part, then earnings (Treas. Reg. §1.408A-6 A-8, A-9).
+    The nonqualified dollars (``total`` less the qualified first-home amount ``home``) come out first; a
+    layer's taxable part they take within its ``period``-year recapture period (``penalised``) is
+    recaptured under §72(t) (A-5(c)) unless the distribution is qualified.
+    Unless ``qualified``, Form 8606 lines 19-25a: the distribution is income only beyond all
+    contributions, regular and conversion (A-4); a qualified distribution is neither taxed nor penalised.
+    """
+    take = ops.minimum(total, regular)
+    remaining = total - take
+    nonqualified = total - home - take
+    nonqualified = ops.where(nonqualified > 0, nonqualified, 0)
+    out_taxable, out_nontaxable, penalised = [], [], []
+    basis = 0
+    for layer_year, layer_taxable, layer_nontaxable in zip(years, taxable, nontaxable, strict=True):
+        t = ops.minimum(remaining, layer_taxable)
+        remaining = remaining - t
+        n = ops.minimum(remaining, layer_nontaxable)
+        remaining = remaining - n
+        t_nonqualified = ops.minimum(t, nonqualified)
+        nonqualified = nonqualified - t_nonqualified - ops.minimum(n, nonqualified - t_nonqualified)
+        within = year <= layer_year + (period - 1)
+        out_taxable.append(t)
+        out_nontaxable.append(n)
+        penalised.append(ops.where(within, t_nonqualified, 0))
+        basis = basis + layer_taxable + layer_nontaxable
+    line21 = total - home
+    line23 = ops.where(line21 > regular, line21 - regular, 0)
+    line25a = ops.where(line23 > basis, line23 - basis, 0)
+    taxable_part = ops.where(qualified, 0, line25a)
+    recapture = ops.where(qualified, 0, sum(penalised, 0))
+    return {
+        "take": take,
+        "out_taxable": out_taxable,
+        "out_nontaxable": out_nontaxable,
+        "penalised": penalised,
+        "earnings": remaining,
+        "line19": total,
+        "line20": home,
+        "line21": line21,
+        "line22": regular,
+        "line23": line23,
+        "line24": basis,
+        "line25a": line25a,
+        "taxable": taxable_part,
+        "recapture": recapture,
+        "penalty_base": taxable_part + recapture,
+    }
+
+
+#: What a qualified distribution's status says (no §72(t) base at all).
+QUALIFIED_STATUS = "not subject to the 10% tax: qualified distribution"
+
+
+def distribution_columns(
+    amount: Any,
+    regular: Any,
+    conversions: tuple[Sequence[Any], Sequence[Any], Sequence[Any]],
+    year: Any,
+    age_years: Any,
+    first_roth_year: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """:func:`roth_ira_distribution`'s flat fields from :func:`ordering_kernel` and the §72(t) kernel, for whole
+    columns with no exception, qualifying event or first-home amount (:func:`distribution_defined` rows).
+
+    Cents, the age in years (59.5 is exact in binary, so the comparison is :attr:`Age.is_59_5_or_over`'s),
+    ``first_roth_year`` 0 when not given, conversion layers as per-layer columns of years and cents. Fields
+    a row does not have (lines of a qualified distribution, layers it does not touch) are no value.
+    """
+    years, taxable, nontaxable = conversions
+    at_59_5 = age_years >= float(HALF_59)
+    clock = ops.where(first_roth_year > 0, first_roth_year, years[0] if len(years) else 0)  # 0: no clock
+    qualified = (clock > 0) & (year > last_year(clock, QUALIFIED)) & at_59_5
+    k = ordering_kernel(amount, 0, regular, years, taxable, nontaxable, year, recapture_years(), qualified, ops)
+    base = k["penalty_base"]
+    rate, _ = limits.value(RATE_PARAMETER, None)
+    tax = penalty_kernel(base, ops.where(at_59_5, base, 0), at_59_5, False, False, rate_units(rate), ops)
+    status = ops.where(
+        base == 0,
+        ops.where(qualified, QUALIFIED_STATUS, status_words(0, 0, None)),
+        ops.where(at_59_5, status_words(0, 1, "age 59½"), status_words(1, 1, None)),
+    )
+    flat: dict[str, Any] = {
+        "taxable": k["taxable"],
+        "penalty_base": base,
+        "penalty": tax["penalty"],
+        "penalized_amount": tax["penalized"],
+        "penalty_status": status,
+        "qualified": qualified,
+        "qualified_from": ops.where(clock > 0, ops.per_key(_qualified_from, clock)[0], None),
+    }
+    pieces: list[tuple[Any, tuple[Any, ...]]] = [(k["take"] != 0, ("regular", None, None, k["take"], 0, 0))]
+    for layer_year, t, n, p in zip(years, k["out_taxable"], k["out_nontaxable"], k["penalised"], strict=True):
+        pieces.append((t != 0, ("conversion", layer_year, "taxable", t, 0, ops.where(qualified, 0, p))))
+        pieces.append((n != 0, ("conversion", layer_year, "nontaxable", n, 0, 0)))
+    earnings = k["earnings"]
+    pieces.append((earnings != 0, ("earnings", None, None, earnings, k["taxable"], k["taxable"])))
+    names = ("layer", "year", "part", "amount", "taxed", "penalised")
+    for i, piece in enumerate(ops.pack(*zip(*pieces, strict=True), (False, False, False, True, True, True)), 1):
+        flat.update({f"layers_out_{i}_{name}": value for name, value in zip(names, piece, strict=True)})
+    flat["layers_left_regular_contributions"] = regular - k["take"]
+    left = [
+        ((t_all - t != 0) | (n_all - n != 0), (layer_year, t_all - t, n_all - n))
+        for layer_year, t_all, n_all, t, n in zip(
+            years, taxable, nontaxable, k["out_taxable"], k["out_nontaxable"], strict=True
+        )
+    ]
+    if left:
+        for i, piece in enumerate(ops.pack(*zip(*left, strict=True), (False, True, True)), 1):
+            flat.update(
+                {
+                    f"layers_left_conversions_{i}_{n}": v
+                    for n, v in zip(("year", "taxable", "nontaxable"), piece, strict=True)
+                }
+            )
+    for first_year in ops.distinct(years):
+        has = False
+        for layer_year in years:
+            has = has | (layer_year == first_year)
+        flat[f"recapture_ends_{first_year}"] = ops.where(has, period_end(first_year, RECAPTURE), None)
+    no_basis_lines = qualified | (k["line23"] == 0)
+    for line in ("19", "20", "21", "22", "23", "24", "25a"):
+        flat[f"lines_{line}"] = ops.blank_where(
+            no_basis_lines if line in ("24", "25a") else qualified, k["line" + line]
+        )
+    return flat
+
+
+def _qualified_from(clock: int) -> tuple[dt.date]:
+    return (dt.date(last_year(clock, QUALIFIED) + 1, 1, 1),)
+
+
+def distribution_defined(
+    conversions: tuple[Sequence[Any], Sequence[Any], Sequence[Any]],
+    year: Any,
+    age_years: Any,
+    first_roth_year: Any,
+    first_home_used: Any,
+) -> Any:
+    """The rows :func:`distribution_columns` states: what the core accepts with no first-home amount used (the
+    core refuses a conversion after the year, a first_roth_year after it or after the first conversion, and
+    a missing clock at 59½)."""
+    years = conversions[0]
+    first = years[0] if len(years) else 0
+    ok = (first_home_used == 0) & ((first > 0) | (first_roth_year > 0) | (age_years < float(HALF_59)))
+    ok = ok & ((first_roth_year == 0) | ((first_roth_year <= year) & ((first == 0) | (first_roth_year <= first))))
+    for layer_year in years:
+        ok = ok & (layer_year <= year)
+    return ok
+
+
 def roth_penalty_free_amount(
     regular_contributions: object = 0,
     conversions: Iterable[Any] = (),
@@ -426,14 +590,66 @@ def roth_penalty_free_amount(
     regular = to_money(regular_contributions if regular_contributions is not None else 0, "regular_contributions")
     year = limits.parse_year(distribution_year, "distribution_year")
     who = parse_age(age)
+    layers = _layers(conversions)
+    k = penalty_free_kernel(
+        cents(regular),
+        [c.year for c in layers],
+        [cents(c.taxable) for c in layers],
+        [cents(c.nontaxable) for c in layers],
+        year,
+        recapture_years(),
+        not who.is_59_5_or_over,
+    )
+    return dollars(k["penalty_free"])
+
+
+def recapture_years() -> int:
+    """The length of a conversion's recapture period in taxable years, from the limits table (IRC §408A(d)(3)(F))."""
+    return last_year(0, RECAPTURE) + 1
+
+
+def penalty_free_kernel(
+    regular: Any,
+    years: Sequence[Any],
+    taxable: Sequence[Any],
+    nontaxable: Sequence[Any],
+    year: Any,
+    period: int,
+    before_59_5: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """The basis a nonqualified Roth IRA distribution takes with neither income tax nor §72(t), in integer cents.
+
+    The one statement of the rule, on Python ints (:func:`roth_penalty_free_amount`) or on numpy arrays
+    (the column paths; ``ops`` numpy's ``where``): regular contributions, then each conversion layer of
+    ``years``/``taxable``/``nontaxable`` (one a year, oldest first; zero layers pad shorter rows) received
+    by ``year``, up to the first whose taxable part is still inside its ``period``-year recapture period
+    while ``before_59_5`` (Treas. Reg. §1.408A-6 A-5(c), A-8); earnings never count.
+    """
     free = regular
-    for layer in _layers(conversions):
-        if layer.year > year:
-            break
-        if layer.taxable and year <= last_year(layer.year, RECAPTURE) and not who.is_59_5_or_over:
-            return free
-        free += layer.taxable + layer.nontaxable
-    return free
+    counting = before_59_5 | True  # True per row: still adding layers
+    for layer_year, t, n in zip(years, taxable, nontaxable, strict=True):
+        received = counting & (layer_year <= year)
+        stop = received & (t > 0) & (year <= layer_year + (period - 1)) & before_59_5
+        counting = ops.where(stop, False, received)
+        free = free + ops.where(counting, t + n, 0)
+    return {"penalty_free": free}
+
+
+def penalty_free_columns(
+    regular: Any,
+    conversions: tuple[Sequence[Any], Sequence[Any], Sequence[Any]],
+    year: Any,
+    age_years: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """:func:`roth_penalty_free`'s flat fields from :func:`penalty_free_kernel`, for whole columns: cents, the
+    age in years (59.5 is exact in binary, so the comparison is :attr:`Age.is_59_5_or_over`'s), conversion
+    layers as per-layer columns of years and cents."""
+    years, taxable, nontaxable = conversions
+    before_59_5 = age_years < float(HALF_59)
+    k = penalty_free_kernel(regular, years, taxable, nontaxable, year, recapture_years(), before_59_5, ops)
+    return {"penalty_free": k["penalty_free"], "distribution_year": ops.objects(year)}
 
 
 @dataclass(frozen=True, kw_only=True)

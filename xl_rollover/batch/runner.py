@@ -78,7 +78,7 @@ def _raw_column(column: pd.Series) -> Any:
     if isinstance(dtype, pd.StringDtype):  # text: each distinct text made a Python str once, missing as None
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         texts = np.empty(len(uniques) + 1, dtype=object)
-        texts[:-1] = list(uniques)
+        texts[:-1] = uniques.to_numpy(dtype=object)  # in C (iterating an Arrow-backed index is slow)
         return texts[codes]  # code -1 (missing) takes the last entry, None
     values = column.to_numpy(dtype=object, na_value=None)
     missing = pd.isna(values)

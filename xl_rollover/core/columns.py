@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -937,10 +939,10 @@ def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
     if isinstance(column, np.ndarray) and column.dtype.kind in "fiub":  # numbers: only a missing value (NaN) is blank
         missing = np.isnan(column) if column.dtype.kind == "f" else np.zeros(n, bool)
         return ([], [], []), missing
-    texts = [v if type(v) is str else "" for v in column]
-    text = np.fromiter((type(v) is str for v in column), bool, n)
+    text = np.fromiter(map(isinstance, column, itertools.repeat(str, n)), bool, n)
+    texts = [v if t else "" for v, t in zip(column, text.tolist(), strict=True)]
     plain = np.fromiter(map(_LAYERS_CELL.fullmatch, texts), bool, n) & text
-    certain = plain | np.fromiter((v is None for v in column), bool, n)
+    certain = plain | np.fromiter(map(operator.is_, column, itertools.repeat(None, n)), bool, n)
     if not plain.all():  # the core reads what is not plain
         for i in np.flatnonzero(~plain):
             texts[i] = ""

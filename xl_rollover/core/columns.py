@@ -903,10 +903,11 @@ ARRAY_READERS: dict[str, Callable[[Any, Any, int], tuple[Any, Any] | None]] = {
 #: A conversions cell the column path reads itself: entries ``YEAR:TAXABLE:NONTAXABLE`` of plain digits
 #: separated by ``;`` (spaces around parts, empty entries skipped, as batch's reading does); amounts of
 #: more than 13 digits fail the MAX_CENTS check below.
-_AMOUNT = r"[0-9]+(?:\.[0-9][0-9]?)?"
-_PIECE = rf" *(?:[0-9][0-9][0-9][0-9] *: *{_AMOUNT} *: *{_AMOUNT} *)?"
-_LAYERS_CELL = re.compile(rf"{_PIECE}(?:;{_PIECE})*")
-_TO_SPACES = str.maketrans(":;", "  ")
+_AMOUNT = r"[0-9]++(?:\.[0-9][0-9]?+)?+"  # possessive: no backtracking (the grammar needs none)
+_PIECE = rf" *+(?:[0-9][0-9][0-9][0-9] *+: *+{_AMOUNT} *+: *+{_AMOUNT} *+)?+"
+_LAYERS_CELL = re.compile(rf"{_PIECE}(?:;{_PIECE})*+")
+_LAYERS_COLUMN = re.compile(rf"{_LAYERS_CELL.pattern}(?:\n{_LAYERS_CELL.pattern})*+")  # cells joined by newlines
+_TO_SPACES = str.maketrans(":;\n", "   ")
 
 
 def cell_layers(value: object) -> tuple[list[int], list[int], list[int]] | None:
@@ -941,15 +942,21 @@ def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
         return ([], [], []), missing
     text = np.fromiter(map(isinstance, column, itertools.repeat(str, n)), bool, n)
     texts = [v if t else "" for v, t in zip(column, text.tolist(), strict=True)]
-    plain = np.fromiter(map(_LAYERS_CELL.fullmatch, texts), bool, n) & text
-    certain = plain | np.fromiter(map(operator.is_, column, itertools.repeat(None, n)), bool, n)
-    if not plain.all():  # the core reads what is not plain
+    joined = "\n".join(texts)
+    if joined.count("\n") == max(n - 1, 0) and _LAYERS_COLUMN.fullmatch(joined):  # every text cell plain
+        plain = text
+    else:  # find the cells that are not: the core reads them
+        plain = np.fromiter(map(_LAYERS_CELL.fullmatch, texts), bool, n) & text
         for i in np.flatnonzero(~plain):
             texts[i] = ""
+        joined = "\n".join(texts)
+    certain = plain | np.fromiter(map(operator.is_, column, itertools.repeat(None, n)), bool, n)
     counts = np.fromiter(map(str.count, texts, ":" * n), np.int64, n) // 2
     # every number of the certain cells at once; whole cents of at most 13 + 2 digits are exact in float64
     # (below 2**53) and the amounts checked against MAX_CENTS, so rounding the cents is exact
-    numbers = np.array(" ".join(texts).translate(_TO_SPACES).split(), dtype=np.float64).reshape(-1, 3)
+    total = 3 * int(counts.sum())
+    numbers = np.fromstring(joined.translate(_TO_SPACES), dtype=np.float64, sep=" ") if total else np.zeros(0)
+    numbers = numbers.reshape(-1, 3)
     rows = np.repeat(np.arange(n), counts)
     years = numbers[:, 0].astype(np.int64)
     taxable, nontaxable = (np.round(numbers[:, k] * 100).astype(np.int64) for k in (1, 2))

@@ -258,17 +258,18 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
         return run_scalar(rule, frame, tick)
     result, ok = rule.vectorised(frame)
     n = len(frame)
+    rest = np.flatnonzero(~ok)
+    copy = len(rest) > 0  # the rows the core answers are written into the columns
     columns: dict[str, np.ndarray] = {}
     absent: dict[str, np.ndarray] = {}  # rows that do not have the field (a masked kernel value: blank)
     for c, values in result.items():
         if isinstance(values, np.ma.MaskedArray):  # a field some rows do not have (results of varying shape)
-            absent[c] = np.ma.getmaskarray(values).copy()
+            absent[c] = np.ma.getmaskarray(values).copy() if copy else np.ma.getmaskarray(values)
             values = np.ma.getdata(values)
-        columns[c] = np.array(values, copy=True)
+        columns[c] = np.array(values, copy=True) if copy else np.asarray(values)
     errors = np.full(n, None, dtype=object)
     null = np.zeros(n, dtype=bool)
     widened: dict[str, np.ndarray] = {}
-    rest = np.flatnonzero(~ok)
     if tick is not None:
         tick(n - len(rest))
     flats = (scalar_row(rule, r) for r in frame.iloc[rest].to_dict("records"))

@@ -111,3 +111,22 @@ def test_the_add_in_marks_errors_and_leaves_figures_alone():
     bad = call_addin("EARLY_PENALTY", (1000.0, "abc", "", "", "", "", "", ""))[0][0]
     assert bad.startswith(ERROR_MARK + "#VALUE! age must be a number, not the text 'abc'")
     assert call_addin("NO_SUCH_FUNCTION", ())[0][0].startswith(ERROR_MARK + "#VALUE! bridge: AttributeError")
+
+
+def test_scan_and_map_keep_error_values_in_the_formulas_engine(tmp_path):
+    """formulas 1.3's SCAN and MAP built their arrays as text, so an error came out as its code's text."""
+    wb = xlsxwriter.Workbook(tmp_path / "lambda.xlsx", {"use_future_functions": True})
+    ws = wb.add_worksheet("S")
+    ws.write_dynamic_array_formula("A1:B1", '=MAP({1,2}, LAMBDA(a,IF(a=1,"#N/A",1/0)))')
+    ws.write_dynamic_array_formula("C1:C2", "=SCAN(1, {1;0}, LAMBDA(a,b,a/b))")  # 1/1 = 1, then 1/0
+    wb.close()
+    out = tmp_path / "out.xlsx"
+    result = calculate(tmp_path / "lambda.xlsx", out, engine="formulas")
+    assert result.errors == {"S!B1": "#DIV/0!", "S!C2": "#DIV/0!"}
+    written = cell_types(out)
+    assert [written[c] for c in ("A1", "B1", "C1", "C2")] == [
+        ("str", "#N/A"),
+        ("e", "#DIV/0!"),
+        ("n", "1.0"),
+        ("e", "#DIV/0!"),
+    ]

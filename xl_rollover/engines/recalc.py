@@ -229,6 +229,38 @@ def register(messages: list[str]) -> None:
     for name in _OURS:
         # wrap_ranges_func resolves ranges and defined names, and defers a call whose inputs are not computed yet
         table[name] = wrap_ranges_func(_engine_function(name, messages))
+    _keep_error_values(table)
+
+
+def _keep_error_values(table: dict[str, Any]) -> None:
+    """SCAN and MAP with their results' error values kept: ``formulas`` 1.3 turns them into text.
+
+    Both gather each LAMBDA result and build the array without ``dtype=object``, so numpy stores an
+    error (a ``str`` subclass) as plain text; here each result is recorded as the LAMBDA returns it
+    and the array is rebuilt from those values.
+    """
+    import numpy as np
+    from formulas.functions import Array, Error, logic, wrap_func
+
+    def kept(original: Callable[..., Any], func_at: int) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            results: list[Any] = []
+            at = func_at % len(args)
+
+            def recording(*inner: Any) -> Any:
+                value = args[at](*inner)
+                results.append(value.ravel()[0] if isinstance(value, np.ndarray) else value)
+                return value
+
+            shaped = original(*[recording if i == at else a for i, a in enumerate(args)])
+            if len(results) != np.size(shaped):  # an early error (arrays of different shapes)
+                return np.asarray([[Error.errors["#VALUE!"]]], object).view(Array)
+            return np.asarray(results, object).reshape(np.shape(shaped)).view(Array)
+
+        return call
+
+    table["_XLFN.SCAN"] = table["SCAN"] = wrap_func(kept(logic.xscan, 2))  # SCAN(initial, array, lambda)
+    table["_XLFN.MAP"] = table["MAP"] = wrap_func(kept(logic.xmap, -1))  # MAP(array, ..., lambda)
 
 
 def _prepared_copy(source: Path, folder: Path) -> Path:

@@ -1,6 +1,6 @@
 """Whole-column calls take a lean integer-cent path; it must give exactly what the core gives, cell by cell.
 
-The lean path (``Spec.fast``: :func:`prorata_columns`, :func:`penalty_columns`) answers cases with clean
+The lean path (the rule's kernel through ``run_columns``: :func:`prorata_columns`, :func:`penalty_columns`) answers cases with clean
 numbers; every other case goes to the core. These tests feed mixed columns (clean money, fractions of a
 cent, binary noise, text, blanks, negatives, error values, exception codes, date pairs) and compare
 each output cell with the same call run through the core alone.
@@ -36,8 +36,9 @@ age = st.one_of(
 )
 
 
-def without_fast(name: str) -> adapter.Spec:
-    return dataclasses.replace(SPECS[name], fast=None)
+def slow_run(name: str, args: list) -> object:
+    """The call with every case through the core (no whole-column kernel)."""
+    return adapter.run(SPECS[name], args, whole_columns=False)
 
 
 def column(values: list) -> list[list]:
@@ -64,7 +65,7 @@ def test_prorata_whole_column_equals_the_core_cell_by_cell(n, data):
         draw(st.sampled_from([None, 3.0, 3, 4.0, -1.0, "3"])),  # ratio_decimals
     ]
     spec = SPECS["PRORATA_TAXABLE"]
-    assert adapter.run(spec, args) == adapter.run(without_fast("PRORATA_TAXABLE"), args)
+    assert adapter.run(spec, args) == slow_run("PRORATA_TAXABLE", args)
 
 
 FIELDS_PENALTY = [None, "nonsense", *core.early_penalty(1, 45).flat()]
@@ -84,7 +85,7 @@ def test_early_penalty_whole_column_equals_the_core_cell_by_cell(n, data):
         draw(st.sampled_from(FIELDS_PENALTY)),
         draw(st.sampled_from([None, False, 0.0, True])),
     ]
-    assert adapter.run(SPECS["EARLY_PENALTY"], args) == adapter.run(without_fast("EARLY_PENALTY"), args)
+    assert adapter.run(SPECS["EARLY_PENALTY"], args) == slow_run("EARLY_PENALTY", args)
 
 
 def test_lean_path_figures_by_hand():
@@ -119,10 +120,11 @@ def test_the_lean_path_is_taken_for_clean_columns(name, monkeypatch):
     assert adapter.run(lean, args) == adapter.run(spec, args)
 
 
-def test_a_defect_in_the_lean_rule_falls_back_to_the_core():
-    def broken(_columns, _n):
+def test_a_defect_in_the_lean_rule_falls_back_to_the_core(monkeypatch):
+    def broken(_fn, _columns, _n):
         raise ZeroDivisionError("lean rule defect")
 
-    spec = dataclasses.replace(SPECS["PRORATA_TAXABLE"], fast=broken)
+    monkeypatch.setattr(adapter, "run_columns", broken)
+    spec = SPECS["PRORATA_TAXABLE"]
     args = [[[7500.0], [7600.0]], 7500.0, 1850.0, None, None, None, None]
     assert adapter.run(spec, args) == [[1485.0], [1565.6]]  # the core's figures (test_recalc, hand-checked)

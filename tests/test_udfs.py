@@ -10,8 +10,8 @@ import pytest
 import xlwings
 
 import xl_rollover as core
+from xl_rollover.core.registry import Function, Param
 from xl_rollover.excel import functions as F
-from xl_rollover.excel.adapter import Param, Spec
 from xl_rollover.excel.functions import SPECS, excel_function
 
 ALL = {name: getattr(F, name) for name in SPECS}
@@ -217,7 +217,7 @@ def test_unexpected_exceptions_become_error_cells(monkeypatch):
     def boom(**_kwargs):
         raise ZeroDivisionError("boom")
 
-    spec = Spec("BOOM", (Param("x", "x", required=True), Param("output", "o", kind="output")), boom, None)
+    spec = Function("BOOM", (Param("x", "x", required=True), Param("output", "o", kind="output")), boom, None, "")
     from xl_rollover.excel.adapter import run
 
     assert run(spec, (1.0, None)) == "#VALUE! unexpected ZeroDivisionError: boom"
@@ -241,7 +241,7 @@ def test_every_function_has_help_for_exactly_its_arguments():
 
 
 def test_help_that_names_a_missing_parameter_fails_at_import():
-    spec = Spec("TWICE", (Param("x", "x"), Param("y", "y")), core.prorata_taxable, None)
+    spec = Function("TWICE", (Param("x", "x"), Param("y", "y")), core.prorata_taxable, None, "")
     with pytest.raises(TypeError, match="does not match its help"):
 
         @excel_function(spec)

@@ -235,6 +235,7 @@ COLUMN_RULES: dict[str, ColumnRule] = {
     "irs_limit": ColumnRule(
         readings={"limit_name": LIMIT_NAME, "year": YEAR, "filing_status": FILING_STATUS_OR_BLANK},
         kernel=_irs_limit,
+        places={"year": 0},
     ),
     "required_minimum_distribution": ColumnRule(
         readings={
@@ -246,6 +247,7 @@ COLUMN_RULES: dict[str, ColumnRule] = {
             "inherited": FLAG_OR_FALSE,
         },
         kernel=_rmd,
+        places={"first_rmd_year": 0, "age": 0},
     ),
     "sepp_payment": ColumnRule(
         readings={
@@ -259,6 +261,7 @@ COLUMN_RULES: dict[str, ColumnRule] = {
             "rate_cap": RATE_OR_NONE,
         },
         kernel=_sepp,
+        places={"age": 0},
     ),
     # --- Roth IRA ordering ---
     "roth_ira_distribution": ColumnRule(

@@ -17,19 +17,18 @@ Errors never escape as tracebacks:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from xl_rollover.core.columns import COLUMN_RULES, run_columns
 from xl_rollover.core.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
-from xl_rollover.core.registry import Param
+from xl_rollover.core.registry import FUNCTIONS, Function, Param
 from xl_rollover.core.serial_dates import EPOCH
 
 #: Excel's error values, as xlwings passes them with ``err_to_str=True``.
@@ -339,19 +338,41 @@ def lite_error(message: str) -> Exception:
     return XlwingsError(message)
 
 
-def _fast_column(spec: Spec, name: str, columns: Mapping[str, Sequence[Any]], n: int) -> list[list[Any]] | None:
-    """A whole-column call through the spec's lean rule; cases it does not take go to the core.
+def column_rule(entry: Function) -> str | None:
+    """The core function whose column rule (:data:`xl_rollover.core.columns.COLUMN_RULES`) runs the entry's
+    whole-column calls: the registry entry of that name's core function, or None (row by row only)."""
+    registered = FUNCTIONS.get(entry.name)
+    name = registered.call.__name__ if registered is not None else None
+    return name if name in COLUMN_RULES else None
 
-    None when no case took the lean rule (the caller then runs the ordinary path, which also
-    checks the output name).
+
+def _kernel_rows(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
+    """Each case's flat fields in integer units from the rule's kernel, or None for a case it hands back."""
+    results, failed = run_columns(fn, columns, n)
+    if not results:  # every row handed back (the row-by-row runner without numpy)
+        return [None] * n
+    keys = list(results)
+    values = [v.tolist() if hasattr(v, "tolist") else list(v) for v in results.values()]
+    rows: list[dict[str, Any] | None] = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
+    for i in failed:
+        rows[i] = None
+    return rows
+
+
+def _fast_column(
+    entry: Function, fn: str, name: str, columns: Mapping[str, Sequence[Any]], n: int
+) -> list[list[Any]] | None:
+    """A whole-column call through the rule's kernel (:func:`column_rule`); cases it hands back go to the core.
+
+    None when no case took the kernel (the caller then runs the ordinary path, which also checks the
+    output name).
     """
-    assert spec.fast is not None
-    scale = 10 ** spec.fast_places.get(name, 2)
+    scale = 10 ** COLUMN_RULES[fn].places.get(name, 2)
     column: list[list[Any]] = []
     slow: list[int] = []
     try:
-        flats = spec.fast(columns, n)
-    except Exception:  # a defect in the lean rule must not reach the sheet: the core answers instead
+        flats = _kernel_rows(fn, columns, n)
+    except Exception:  # a defect in the kernel's column path must not reach the sheet: the core answers instead
         return None
     for i, flat in enumerate(flats):
         if flat is None or name not in flat:
@@ -364,7 +385,7 @@ def _fast_column(spec: Spec, name: str, columns: Mapping[str, Sequence[Any]], n:
         return None
     for i in slow:
         try:
-            result = spec.call(**core_kwargs(spec.params, case_at(columns, i)))
+            result = entry.call(**core_kwargs(entry.params, case_at(columns, i)))
         except Exception as exc:
             column[i] = [error_cell(error_of(exc))]
         else:
@@ -372,46 +393,39 @@ def _fast_column(spec: Spec, name: str, columns: Mapping[str, Sequence[Any]], n:
     return column
 
 
-@dataclass(frozen=True)
-class Spec:
-    """How one Excel function maps to the core: parameters, the core call, the default output."""
-
-    name: str
-    params: tuple[Param, ...]
-    call: Callable[..., Result]
-    default_output: str | None  # a field name, or None for the label/value table
-    #: Optional lean statement of the rule for whole-column calls: the argument columns (see
-    #: :func:`case_columns`) and the case count to each case's flat fields in integer units, or None
-    #: for a case that needs the core (its error, or a branch the lean rule does not model). Tests
-    #: prove it gives the core's figures.
-    fast: Callable[[Mapping[str, Sequence[Any]], int], list[dict[str, Any] | None]] | None = None
-    fast_places: Mapping[str, int] = dataclasses.field(default_factory=dict)  # places of fields that are not cents
-
-
 def run(
-    spec: Spec, values: Sequence[Any], prepare: Callable[[dict[str, Any], dict[str, Any]], None] | None = None
+    entry: Function,
+    values: Sequence[Any],
+    prepare: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
+    *,
+    whole_columns: bool = True,
 ) -> Any:
-    """Evaluate an Excel call: one core call per case, shaped as Excel expects."""
+    """Evaluate an Excel call of a registry entry, shaped as Excel expects.
+
+    Several cases take the rule's kernel over whole columns (unless ``whole_columns`` is False); every
+    other case, and every case the kernel hands back, is one core call.
+    """
     try:
-        by_name = dict(zip((p.name for p in spec.params), values, strict=True))
+        by_name = dict(zip((p.name for p in entry.params), values, strict=True))
         output = _output_name(by_name.get("output")) if "output" in by_name else None
-        columns, n = case_columns(spec.params, values)
+        columns, n = case_columns(entry.params, values)
         extras: dict[str, Any] = {}
         if prepare is not None:
             prepare(by_name, extras)
     except Exception as exc:
         return fail(error_of(exc))
 
-    field = output or spec.default_output
-    if spec.fast is not None and field is not None and field != "explain" and n > 1 and not extras:
-        column = _fast_column(spec, field, columns, n)
+    field = output or entry.default_output
+    fn = column_rule(entry) if whole_columns else None
+    if fn is not None and field is not None and field != "explain" and n > 1 and not extras:
+        column = _fast_column(entry, fn, field, columns, n)
         if column is not None:
             return column
 
     results: list[Result | CellError] = []
     for case in (case_at(columns, i) for i in range(n)):
         try:
-            results.append(spec.call(**core_kwargs(spec.params, case), **extras))
+            results.append(entry.call(**core_kwargs(entry.params, case), **extras))
         except Exception as exc:
             results.append(error_of(exc))
 

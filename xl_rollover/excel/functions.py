@@ -9,15 +9,12 @@ an error cell (never a traceback) and explains itself with ``output="explain"``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from xl_rollover.core.columns import run_columns
 from xl_rollover.core.registry import FUNCTIONS, Function
-from xl_rollover.core.rules import early_penalty as _penalty
-from xl_rollover.core.rules import form_8606 as _8606
 
-from .adapter import CellError, Spec, error_of, fail, read_table, run
+from .adapter import CellError, error_of, fail, read_table, run
 
 
 def _plain_func(f: Any = None, **_kwargs: Any) -> Any:
@@ -45,74 +42,39 @@ if sys.platform in ("win32", "emscripten") or "xlwings" in sys.modules:
 CATEGORY = "xl-rollover"
 _F = TypeVar("_F", bound=Callable[..., Any])
 
-#: Every worksheet function's Spec, by Excel name: the registry's entries with their Excel-side column paths.
-SPECS: dict[str, Spec] = {}
+#: Every worksheet function's registry entry, by Excel name (whole-column calls: adapter.column_rule).
+SPECS: dict[str, Function] = {}
 
 
-def excel_function(spec: Spec) -> Callable[[_F], _F]:
-    """Attach the spec's description and argument help, in category xl-rollover, with ranges read as 2-D."""
+def excel_function(entry: Function) -> Callable[[_F], _F]:
+    """Attach the entry's description and argument help, in category xl-rollover, with ranges read as 2-D."""
 
     def decorate(f: _F) -> _F:
         names = list(f.__code__.co_varnames[: f.__code__.co_argcount])
-        declared = [p.name for p in spec.params]
-        if names != declared or f.__name__ != spec.name:
-            raise TypeError(f"{f.__name__}{names} does not match its help {spec.name}{declared}")
-        for param in reversed(spec.params):
+        declared = [p.name for p in entry.params]
+        if names != declared or f.__name__ != entry.name:
+            raise TypeError(f"{f.__name__}{names} does not match its help {entry.name}{declared}")
+        for param in reversed(entry.params):
             f = arg(param.name, ndim=2, err_to_str=True, doc=param.help)(f)
         f = func(category=CATEGORY)(f)
-        SPECS[spec.name] = spec
+        SPECS[entry.name] = entry
         return f
 
     return decorate
 
 
-# --- whole-column calls: the rule's kernel through the one column runner ------------------------
-
-
-def _kernel_fast(fn: str) -> Callable[[Mapping[str, Sequence[Any]], int], list[dict[str, Any] | None]]:
-    """A Spec's lean path: :func:`xl_rollover.core.columns.run_columns`; rows it hands back (None) go to the core."""
-
-    def fast(columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
-        results, failed = run_columns(fn, columns, n)
-        if not results:  # every row handed back (the row-by-row runner without numpy)
-            return [None] * n
-        keys = list(results)
-        values = [v.tolist() if hasattr(v, "tolist") else list(v) for v in results.values()]
-        rows: list[dict[str, Any] | None] = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
-        for i in failed:
-            rows[i] = None
-        return rows
-
-    return fast
-
-
 # --- the worksheet functions, made from the registry ------------------------------------------
 
-#: Whole-column paths, by function: the rule's kernel through the column runner (Spec.fast).
-FAST: dict[str, tuple[Any, Mapping[str, int]]] = {
-    "PRORATA_TAXABLE": (_kernel_fast("prorata_taxable"), _8606.CENTS_PLACES),
-    "EARLY_PENALTY": (_kernel_fast("early_penalty"), _penalty.CENTS_PLACES),
-    # limits by year, RMD, SEPP: whole-number fields (years, ages) at 0 places, the rest cents or objects
-    "MEGA_BACKDOOR_ROOM": (_kernel_fast("mega_backdoor_room"), {}),
-    "ROTH_IRA_LIMIT": (_kernel_fast("roth_ira_contribution_limit"), {}),
-    "IRA_DEDUCTION_LIMIT": (_kernel_fast("traditional_ira_deduction_limit"), {}),
-    "IRS_LIMIT": (_kernel_fast("irs_limit"), {"year": 0}),
-    "RMD": (_kernel_fast("required_minimum_distribution"), {"first_rmd_year": 0, "age": 0}),
-    "SEPP_PAYMENT": (_kernel_fast("sepp_payment"), {"age": 0}),
-}
 
+def _tables(entry: Function) -> Callable[[dict[str, Any], dict[str, Any]], None] | None:
+    """The entry's table arguments (kind "table"), each read whole before the cases are split."""
+    tables = [p for p in entry.params if p.kind == "table"]
 
-def _roth_prepare(by_name: dict[str, Any], extras: dict[str, Any]) -> None:
-    extras["conversions"] = read_table(
-        by_name["conversions"], "conversions", 3, ("year", "taxable part", "nontaxable part")
-    )
+    def prepare(by_name: dict[str, Any], extras: dict[str, Any]) -> None:
+        for p in tables:
+            extras[p.core or p.name] = read_table(by_name[p.name], p.name, len(p.columns), p.columns)
 
-
-#: Arguments read as a whole table before the cases are split, by function.
-PREPARE: dict[str, Callable[[dict[str, Any], dict[str, Any]], None]] = {
-    "ROTH_IRA_DISTRIBUTION": _roth_prepare,
-    "ROTH_PENALTY_FREE": _roth_prepare,
-}
+    return prepare if tables else None
 
 
 def worksheet_function(entry: Function) -> Callable[..., Any]:
@@ -120,8 +82,6 @@ def worksheet_function(entry: Function) -> Callable[..., Any]:
 
     Arguments take no default up to the first optional one (Excel's required arguments), ``None`` after.
     """
-    fast, places = FAST.get(entry.name, (None, {}))
-    spec = Spec(entry.name, entry.params, entry.call, entry.default_output, fast=fast, fast_places=places)
     names = [p.name for p in entry.params]
     if not all(name.isidentifier() for name in names) or not entry.name.isidentifier():
         raise TypeError(f"{entry.name}: argument names must be Python identifiers")
@@ -130,12 +90,12 @@ def worksheet_function(entry: Function) -> Callable[..., Any]:
         required += 1
     signature = ", ".join(names[:required] + [f"{name}=None" for name in names[required:]])
     source = f"def {entry.name}({signature}):\n    return _run(_spec, ({', '.join(names)},), _prepare)\n"
-    namespace: dict[str, Any] = {"_run": run, "_spec": spec, "_prepare": PREPARE.get(entry.name)}
+    namespace: dict[str, Any] = {"_run": run, "_spec": entry, "_prepare": _tables(entry)}
     exec(compile(source, f"<worksheet function {entry.name}>", "exec"), namespace)
     f = namespace[entry.name]
     f.__doc__ = entry.description
     f.__module__ = __name__
-    return excel_function(spec)(f)
+    return excel_function(entry)(f)
 
 
 ROTH_ROLLOVER_SPLIT = worksheet_function(FUNCTIONS["ROTH_ROLLOVER_SPLIT"])

@@ -53,3 +53,59 @@ def test_add_in_declares_every_function_with_its_arguments():
         args = ", ".join(f"[in] any a{i}" for i in range(len(spec.params)))
         assert f"sequence< sequence< any > > {name}({args});" in idl
         assert f"Functions.{name} = _{name}" in source
+
+
+def test_the_engines_fixed_files_ship_in_the_wheel_and_are_found_when_installed(tmp_path):
+    """The LibreOffice engine's Basic, XML and add-in files are package data a wheel install finds."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(root / name, source / name)
+    leave_out = shutil.ignore_patterns("__pycache__", "batch", "cli", "templates")
+    shutil.copytree(root / "xl_rollover", source / "xl_rollover", ignore=leave_out)
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w"]
+    done = subprocess.run([*build, str(tmp_path / "dist"), str(source)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    fixed = sorted(p.name for p in (root / "xl_rollover/engines/lo_addin").iterdir() if p.name != "__pycache__")
+    assert fixed == [
+        "__init__.py",
+        "addin.py",
+        "driver.py",
+        "forward.bas",
+        "module.xba",
+        "registrymodifications.xcu",
+        "unorc",
+        "xl_rollover.components",
+    ]
+    with zipfile.ZipFile(wheel) as archive:
+        assert {f"xl_rollover/engines/lo_addin/{name}" for name in fixed} <= set(archive.namelist())
+    site = tmp_path / "site"
+    install = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(site)]
+    done = subprocess.run([*install, str(wheel)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    # a fresh interpreter that sees only the installed wheel (and the standard library)
+    script = (
+        f"import sys; sys.path.insert(0, {str(site)!r}); import json; from xl_rollover.engines import libreoffice as lo; "
+        "assert lo.__file__.startswith(sys.path[0]), lo.__file__; "
+        f"print(json.dumps([lo._basic_module(), lo._fixed('driver.py'), lo._fixed('registrymodifications.xcu'), "
+        "lo._filled('unorc', services='s', types='t')]))"
+    )
+    done = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    import json
+
+    assert json.loads(done.stdout) == [
+        libreoffice._basic_module(),
+        libreoffice._fixed("driver.py"),
+        libreoffice._fixed("registrymodifications.xcu"),
+        "[Bootstrap]\nUNO_SERVICES=s\nUNO_TYPES=t\n",
+    ]
+    assert "createUnoService(&quot;org.xlrollover.Functions&quot;)" in libreoffice._basic_module()

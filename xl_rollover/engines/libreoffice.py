@@ -1,6 +1,9 @@
 """Recalculate with LibreOffice Calc headless: fast on big sheets, the project's functions registered in it.
 
-A dedicated, throw-away LibreOffice profile holds:
+A dedicated, throw-away LibreOffice profile holds the files below. Their fixed code lives as real files in
+:mod:`xl_rollover.engines.lo_addin` (read with ``importlib.resources``); what follows the registry (the
+.idl interface, the add-in's one method per function and its wizard help, the Basic functions) is
+generated here.
 
 1. a Python Calc add-in (``org.xlrollover.Functions``; its interface ``XFunctions`` is declared in
    an .idl file generated from the functions' specs, which LibreOffice reads as is, and the component
@@ -29,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import string
 import tempfile
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -38,177 +42,32 @@ from xl_rollover.core.errors import InputError
 from xl_rollover.core.registry import FUNCTIONS as SPECS  # the add-in's interface: one method per entry
 
 from . import child
+from .lo_addin import SERVICE
 
-SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/Office"><prop oor:name="ooSetupInstCompleted" oor:op="fuse"><value>true</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>1</value></prop></item>
-</oor:items>
-"""
-
-#: The add-in's service; Calc names its functions ``ORG.XLROLLOVER.FUNCTIONS.<NAME>``.
-SERVICE = "org.xlrollover.Functions"
-
-ADDIN = '''"""xl-rollover Calc add-in: the worksheet functions for Calc, arrays in and out (generated)."""
+#: The generated add-in component LibreOffice loads: the profile's package first on the path, the fixed
+#: class from ``lo_addin/addin.py``, then the registry's part (wizard help, one method per function).
+COMPONENT = """\"\"\"xl-rollover Calc add-in: the worksheet functions for Calc, arrays in and out (generated).\"\"\"
 
 import sys
 
 sys.path.insert(0, {pythonpath!r})
 
-import unohelper  # noqa: E402
-from com.sun.star.lang import Locale, XServiceInfo, XServiceName  # noqa: E402
-from com.sun.star.sheet import LocalizedName, XAddIn, XCompatibilityNames  # noqa: E402
-from org.xlrollover import XFunctions  # noqa: E402
+from xl_rollover.engines.lo_addin.addin import HELP, Functions, _matrix, g_ImplementationHelper  # noqa: E402,F401
 
-SERVICE = {service!r}
-HELP = {help!r}
-
-
-def _matrix(name, args):
-    try:
-        from xl_rollover.engines.office_bridge import call_addin
-
-        return call_addin(name, args)
-    except BaseException as exc:  # never let an exception reach LibreOffice (it can hang headless)
-        return ((chr(0xE000) + "#VALUE! bridge: " + type(exc).__name__ + ": " + str(exc),),)
-
-
-class Functions(unohelper.Base, XFunctions, XAddIn, XCompatibilityNames, XServiceName, XServiceInfo):
-    def __init__(self, ctx):
-        self.locale = Locale("en", "US", "")
-
-    def getProgrammaticFuntionName(self, name):
-        return name
-
-    def getDisplayFunctionName(self, name):
-        return name
-
-    def getFunctionDescription(self, name):
-        return HELP.get(name, ("", ()))[0]
-
-    def getDisplayArgumentName(self, name, i):
-        args = HELP.get(name, ("", ()))[1]
-        return args[i][0] if 0 <= i < len(args) else ""
-
-    def getArgumentDescription(self, name, i):
-        args = HELP.get(name, ("", ()))[1]
-        return args[i][1] if 0 <= i < len(args) else ""
-
-    def getProgrammaticCategoryName(self, name):
-        return "Add-In"
-
-    def getDisplayCategoryName(self, name):
-        return "xl-rollover"
-
-    def setLocale(self, locale):
-        self.locale = locale
-
-    def getLocale(self):
-        return self.locale
-
-    def getCompatibilityNames(self, name):
-        return (LocalizedName(Locale("en", "US", ""), name),)
-
-    def getServiceName(self):
-        return SERVICE
-
-    def getImplementationName(self):
-        return SERVICE
-
-    def supportsService(self, name):
-        return name in ("com.sun.star.sheet.AddIn", SERVICE)
-
-    def getSupportedServiceNames(self):
-        return ("com.sun.star.sheet.AddIn", SERVICE)
+HELP.update({help!r})
 
 {methods}
-
-g_ImplementationHelper = unohelper.ImplementationHelper()
-g_ImplementationHelper.addImplementation(Functions, SERVICE, ("com.sun.star.sheet.AddIn", SERVICE))
-'''
-
-DRIVER = '''"""xl-rollover driver: load, point array formulas at the add-in, recalculate, store, quit (generated)."""
-
-import json
-import os
-import re
-import traceback
+"""
 
 
-def _prop(name, value):
-    from com.sun.star.beans import PropertyValue
-
-    prop = PropertyValue()
-    prop.Name, prop.Value = name, value
-    return prop
+def _fixed(name: str) -> str:
+    """One of the engine's fixed files (``lo_addin/``), as text."""
+    return (resources.files("xl_rollover.engines.lo_addin") / name).read_text(encoding="utf-8")
 
 
-def _to_addin(formula, call, prefix):
-    parts = formula.split(chr(34))  # rewrite names outside string literals only
-    parts[::2] = [call.sub(lambda m: prefix + m.group(1).upper() + "(", part) for part in parts[::2]]
-    return chr(34).join(parts)
-
-
-def _column(n):
-    name = ""
-    n += 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
-def _circular(doc):
-    """Formula cells in error 522 (circular reference) or 523 (no convergence), as SHEET!A1."""
-    found = []
-    for sheet in doc.Sheets:
-        ranges = sheet.queryFormulaCells(4)  # com.sun.star.sheet.FormulaResult.ERROR
-        cells = ranges.getCells().createEnumeration()
-        while cells.hasMoreElements() and len(found) < 100:
-            cell = cells.nextElement()
-            if cell.getError() in (522, 523):
-                at = cell.getCellAddress()
-                found.append(sheet.getName() + "!" + _column(at.Column) + str(at.Row + 1))
-    return found
-
-
-def run(*_args):
-    job = json.load(open(os.environ["XLR_JOB"], encoding="utf-8"))
-    status = {"ok": False}
-    desktop = XSCRIPTCONTEXT.getDesktop()
-    try:
-        call = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(job["functions"]) + r")\\s*\\(", re.IGNORECASE)
-        prefix = job["service"].upper() + "."
-        doc = desktop.loadComponentFromURL(job["input"], "_blank", 0, (_prop("Hidden", True),))
-        if doc is None:
-            raise RuntimeError("LibreOffice could not open the workbook")
-        doc.enableAutomaticCalculation(False)
-        for sheet_name, ref in job["arrays"]:
-            if not doc.Sheets.hasByName(sheet_name):
-                continue  # left to the Basic functions: slower, same figures
-            cells = doc.Sheets.getByName(sheet_name).getCellRangeByName(ref)
-            formula = cells.getCellByPosition(0, 0).getFormula()  # API grammar, as setArrayFormula reads it
-            if formula.startswith("{") and formula.endswith("}"):
-                formula = formula[1:-1]
-            if formula:
-                cells.setArrayFormula(_to_addin(formula, call, prefix))
-        doc.calculateAll()
-        status["circular"] = _circular(doc)
-        doc.storeToURL(job["output"], (_prop("FilterName", "Calc MS Excel 2007 XML"),))
-        doc.close(True)
-        status["ok"] = True
-    except BaseException as exc:  # report, never hang: the caller reads the status file
-        status["error"] = type(exc).__name__ + ": " + str(exc)
-        status["trace"] = traceback.format_exc()
-    finally:
-        with open(job["status"], "w", encoding="utf-8") as handle:
-            json.dump(status, handle)
-        desktop.terminate()
-
-
-g_exportedScripts = (run,)
-'''
+def _filled(name: str, **values: str) -> str:
+    """A fixed file with its ``$name`` placeholders filled."""
+    return string.Template(_fixed(name)).substitute(values)
 
 
 def _idl() -> str:
@@ -232,41 +91,12 @@ def _addin(pythonpath: Path) -> str:
         name: ((spec.call.__doc__ or "").strip().split("\n")[0], tuple((p.name, p.help) for p in spec.params))
         for name, spec in SPECS.items()
     }
-    return ADDIN.format(pythonpath=str(pythonpath), service=SERVICE, help=help_, methods="\n\n".join(methods))
+    return COMPONENT.format(pythonpath=str(pythonpath), help=help_, methods="\n\n".join(methods))
 
 
 def _basic_module() -> str:
     """Basic functions named as ours, each calling the add-in's method directly (no script provider)."""
-    lines = [
-        "REM xl-rollover: worksheet functions forwarded to the Python add-in (generated)",
-        "Private oAddIn As Object",
-        "",
-    ]
-    lines += [
-        "Function XLR_ADDIN() As Object",
-        "    If IsNull(oAddIn) Then",
-        f'        oAddIn = createUnoService("{SERVICE}")',
-        "    End If",
-        "    XLR_ADDIN = oAddIn",
-        "End Function",
-        "",
-        "Function XLR_BACK(r As Variant) As Variant",
-        "    REM rows of cells from the add-in: one cell as a value, more as a 2-D array for Calc",
-        "    Dim out() As Variant, i As Long, j As Long",
-        "    If UBound(r) = 0 And UBound(r(0)) = 0 Then",
-        "        XLR_BACK = r(0)(0)",
-        "        Exit Function",
-        "    End If",
-        "    ReDim out(0 To UBound(r), 0 To UBound(r(0)))",
-        "    For i = 0 To UBound(r)",
-        "        For j = 0 To UBound(r(0))",
-        "            out(i, j) = r(i)(j)",
-        "        Next j",
-        "    Next i",
-        "    XLR_BACK = out",
-        "End Function",
-        "",
-    ]
+    lines = [_filled("forward.bas", service=SERVICE)]
     for name, spec in SPECS.items():
         params = [f"a{i}" for i in range(len(spec.params))]
         lines.append(f"Function {name}({', '.join('Optional ' + p for p in params)}) As Variant")
@@ -278,12 +108,7 @@ def _basic_module() -> str:
         lines.append("End Function")
         lines.append("")
     body = "\n".join(lines).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">\n'
-        '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" '
-        f'script:language="StarBasic">{body}</script:module>\n'
-    )
+    return _filled("module.xba", body=body)
 
 
 def soffice() -> str:
@@ -337,12 +162,12 @@ def _profile(folder: Path, binary: str, timeout: float, also: Sequence[str] = ()
         also=also,
     )
     user = folder / "profile" / "user"
-    (user / "registrymodifications.xcu").write_text(SETTINGS, encoding="utf-8")
+    (user / "registrymodifications.xcu").write_text(_fixed("registrymodifications.xcu"), encoding="utf-8")
     (user / "basic" / "Standard" / "Module1.xba").write_text(_basic_module(), encoding="utf-8")
     scripts = user / "Scripts" / "python"
     pythonpath = scripts / "pythonpath"
     pythonpath.mkdir(parents=True, exist_ok=True)
-    (scripts / "xl_rollover_driver.py").write_text(DRIVER, encoding="utf-8")
+    (scripts / "xl_rollover_driver.py").write_text(_fixed("driver.py"), encoding="utf-8")
     # the core, the Excel layer and the engines (the bridge's imports); batch, the CLI and the templates stay out
     source = Path(str(resources.files("xl_rollover")))
     leave_out = shutil.ignore_patterns("__pycache__", "*.pyc", "batch", "cli", "templates")
@@ -354,19 +179,17 @@ def _profile(folder: Path, binary: str, timeout: float, also: Sequence[str] = ()
     (addin / "xl_rollover.idl").write_text(_idl(), encoding="utf-8")
     (addin / "xl_rollover_addin.py").write_text(_addin(pythonpath), encoding="utf-8")
     (addin / "xl_rollover.components").write_text(
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<components xmlns="http://openoffice.org/2010/uno-components">\n'
-        f'  <component loader="com.sun.star.loader.Python" uri="{(addin / "xl_rollover_addin.py").as_uri()}">\n'
-        f'    <implementation name="{SERVICE}"><service name="com.sun.star.sheet.AddIn"/></implementation>\n'
-        "  </component>\n</components>\n",
+        _filled("xl_rollover.components", uri=(addin / "xl_rollover_addin.py").as_uri(), service=SERVICE),
         encoding="utf-8",
     )
     registry = user / "uno_packages/cache/registry/com.sun.star.comp.deployment.component.PackageRegistryBackend"
     registry.mkdir(parents=True, exist_ok=True)
     (registry / "unorc").write_text(
-        "[Bootstrap]\n"
-        f"UNO_SERVICES={(addin / 'xl_rollover.components').as_uri()}\n"
-        f"UNO_TYPES={(addin / 'xl_rollover.idl').as_uri()}\n",
+        _filled(
+            "unorc",
+            services=(addin / "xl_rollover.components").as_uri(),
+            types=(addin / "xl_rollover.idl").as_uri(),
+        ),
         encoding="utf-8",
     )
     return url

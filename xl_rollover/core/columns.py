@@ -961,10 +961,12 @@ def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
     numbers = np.fromstring(joined.translate(_TO_SPACES), dtype=np.float64, sep=" ") if total else np.zeros(0)
     numbers = numbers.reshape(-1, 3)
     rows = np.repeat(np.arange(n), counts)
+    low, high = limits.YEAR_RANGE
+    largest = float(MAX_AMOUNT)  # checked before any cast to int64 (a long digit string is a huge float)
+    bad = (numbers[:, 0] < low) | (numbers[:, 0] > high) | (numbers[:, 1] > largest) | (numbers[:, 2] > largest)
+    numbers[bad] = 0
     years = numbers[:, 0].astype(np.int64)
     taxable, nontaxable = (np.round(numbers[:, k] * 100).astype(np.int64) for k in (1, 2))
-    low, high = limits.YEAR_RANGE
-    bad = (years < low) | (years > high) | (taxable > MAX_CENTS) | (nontaxable > MAX_CENTS)
     certain[rows[bad]] = False
     keep = certain[rows]
     keys, where = np.unique(rows[keep] * 10_000 + years[keep], return_inverse=True)  # (row, year), sorted

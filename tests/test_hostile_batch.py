@@ -533,7 +533,8 @@ def test_exit_one_whatever_the_number_of_failed_rows(tmp_path, capsys):
 
 
 def test_progress_is_reported_every_few_hundred_rows():
-    frame = pd.DataFrame({"function": "roth_rollover_split", "distribution": ["50000"] * 1000})
+    # "50,000" (a thousands separator) is read by the core, row by row: the path that reports as it goes
+    frame = pd.DataFrame({"function": "roth_rollover_split", "distribution": ["50,000"] * 1000})
     frame["after_tax_basis"], frame["account_balance"] = "40000", "200000"
     seen: list[tuple[int, int]] = []
     batch.run(frame, progress=lambda done, total: seen.append((done, total)))

@@ -29,7 +29,7 @@ from typing import Any
 from . import limits
 from .age import MAX_AGE
 from .money import MAX_AMOUNT, MAX_CENTS, SCALAR, plain_cents
-from .rules import contribution_limits, early_penalty, form_8606, rmd, roth_ordering, sepp
+from .rules import contribution_limits, early_penalty, form_8606, rmd, roth_ordering, sepp, split
 from .serial_dates import NO_DATE, serial
 
 # how a column is read
@@ -981,3 +981,99 @@ def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
     grid[1, row_of, position] = sums[0]
     grid[2, row_of, position] = sums[1]
     return tuple(list(grid[part].T) for part in range(3)), certain
+
+
+# --- the Roth rollover split and the whole Form 8606 -------------------------------------------------
+
+
+def _split(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
+    return split.split_columns(
+        c["distribution"],
+        c["after_tax_basis"],
+        c["account_balance"],
+        c["to_roth_ira"],
+        c["to_traditional"],
+        c["rolled_60day_roth"],
+        c["rolled_60day_traditional"],
+        c["rmd_amount"],
+        c["age"],
+        c["separated_age_55"],
+        ops,
+    )
+
+
+#: Below this, distribution × basis and its doubling stay inside int64 (2^63) in the split's share.
+_SPLIT_PRODUCT_BOUND = float(2**61)
+
+
+def _split_defined(c: Mapping[str, Any]) -> Any:
+    """Rows the split's kernels state: a distribution from a balance it fits, no flag the core refuses, and
+    no RMD question left open.
+
+    The core refuses an age that may reach the RMD age without ``rmd_amount``, and an ``rmd_amount``
+    before it (:data:`split.RMD_YEARS_NEVER_BELOW`); ages given as dates go to the core.
+    """
+    d, basis, balance, age, rmd_due = (
+        c[k] for k in ("distribution", "after_tax_basis", "account_balance", "age", "rmd_amount")
+    )
+    never = float(split.RMD_YEARS_NEVER_BELOW)
+    rmd_ok = (age < 0) | ((age >= never) & (rmd_due >= 0)) | ((age < never) & (rmd_due <= 0))
+    refused = c["annuity_payment"] + c["includes_designated_roth"] + c["pre_1987_basis"]  # 1 = yes: refused
+    return (d > 0) & (d <= balance) & (d * 1.0 * basis < _SPLIT_PRODUCT_BOUND) & rmd_ok & (refused == 0)
+
+
+def _form_8606(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
+    return form_8606.form_8606_columns(
+        c["converted"],
+        c["year_end_value"],
+        c["distributions"],
+        c["nondeductible_contributions"],
+        c["prior_basis"],
+        c["late_contributions"],
+        c["outstanding_rollovers"],
+        ops,
+    )
+
+
+COLUMN_RULES["roth_rollover_split"] = ColumnRule(
+    readings={
+        "distribution": MONEY,
+        "after_tax_basis": MONEY,
+        "account_balance": MONEY,
+        "to_roth_ira": MONEY_OR_NONE,  # blank: -1, the kernel's split.DEFAULT (the after-tax share)
+        "to_traditional": MONEY_OR_NONE,  # blank: the rest
+        "rolled_60day_roth": MONEY_OR_BLANK,
+        "rolled_60day_traditional": MONEY_OR_BLANK,
+        "age": YEARS_OR_NONE,  # a number of years (blank: -1.0); dates go to the core
+        "rmd_amount": MONEY_OR_NONE,  # blank: none given
+        "separated_age_55": FLAG_OR_FALSE,
+        "annuity_payment": FLAG_OR_FALSE,  # yes: refused by the core (UnsupportedCase)
+        "includes_designated_roth": FLAG_OR_FALSE,
+        "pre_1987_basis": FLAG_OR_FALSE,
+    },
+    kernel=_split,  # its "defined": the destinations and 60-day rollovers fit (else the core's message)
+    defined=_split_defined,
+)
+COLUMN_RULES["form_8606"] = ColumnRule(
+    readings={
+        **dict.fromkeys(
+            (
+                "nondeductible_contributions",
+                "prior_basis",
+                "year_end_value",
+                "distributions",
+                "converted",
+                "late_contributions",
+                "outstanding_rollovers",
+            ),
+            MONEY_OR_BLANK,
+        ),
+        "ratio_decimals": THREE_OR_BLANK,
+    },
+    kernel=_form_8606,
+    # else the core: no conversion (Part I stops at line 3), or line 4 above line 1 (refused)
+    defined=lambda c: (
+        (c["converted"] + c["distributions"] > 0) & (c["late_contributions"] <= c["nondeductible_contributions"])
+    ),
+    places=form_8606.CENTS_PLACES,
+)

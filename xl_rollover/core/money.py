@@ -136,6 +136,9 @@ def to_decimal(value: object, name: str) -> Decimal:
 
 def to_money(value: object, name: str) -> Decimal:
     """Parse a non-negative dollar amount exact to the cent (more precision is an error)."""
+    units = plain_cents(value)  # a plain int or float of whole cents: the same amount, without the checks below
+    if units is not None:
+        return dollars(units)
     amount = to_decimal(value, name)
     if amount < 0:
         raise InputError(f"{name} {fmt_input(amount)} is negative; amounts must be 0 or more")
@@ -200,7 +203,8 @@ def times(amount: Decimal, factor: Decimal) -> Decimal:
 
 # --- integer cents: the same rounding in integer arithmetic, for whole columns ----------------
 # Each rule that runs at scale is stated once, as a kernel in integer cents in its own module (Form
-# 8606 lines 5-18: ``prorata_kernel``; the §72(t) tax: ``penalty_kernel``); the scalar API runs it on
+# 8606 lines 5-18: ``prorata_kernel``; the §72(t) tax: ``penalty_kernel``; the split: ``share_kernel`` and
+# ``destination_kernel``); the scalar API runs it on
 # Python ints and converts to Decimal, the column paths run it on numpy int64 arrays through ``ops``.
 
 MAX_CENTS = int(MAX_AMOUNT * 100)
@@ -208,16 +212,16 @@ MAX_CENTS = int(MAX_AMOUNT * 100)
 
 def cents(amount: Decimal) -> int:
     """A parsed amount (exact to the cent, as :func:`to_money` gives) as integer cents, for the kernels."""
-    top, bottom = amount.as_integer_ratio()
-    units, rest = divmod(top * 100, bottom)
-    if rest:  # pragma: no cover - to_money never gives fractions of a cent
+    scaled = amount * 100  # exact: an amount here has at most 2 places and far fewer digits than the context
+    units = int(scaled)
+    if units != scaled:  # pragma: no cover - to_money never gives fractions of a cent
         raise ValueError(f"{amount} is not a whole number of cents")
     return units
 
 
 def dollars(units: int) -> Decimal:
     """Integer cents from a kernel as a Decimal amount with two places (``148500`` -> ``1485.00``)."""
-    return Decimal(int(units)).scaleb(-2)
+    return Decimal(units if type(units) is int else int(units)) * CENT  # exact, exponent -2
 
 
 def half_up_div(numerator: Any, denominator: Any) -> Any:

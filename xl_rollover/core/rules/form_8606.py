@@ -50,17 +50,19 @@ def _compute(
     *,
     line1: Decimal | None,
     line2: Decimal | None,
-    line3: Decimal,
     line4: Decimal,
     year_end_value: Decimal,
     outstanding_rollovers: Decimal,
     distributions: Decimal,
     converted: Decimal,
     places: int | None,
+    k: Mapping[str, Any],
     short: bool,
 ) -> Form8606Result:
+    """The result and its steps from the kernel's lines ``k`` (:func:`form_8606_kernel` or :func:`prorata_kernel`)."""
     lines: dict[str, Decimal | None] = {}
     steps: list[Step] = []
+    line3 = dollars(k["line3"])
     if not short:
         lines.update({"1": line1, "2": line2, "3": line3})
         steps.append(
@@ -101,17 +103,7 @@ def _compute(
                 steps=tuple(steps),
             )
         lines["4"] = line4
-    line5 = line3 - line4
-    k = prorata_kernel(
-        cents(line3),
-        cents(line4),
-        cents(year_end_value),
-        cents(outstanding_rollovers),
-        cents(distributions),
-        cents(converted),
-        None if places is None else 10**places,
-    )
-    line6, line7, line8, line9 = (dollars(k[n]) for n in ("line6", "line7", "line8", "line9"))
+    line5, line6, line7, line8, line9 = (dollars(k[n]) for n in ("line5", "line6", "line7", "line8", "line9"))
     lines.update({"5": line5, "6": line6, "7": line7, "8": line8, "9": line9})
     steps.append(
         Step(
@@ -222,20 +214,26 @@ def prorata_taxable(
     dist = to_money(distributions if distributions is not None else 0, "distributions")
     if conv == 0 and dist == 0:
         raise InputError("converted and distributions are both 0; there is nothing to prorate")
+    value = to_money(year_end_value, "year_end_value")
+    outstanding = to_money(outstanding_rollovers if outstanding_rollovers is not None else 0, "outstanding_rollovers")
+    places = _ratio_places(ratio_decimals)
+    k = prorata_kernel(cents(line5), 0, cents(value), cents(outstanding), cents(dist), cents(conv), _scale(places))
     return _compute(
         line1=None,
         line2=None,
-        line3=line5,
         line4=ZERO,
-        year_end_value=to_money(year_end_value, "year_end_value"),
-        outstanding_rollovers=to_money(
-            outstanding_rollovers if outstanding_rollovers is not None else 0, "outstanding_rollovers"
-        ),
+        year_end_value=value,
+        outstanding_rollovers=outstanding,
         distributions=dist,
         converted=conv,
-        places=_ratio_places(ratio_decimals),
+        places=places,
+        k=k,
         short=True,
     )
+
+
+def _scale(places: int | None) -> int | None:
+    return None if places is None else 10**places
 
 
 def prorata_kernel(
@@ -278,6 +276,7 @@ def prorata_kernel(
     line12 = ops.where(capped, ops.minimum(line12, line5 - line11), line12)
     line13 = line11 + line12
     return {
+        "line3": line3,
         "line5": line5,
         "line6": line6,
         "line7": line7,
@@ -294,6 +293,27 @@ def prorata_kernel(
     }
 
 
+def form_8606_kernel(
+    line1: Any,
+    line2: Any,
+    line4: Any,
+    year_end_value: Any,
+    outstanding_rollovers: Any,
+    line7: Any,
+    line8: Any,
+    scale: int | None,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """Form 8606 Part I and II in integer cents: line 3 = line 1 + line 2, then lines 5-18 by :func:`prorata_kernel`.
+
+    Line 3 is the year's nondeductible contributions plus last year's basis (Form 8606 lines 1-3); the
+    pro-rata lines follow as :func:`prorata_kernel` states them (IRC §408(d)(1)-(2)).
+    """
+    line3 = line1 + line2
+    k = prorata_kernel(line3, line4, year_end_value, outstanding_rollovers, line7, line8, scale, ops)
+    return {"line1": line1, "line2": line2, "line4": line4, **k}
+
+
 #: Decimal places of :func:`prorata_columns` fields that are not cents: line 10 in thousandths.
 CENTS_PLACES: dict[str, int] = {"lines_10": 3, "ratio": 3}
 
@@ -307,6 +327,43 @@ def prorata_columns(
     :meth:`Result.flat`'s. Defined when converted plus distributions is more than 0.
     """
     k = prorata_kernel(basis, 0, year_end_value, outstanding_rollovers, distributions, converted, 1000, ops)
+    return _part_fields(k)
+
+
+def form_8606_columns(
+    converted: Any,
+    year_end_value: Any,
+    distributions: Any,
+    nondeductible_contributions: Any,
+    prior_basis: Any,
+    late_contributions: Any,
+    outstanding_rollovers: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """:func:`form_8606`'s flat fields (line 10 at 3 places) from :func:`form_8606_kernel`, for whole columns.
+
+    Amounts in integer cents, line 10 in thousandths (:data:`CENTS_PLACES`); the keys are
+    :meth:`Result.flat`'s. Defined when converted plus distributions is more than 0 and late
+    contributions do not exceed the year's nondeductible contributions (Form 8606 line 4).
+    """
+    k = form_8606_kernel(
+        nondeductible_contributions,
+        prior_basis,
+        late_contributions,
+        year_end_value,
+        outstanding_rollovers,
+        distributions,
+        converted,
+        1000,
+        ops,
+    )
+    return {"lines_1": k["line1"], "lines_2": k["line2"], "lines_3": k["line3"], "lines_4": k["line4"]} | _part_fields(
+        k
+    )
+
+
+def _part_fields(k: Mapping[str, Any]) -> dict[str, Any]:
+    """Lines 5-18 and the named figures as :meth:`Result.flat` spells them, from the kernel's lines."""
     return {
         "lines_5": k["line5"],
         "lines_6": k["line6"],
@@ -356,15 +413,30 @@ def form_8606(
             f"late_contributions {fmt(line4)} exceeds nondeductible_contributions {fmt(line1)}; "
             "line 4 is the part of line 1 made in the next year (Form 8606 line 4)"
         )
+    value = money(year_end_value, "year_end_value")
+    outstanding = money(outstanding_rollovers, "outstanding_rollovers")
+    dist = money(distributions, "distributions")
+    conv = money(converted, "converted")
+    places = _ratio_places(ratio_decimals)
+    k = form_8606_kernel(
+        cents(line1),
+        cents(line2),
+        cents(line4),
+        cents(value),
+        cents(outstanding),
+        cents(dist),
+        cents(conv),
+        _scale(places),
+    )
     return _compute(
         line1=line1,
         line2=line2,
-        line3=line1 + line2,
         line4=line4,
-        year_end_value=money(year_end_value, "year_end_value"),
-        outstanding_rollovers=money(outstanding_rollovers, "outstanding_rollovers"),
-        distributions=money(distributions, "distributions"),
-        converted=money(converted, "converted"),
-        places=_ratio_places(ratio_decimals),
+        year_end_value=value,
+        outstanding_rollovers=outstanding,
+        distributions=dist,
+        converted=conv,
+        places=places,
+        k=k,
         short=False,
     )

@@ -28,14 +28,16 @@ Decisions stated here (the README's coverage table lists them as refused or assu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .. import limits
-from ..age import Age, parse_age
+from ..age import HALF_59, Age, parse_age
 from ..errors import InputError, UnsupportedCase
 from ..explain import Result, Step
-from ..money import ZERO, fmt, share, times, to_money
+from ..money import SCALAR, cents, dollars, fmt, half_up_div, to_money
 from .rmd import applicable_age, first_rmd_year
 
 #: IRC §3405(c)(1)(B): 20% of an eligible rollover distribution not paid in a direct rollover (a data row).
@@ -100,11 +102,6 @@ class SplitResult(Result):
     form_1099r: tuple[Form1099R, ...]
 
 
-def _first(amount: Decimal, room: Decimal) -> Decimal:
-    """How much of ``amount`` fits in ``room``."""
-    return min(amount, room)
-
-
 def _flag(value: object, name: str) -> bool:
     """A yes/no input: True/False (1/0 accepted); blank means no."""
     if value is None:
@@ -116,11 +113,6 @@ def _flag(value: object, name: str) -> bool:
     if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0", ""):
         return value.strip().upper() in ("TRUE", "YES", "1")
     raise InputError(f"{name} {value!r} must be TRUE or FALSE")
-
-
-def _basis_share(amount: Decimal, basis: Decimal, balance: Decimal) -> Decimal:
-    """The after-tax share of ``amount``: amount × basis / balance, half-up to the cent, never above the amount."""
-    return min(amount, share(amount, basis, balance))
 
 
 def _refuse_cases(annuity: bool, designated_roth: bool, pre_1987: bool, who: Age | None) -> None:
@@ -189,6 +181,241 @@ def _rmd_due(who: Age | None, rmd_given: bool) -> tuple[str, dict[str, object], 
     return f"age {who.years.normalize():f}: an RMD may be due; rmd_amount says how much", facts, reached
 
 
+# --- the rule in integer cents: the one statement, for one case (Python ints) or whole columns --------
+
+#: An amount argument left blank (``to_roth_ira``, ``to_traditional``): the kernel applies the rule's default.
+DEFAULT = -1
+#: The 1099-R destinations, in the order the forms are listed (Instructions for Forms 1099-R and 5498).
+ROTH_FORM, TRADITIONAL_FORM, PAID_FORM = (
+    "direct rollover to Roth IRA",
+    "direct rollover to traditional IRA or plan",
+    "payment to participant",
+)
+#: Which fields of a Form 1099-R (:data:`FORM_FIELDS`) are cents.
+FORM_UNITS = (False, True, True, True, True, False)
+#: Fields of each Form 1099-R, as :meth:`Result.flat` spells them after ``form_1099r_<n>_``.
+FORM_FIELDS = (
+    "destination",
+    "box1_gross",
+    "box2a_taxable",
+    "box4_withheld",
+    "box5_employee_contributions",
+    "box7_code",
+)
+
+
+def share_kernel(distribution: Any, basis: Any, balance: Any, rmd_due: Any, ops: Any = SCALAR) -> dict[str, Any]:
+    """The distribution's pro-rata share of after-tax basis, and the RMD part paid first with its own share (§72(e)(8)).
+
+    In integer cents. Each amount carries amount × basis ÷ balance of after-tax money, rounded half-up
+    to the cent and never more than the amount (§72(e)(8), §72(e)(2)(B)); a full distribution carries
+    all the basis, up to the amount. The first ``rmd_due`` dollars (at most the distribution) are the
+    required minimum distribution (Treas. Reg. §1.402(c)-2 Q&A-7), the rest is the eligible rollover
+    amount. Defined for 0 < distribution <= balance; on int64 arrays while distribution × basis < 2^62.
+    """
+    safe = ops.where(balance > 0, balance, 1)
+    full = distribution == balance
+    after_tax = ops.where(
+        full, ops.minimum(basis, distribution), ops.minimum(distribution, half_up_div(distribution * basis, safe))
+    )
+    rmd = ops.minimum(rmd_due, distribution)
+    rmd_share = ops.where(rmd == distribution, after_tax, ops.minimum(rmd, half_up_div(rmd * basis, safe)))
+    eligible = distribution - rmd
+    eligible_after_tax = ops.minimum(after_tax - rmd_share, eligible)
+    rmd_after_tax = after_tax - eligible_after_tax
+    return {
+        "full": full,
+        "after_tax": after_tax,
+        "pretax": distribution - after_tax,
+        "unrecovered_basis": ops.where(basis > balance, basis - balance, 0),
+        "rmd": rmd,
+        "rmd_after_tax": rmd_after_tax,
+        "rmd_pretax": rmd - rmd_after_tax,
+        "eligible": eligible,
+        "eligible_after_tax": eligible_after_tax,
+        "eligible_pretax": eligible - eligible_after_tax,
+        "remaining_balance": balance - distribution,
+        "remaining_basis": basis - after_tax,
+    }
+
+
+def destination_kernel(
+    share: dict[str, Any],
+    to_roth_ira: Any,
+    to_traditional: Any,
+    rolled_60day_roth: Any,
+    rolled_60day_traditional: Any,
+    age_given: Any,
+    at_59_5: Any,
+    separated: Any,
+    rate: tuple[int, int],
+    floor: int,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """Where the eligible amount's pretax and after-tax dollars land, the tax, withholding and Forms 1099-R (cents).
+
+    Notice 2014-54 §III: the Roth IRA gets the after-tax share and the traditional destination the
+    rest unless the amounts are given (:data:`DEFAULT`); pretax goes first to direct rollovers, the
+    traditional destination first, then to 60-day rollovers out of the payment, traditional first
+    (IRC §402(c)(2)). Taxable: pretax landing in a Roth IRA or kept, the RMD's included (IRC §402(a),
+    §408A(d)(3)(A)(i)); withholding ``rate`` (numerator, denominator) of the pretax paid, half-up to
+    the cent, none when the eligible amount is under ``floor`` cents (IRC §3405(c)(1); Treas. Reg.
+    §31.3405(c)-1 Q&A-14); the §72(t) base is the pretax kept. Forms 1099-R are listed Roth, traditional,
+    payment, each only when its amount is more than 0 (``ops.pack``); the payment's code is 7 at 59½,
+    else 2 when ``separated``, else 1, and none when the age is not given. Defined when the destinations
+    fit the eligible amount and the 60-day rollovers fit the payment (see ``fits``).
+    """
+    eligible, eligible_pretax = share["eligible"], share["eligible_pretax"]
+    rmd, rmd_pretax, rmd_after_tax = share["rmd"], share["rmd_pretax"], share["rmd_after_tax"]
+    roth = ops.where(to_roth_ira == DEFAULT, share["eligible_after_tax"], to_roth_ira)
+    trad = ops.where(to_traditional == DEFAULT, eligible - roth, to_traditional)
+    cash = eligible - roth - trad
+    r60_roth, r60_trad = rolled_60day_roth, rolled_60day_traditional
+    # pretax to direct rollovers first, the traditional destination first (the participant's election)
+    pre_trad = ops.minimum(eligible_pretax, trad)
+    pre_roth = ops.minimum(eligible_pretax - pre_trad, roth)
+    cash_pretax = eligible_pretax - pre_trad - pre_roth
+    cash_after_tax = cash - cash_pretax
+    # 60-day rollovers out of the payment: pretax first again, traditional first
+    r60_trad_pre = ops.minimum(cash_pretax, r60_trad)
+    r60_roth_pre = ops.minimum(cash_pretax - r60_trad_pre, r60_roth)
+    rolled_pretax = r60_trad_pre + r60_roth_pre
+    rolled_after_tax = r60_roth + r60_trad - rolled_pretax
+    kept_pretax = cash_pretax - rolled_pretax
+    roth_pretax = pre_roth + r60_roth_pre
+    trad_after_tax = (trad - pre_trad) + (r60_trad - r60_trad_pre)
+    top, bottom = rate
+    withholding = ops.where(eligible < floor, 0, half_up_div(cash_pretax * top, bottom))
+    paid = cash + rmd
+    code = ops.where(age_given, ops.where(at_59_5, "7", ops.where(separated, "2", "1")), None)
+    forms = ops.pack(
+        [roth > 0, trad > 0, paid > 0],
+        [
+            (ROTH_FORM, roth, pre_roth, 0, roth - pre_roth, "G"),
+            (TRADITIONAL_FORM, trad, 0, 0, trad - pre_trad, "G"),
+            (PAID_FORM, paid, cash_pretax + rmd_pretax, withholding, cash_after_tax + rmd_after_tax, code),
+        ],
+        FORM_UNITS,
+    )
+    out = {
+        "roth": roth,
+        "trad": trad,
+        "cash": cash,
+        "fits": (roth <= eligible) & (roth + trad <= eligible) & (r60_roth + r60_trad <= cash),
+        "traditional_pretax_direct": pre_trad,
+        "roth_pretax_direct": pre_roth,
+        "after_tax": share["after_tax"],
+        "pretax": share["pretax"],
+        "roth_after_tax": (roth - pre_roth) + (r60_roth - r60_roth_pre),
+        "roth_pretax": roth_pretax,
+        "traditional_after_tax": trad_after_tax,
+        "traditional_pretax": pre_trad + r60_trad_pre,
+        "cash_after_tax": cash_after_tax,
+        "cash_pretax": cash_pretax,
+        "rolled_60day_after_tax": rolled_after_tax,
+        "rolled_60day_pretax": rolled_pretax,
+        "kept_after_tax": cash_after_tax - rolled_after_tax,
+        "kept_pretax": kept_pretax,
+        "taxable": roth_pretax + kept_pretax + rmd_pretax,
+        "withholding": withholding,
+        "penalty_base": kept_pretax + rmd_pretax,
+        "remaining_balance": share["remaining_balance"],
+        "remaining_basis": share["remaining_basis"],
+        "unrecovered_basis": share["unrecovered_basis"],
+        "rmd_after_tax": rmd_after_tax,
+        "rmd_pretax": rmd_pretax,
+        "traditional_ira_basis": trad_after_tax,
+    }
+    out["forms"] = forms
+    return out
+
+
+def numbered_forms(forms: Any) -> dict[str, Any]:
+    """The issued Forms 1099-R (:func:`destination_kernel`'s ``forms``) as :meth:`Result.flat` numbers them."""
+    return {
+        f"form_1099r_{n}_{name}": value
+        for n, form in enumerate(forms, 1)
+        for name, value in zip(FORM_FIELDS, form, strict=True)
+    }
+
+
+#: The amount fields of :class:`SplitResult`, in order.
+AMOUNT_FIELDS = (
+    "after_tax",
+    "pretax",
+    "roth_after_tax",
+    "roth_pretax",
+    "traditional_after_tax",
+    "traditional_pretax",
+    "cash_after_tax",
+    "cash_pretax",
+    "rolled_60day_after_tax",
+    "rolled_60day_pretax",
+    "kept_after_tax",
+    "kept_pretax",
+    "taxable",
+    "withholding",
+    "penalty_base",
+    "remaining_balance",
+    "remaining_basis",
+    "unrecovered_basis",
+    "rmd_after_tax",
+    "rmd_pretax",
+    "traditional_ira_basis",
+)
+#: Result fields of :func:`split_columns`: the keys of :meth:`SplitResult.flat` with all three forms.
+SPLIT_FIELDS = (*AMOUNT_FIELDS, *(f"form_1099r_{n}_{name}" for n in (1, 2, 3) for name in FORM_FIELDS))
+
+
+@functools.cache  # the limits table is read once and never changes while running
+def withholding_law() -> tuple[tuple[int, int], int, Decimal]:
+    """The §3405(c)(1)(B) rate as an integer fraction and the Q&A-14 floor in cents, from the limits table
+    (and the rate as the table writes it, for explanations)."""
+    rate, _ = limits.value(WITHHOLDING_RATE_PARAMETER, None)
+    floor, _ = limits.value(WITHHOLDING_FLOOR_PARAMETER, None)
+    return rate.as_integer_ratio(), cents(floor), rate
+
+
+def split_columns(
+    distribution: Any,
+    basis: Any,
+    balance: Any,
+    to_roth_ira: Any,
+    to_traditional: Any,
+    rolled_60day_roth: Any,
+    rolled_60day_traditional: Any,
+    rmd_amount: Any,
+    age_years: Any,
+    separated: Any,
+    ops: Any = SCALAR,
+) -> dict[str, Any]:
+    """:func:`roth_rollover_split`'s flat fields from the two kernels, for whole columns, plus ``defined``.
+
+    Amounts in integer cents (:data:`DEFAULT` for a blank ``to_roth_ira``, ``to_traditional`` or
+    ``rmd_amount``: the default destinations, no RMD), the age in years as a float (-1 when not given;
+    59.5 is exact in binary, so the comparison is :attr:`Age.is_59_5_or_over`'s), ``separated`` 1 or 0; a
+    Form 1099-R that is not issued is missing (``ops.pack``). ``defined``: the rows whose destinations
+    and 60-day rollovers fit (``fits``), which the core accepts.
+    """
+    share = share_kernel(distribution, basis, balance, ops.where(rmd_amount == DEFAULT, 0, rmd_amount), ops)
+    rate, floor, _ = withholding_law()
+    age_given = age_years >= 0  # -1: not given
+    k = destination_kernel(
+        share,
+        to_roth_ira,
+        to_traditional,
+        rolled_60day_roth,
+        rolled_60day_traditional,
+        age_given,
+        age_years >= float(HALF_59),
+        separated,
+        rate,
+        floor,
+        ops,
+    )
+    return {"defined": k["fits"], **{name: k[name] for name in AMOUNT_FIELDS}, **numbered_forms(k["forms"])}
+
+
 def roth_rollover_split(
     distribution: object,
     after_tax_basis: object,
@@ -236,12 +463,11 @@ def roth_rollover_split(
         )
 
     steps: list[Step] = []
+    share = share_kernel(cents(d), cents(basis), cents(balance), 0 if rmd_due is None else cents(rmd_due))
 
     # 1. §72(e)(8): pro-rata share of basis in each distribution, never more than the amount.
-    full = d == balance
-    after_tax = min(basis, d) if full else _basis_share(d, basis, balance)
-    pretax = d - after_tax
-    unrecovered = max(ZERO, basis - balance)
+    full = bool(share["full"])
+    after_tax, pretax, unrecovered = (dollars(share[n]) for n in ("after_tax", "pretax", "unrecovered_basis"))
     if unrecovered:
         basis_rule = (
             "the after-tax basis exceeds the account's value, so the whole distribution is basis and nothing in it "
@@ -266,13 +492,9 @@ def roth_rollover_split(
     )
 
     # 2. A required minimum distribution comes first and is never rolled over.
-    rmd = ZERO if rmd_due is None else min(rmd_due, d)
-    rmd_after_tax = after_tax if rmd == d else _basis_share(rmd, basis, balance)
-    eligible = d - rmd
-    eligible_after_tax = min(after_tax - rmd_after_tax, eligible)
-    rmd_after_tax = after_tax - eligible_after_tax
-    rmd_pretax = rmd - rmd_after_tax
-    eligible_pretax = eligible - eligible_after_tax
+    rmd, rmd_after_tax, rmd_pretax, eligible = (
+        dollars(share[n]) for n in ("rmd", "rmd_after_tax", "rmd_pretax", "eligible")
+    )
     if rmd_due is not None or rmd_facts:
         if rmd_due is None:
             rmd_rule = rmd_phrase + ", so none of the distribution is a required minimum distribution"
@@ -299,24 +521,38 @@ def roth_rollover_split(
         )
 
     # 3. Destinations of the single distribution (its eligible rollover part).
-    roth = eligible_after_tax if to_roth_ira is None else to_money(to_roth_ira, "to_roth_ira")
+    roth_given = None if to_roth_ira is None else to_money(to_roth_ira, "to_roth_ira")
     what = (
         f"distribution {fmt(d)}" if not rmd else f"the eligible rollover amount {fmt(eligible)} (distribution less RMD)"
     )
-    if roth > eligible:
-        raise InputError(f"to_roth_ira {fmt(roth)} exceeds {what}")
-    trad = eligible - roth if to_traditional is None else to_money(to_traditional, "to_traditional")
+    if roth_given is not None and roth_given > eligible:
+        raise InputError(f"to_roth_ira {fmt(roth_given)} exceeds {what}")
+    trad_given = None if to_traditional is None else to_money(to_traditional, "to_traditional")
+    rate, floor_cents, rate_shown = withholding_law()
+    k = destination_kernel(
+        share,
+        DEFAULT if roth_given is None else cents(roth_given),
+        DEFAULT if trad_given is None else cents(trad_given),
+        cents(r60_roth),
+        cents(r60_trad),
+        who is not None,
+        who is not None and who.is_59_5_or_over,
+        separated,
+        rate,
+        floor_cents,
+    )
+    roth, trad, cash = dollars(k["roth"]), dollars(k["trad"]), dollars(k["cash"])
     if roth + trad > eligible:
         raise InputError(
             f"to_roth_ira {fmt(roth)} plus to_traditional {fmt(trad)} is {fmt(roth + trad)}, which exceeds {what}"
         )
-    cash = eligible - roth - trad
     if r60_roth + r60_trad > cash:
         raise InputError(
             f"60-day rollovers {fmt(r60_roth + r60_trad)} (rolled_60day_roth {fmt(r60_roth)} + "
             f"rolled_60day_traditional {fmt(r60_trad)}) exceed the payment to the participant {fmt(cash)}"
             + (" (the RMD cannot be rolled over)" if rmd else "")
         )
+    f = {name: dollars(k[name]) for name in AMOUNT_FIELDS}
     steps.append(
         Step(
             title="Destinations",
@@ -333,10 +569,8 @@ def roth_rollover_split(
     )
 
     # 4. Pretax to direct rollovers first, traditional destination first (participant's election).
-    pre_trad = _first(eligible_pretax, trad)
-    pre_roth = _first(eligible_pretax - pre_trad, roth)
-    cash_pretax = eligible_pretax - pre_trad - pre_roth
-    cash_after_tax = cash - cash_pretax
+    pre_trad, pre_roth = dollars(k["traditional_pretax_direct"]), dollars(k["roth_pretax_direct"])
+    cash_pretax, cash_after_tax = f["cash_pretax"], f["cash_after_tax"]
     steps.append(
         Step(
             title="Pretax to direct rollovers",
@@ -345,7 +579,7 @@ def roth_rollover_split(
                 "election); after-tax fills the rest"
             ),
             citation="Notice 2014-54 §III; IRC §402(c)(2) (rolled amount treated as taxable part first)",
-            inputs={"pretax": eligible_pretax, "direct_traditional": trad, "direct_roth": roth},
+            inputs={"pretax": dollars(share["eligible_pretax"]), "direct_traditional": trad, "direct_roth": roth},
             outputs={
                 "traditional_pretax_direct": pre_trad,
                 "roth_pretax_direct": pre_roth,
@@ -356,12 +590,6 @@ def roth_rollover_split(
     )
 
     # 5. 60-day rollovers out of the payment: pretax first again, traditional first.
-    r60_trad_pre = _first(cash_pretax, r60_trad)
-    r60_roth_pre = _first(cash_pretax - r60_trad_pre, r60_roth)
-    rolled_pretax = r60_trad_pre + r60_roth_pre
-    rolled_after_tax = r60_roth + r60_trad - rolled_pretax
-    kept_pretax = cash_pretax - rolled_pretax
-    kept_after_tax = cash_after_tax - rolled_after_tax
     if r60_roth or r60_trad:
         steps.append(
             Step(
@@ -376,17 +604,14 @@ def roth_rollover_split(
                     "rolled_60day_roth": r60_roth,
                     "cash_pretax": cash_pretax,
                 },
-                outputs={"rolled_60day_pretax": rolled_pretax, "rolled_60day_after_tax": rolled_after_tax},
+                outputs={
+                    "rolled_60day_pretax": f["rolled_60day_pretax"],
+                    "rolled_60day_after_tax": f["rolled_60day_after_tax"],
+                },
             )
         )
 
-    roth_pretax = pre_roth + r60_roth_pre
-    roth_after_tax = (roth - pre_roth) + (r60_roth - r60_roth_pre)
-    trad_pretax = pre_trad + r60_trad_pre
-    trad_after_tax = (trad - pre_trad) + (r60_trad - r60_trad_pre)
-
     # 6. Income: pretax converted to a Roth IRA, plus pretax kept (the RMD's pretax included).
-    taxable = roth_pretax + kept_pretax + rmd_pretax
     steps.append(
         Step(
             title="Taxable amount",
@@ -396,17 +621,15 @@ def roth_rollover_split(
                 + "is includible; pretax rolled to a traditional IRA or plan and all after-tax money are not"
             ),
             citation="IRC §402(a), §402(c)(1), §408A(d)(3)(A)(i), §408A(e)",
-            inputs={"roth_pretax": roth_pretax, "kept_pretax": kept_pretax}
+            inputs={"roth_pretax": f["roth_pretax"], "kept_pretax": f["kept_pretax"]}
             | ({"rmd_pretax": rmd_pretax} if rmd else {}),
-            outputs={"taxable": taxable},
+            outputs={"taxable": f["taxable"]},
         )
     )
 
     # 7. Mandatory withholding on the pretax paid to the participant (the RMD is not under it).
-    floor, _ = limits.value(WITHHOLDING_FLOOR_PARAMETER, None)
-    rate, _ = limits.value(WITHHOLDING_RATE_PARAMETER, None)
+    floor, withholding = dollars(floor_cents), f["withholding"]
     under_floor = eligible < floor
-    withholding = ZERO if under_floor else times(cash_pretax, rate)
     if cash or rmd:
         if under_floor:
             rule = (
@@ -431,13 +654,13 @@ def roth_rollover_split(
                 citation="IRC §3405(c)(1); Treas. Reg. §31.3405(c)-1 Q&A-1, Q&A-11"
                 + (", Q&A-14" if under_floor else "")
                 + ("; IRC §3405(b)" if rmd else ""),
-                inputs={"cash_pretax": cash_pretax, "rate": rate, "eligible": eligible},
+                inputs={"cash_pretax": cash_pretax, "rate": rate_shown, "eligible": eligible},
                 outputs={"withholding": withholding},
             )
         )
 
     # 8. What §72(t) can reach.
-    penalty_base = kept_pretax + rmd_pretax
+    penalty_base = f["penalty_base"]
     exception_note = ""
     if separated and penalty_base and not (who is not None and who.is_59_5_or_over):
         exception_note = (
@@ -453,15 +676,13 @@ def roth_rollover_split(
                 "and a rollover to a Roth IRA is exempt from §72(t)" + exception_note
             ),
             citation="IRC §72(t)(1); §408A(d)(3)(A)(ii)" + ("; §72(t)(2)(A)(v), §72(t)(10)" if exception_note else ""),
-            inputs={"kept_pretax": kept_pretax} | ({"rmd_pretax": rmd_pretax} if rmd else {}),
+            inputs={"kept_pretax": f["kept_pretax"]} | ({"rmd_pretax": rmd_pretax} if rmd else {}),
             outputs={"penalty_base": penalty_base},
         )
     )
 
     # 9. What stays in the plan, and the basis the traditional destination receives.
-    remaining_balance = balance - d
-    remaining_basis = basis - after_tax
-    ira_basis = trad_after_tax
+    ira_basis = f["traditional_ira_basis"]
     if ira_basis:
         steps.append(
             Step(
@@ -472,35 +693,17 @@ def roth_rollover_split(
                     "is an employer plan instead, that plan keeps them as after-tax contributions"
                 ),
                 citation="Instructions for Form 8606, line 2; IRC §408(d)(1)-(2), §72(e)(8)",
-                inputs={"traditional_after_tax": trad_after_tax},
+                inputs={"traditional_after_tax": f["traditional_after_tax"]},
                 outputs={"traditional_ira_basis": ira_basis},
             )
         )
 
     # 10. Forms 1099-R.
-    forms: list[Form1099R] = []
-    if roth:
-        forms.append(Form1099R("direct rollover to Roth IRA", roth, pre_roth, ZERO, roth - pre_roth, "G"))
-    if trad:
-        forms.append(Form1099R("direct rollover to traditional IRA or plan", trad, ZERO, ZERO, trad - pre_trad, "G"))
-    paid = cash + rmd
-    if paid:
-        if who is None:
-            code = None
-        elif who.is_59_5_or_over:
-            code = "7"
-        else:
-            code = "2" if separated else "1"
-        forms.append(
-            Form1099R(
-                "payment to participant",
-                paid,
-                cash_pretax + rmd_pretax,
-                withholding,
-                cash_after_tax + rmd_after_tax,
-                code,
-            )
-        )
+    forms = tuple(
+        Form1099R(where, dollars(gross), dollars(taxed), dollars(withheld), dollars(basis_back), code)
+        for where, gross, taxed, withheld, basis_back, code in k["forms"]
+    )
+    paid = cash or rmd
     steps.append(
         Step(
             title="Forms 1099-R",
@@ -543,27 +746,7 @@ def roth_rollover_split(
     )
 
     return SplitResult(
-        after_tax=after_tax,
-        pretax=pretax,
-        roth_after_tax=roth_after_tax,
-        roth_pretax=roth_pretax,
-        traditional_after_tax=trad_after_tax,
-        traditional_pretax=trad_pretax,
-        cash_after_tax=cash_after_tax,
-        cash_pretax=cash_pretax,
-        rolled_60day_after_tax=rolled_after_tax,
-        rolled_60day_pretax=rolled_pretax,
-        kept_after_tax=kept_after_tax,
-        kept_pretax=kept_pretax,
-        taxable=taxable,
-        withholding=withholding,
-        penalty_base=penalty_base,
-        remaining_balance=remaining_balance,
-        remaining_basis=remaining_basis,
-        unrecovered_basis=unrecovered,
-        rmd_after_tax=rmd_after_tax,
-        rmd_pretax=rmd_pretax,
-        traditional_ira_basis=ira_basis,
-        form_1099r=tuple(forms),
+        **{name: f[name] for name in AMOUNT_FIELDS},
+        form_1099r=forms,
         steps=tuple(steps),
     )

@@ -396,8 +396,6 @@ def whole(draw, values, n):
 @settings(max_examples=200, deadline=None)
 @given(n=st.integers(2, 10), data=st.data())
 def test_split_whole_column_equals_the_core_cell_by_cell(n, data):
-    import dataclasses
-
     from xl_rollover.excel import adapter
     from xl_rollover.excel.functions import SPECS
 
@@ -420,14 +418,12 @@ def test_split_whole_column_equals_the_core_cell_by_cell(n, data):
         None,
     ]
     spec = SPECS["ROTH_ROLLOVER_SPLIT"]
-    assert adapter.run(spec, args) == adapter.run(dataclasses.replace(spec, fast=None), args)
+    assert adapter.run(spec, args) == adapter.run(spec, args, whole_columns=False)
 
 
 @settings(max_examples=150, deadline=None)
 @given(n=st.integers(2, 10), data=st.data())
 def test_form_8606_whole_column_equals_the_core_cell_by_cell(n, data):
-    import dataclasses
-
     import xl_rollover as xr
     from xl_rollover.excel import adapter
     from xl_rollover.excel.functions import SPECS
@@ -447,4 +443,4 @@ def test_form_8606_whole_column_equals_the_core_cell_by_cell(n, data):
         draw(st.sampled_from([None, 3.0, 4.0, -1.0, "3"])),
     ]
     spec = SPECS["FORM_8606"]
-    assert adapter.run(spec, args) == adapter.run(dataclasses.replace(spec, fast=None), args)
+    assert adapter.run(spec, args) == adapter.run(spec, args, whole_columns=False)

@@ -311,8 +311,11 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
             whole = column.astype(np.int64, copy=False)
             out[name] = decimal_column(whole, UNITS.get(name, 2), blank, False if name in absent else validity)
             continue
+        elif blank.any():
+            values = column.astype(object)  # a copy: the kernel's arrays may be shared between fields
         else:
-            values = column.astype(object)
+            out[name] = column.astype(object, copy=False)
+            continue
         values[blank] = None
         out[name] = values
     out[ERROR] = errors

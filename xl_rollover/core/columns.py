@@ -472,15 +472,18 @@ class _NumpyOps:
                 fields.append([grid[:, k] for k in range(width)])
                 continue
             whole = exact or all(v is None or isinstance(v, (int, np.ndarray)) for v in values)  # ints or None
-            grid = np.empty((n, len(values)), np.int64 if whole else object)
-            for k, v in enumerate(values):
-                grid[:, k] = NONE_INT if v is None and not exact else v
+            if whole:
+                grid = np.stack([np.broadcast_to(NONE_INT if v is None else v, (n,)) for v in values], axis=1)
+            else:
+                grid = np.empty((n, len(values)), object)
+                for k, v in enumerate(values):
+                    grid[:, k] = v
             grid = np.take_along_axis(grid, order, 1)
             if exact:
                 fields.append([np.ma.masked_array(grid[:, k], mask=~kept[:, k]) for k in range(width)])
                 continue
             blank = ~kept | (grid == NONE_INT) if whole else ~kept
-            grid = grid.astype(object)
+            grid = _python_ints(np, grid, blank) if whole else grid
             grid[blank] = None
             fields.append([grid[:, k] for k in range(width)])
         return [tuple(column[k] for column in fields) for k in range(width)]
@@ -494,6 +497,17 @@ class _NumpyOps:
 
 #: A plain-value piece field that is None where the others are ints (years), held as ints meanwhile.
 NONE_INT = -(2**63)
+
+
+def _python_ints(np: Any, grid: Any, blank: Any) -> Any:
+    """An int64 grid as Python ints (an object grid): looked up when the values span a short range (years)."""
+    values = grid[~blank]
+    low, high = (int(values.min()), int(values.max())) if values.size else (0, 0)
+    if high - low > 4 * grid.size + 1024:
+        return grid.astype(object)
+    lookup = np.empty(high - low + 1, object)
+    lookup[:] = range(low, high + 1)
+    return lookup[np.where(blank, 0, grid - low)]  # blank cells are set to None after
 
 
 def _factorize(np: Any, array: Any) -> tuple[int, Any, Any]:

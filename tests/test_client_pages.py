@@ -156,27 +156,31 @@ def test_the_plan_opens_on_its_answer_printed_whole(printed, template):
         assert out.label in everything, (template.file, out.label)
 
 
-def _separation_core(overrides: dict) -> tuple[Decimal, list[tuple[Decimal, Decimal]]]:
-    """Option B's extra tax over A and the yearly penalty-free amounts, straight from the core rules."""
+def _separation_core(overrides: dict) -> tuple[list[Decimal], list[tuple[Decimal, ...]]]:
+    """Each option's tax over A (B, C) and the yearly penalty-free amounts (A, B, C), straight from the core rules."""
     v = {i.name: i.value for _, items in SEPARATION.inputs for i in items if hasattr(i, "value")} | overrides
     basis, earnings, pretax = (Decimal(str(v[k])) for k in ("in_basis", "in_earnings", "in_pretax"))
     balance = pretax + basis + earnings
     year, age, rate = int(v["in_year"]), Decimal(str(v["in_age"])), Decimal(str(v["in_rate"]))
     cost, layers = [], []
     # the RMD still due is paid first with its pro-rata basis (IRC §402(c)(4)(B)); A rolls the basis left to the
-    # Roth IRA, B everything but the pretax balance (what the RMD's pretax share leaves of it)
+    # Roth IRA, B everything but the pretax balance (what the RMD's pretax share leaves of it), C what is typed in
     rmd = roth_rollover_split(balance, basis, balance, age=age, rmd_amount=v["in_rmd"])
     eligible = balance - rmd.rmd_after_tax - rmd.rmd_pretax
     a_roth = basis - rmd.rmd_after_tax
     b_roth = eligible - min(pretax, pretax + earnings - rmd.rmd_pretax)
-    for to_roth in (a_roth, b_roth):
+    to_ira = v["in_pretax_to"] == "Pretax to a traditional IRA"
+    for to_roth in (a_roth, b_roth, v["in_c_roth"]):
         split = roth_rollover_split(balance, basis, balance, to_roth_ira=to_roth, age=age, rmd_amount=v["in_rmd"])
-        to_ira = v["in_pretax_to"] == "Pretax to a traditional IRA"
         yev = Decimal(str(v["in_other_ira"])) + (
             (split.traditional_pretax + split.traditional_after_tax) if to_ira else 0
         )
+        # Form 8606 next year: the rolled after-tax dollars are basis on line 2 (only in an IRA)
         backdoor = form_8606(
-            converted=v["in_backdoor"], year_end_value=yev, nondeductible_contributions=v["in_backdoor"]
+            converted=v["in_backdoor"],
+            year_end_value=yev,
+            nondeductible_contributions=v["in_backdoor"],
+            prior_basis=split.traditional_ira_basis if to_ira else 0,
         )
         cost.append(times(split.taxable + backdoor.taxable_conversion, rate))
         layers.append(
@@ -192,17 +196,19 @@ def _separation_core(overrides: dict) -> tuple[Decimal, list[tuple[Decimal, Deci
         )
         for k in range(1, 7)
     ]
-    return cost[1] - cost[0], timeline  # type: ignore[return-value]
+    return [cost[1] - cost[0], cost[2] - cost[0]], timeline
 
 
 @pytest.mark.parametrize("overrides", [{}, *VARIANTS[SEPARATION.file]])
 def test_separation_summary_and_timeline_equal_the_core(overrides):
     values = evaluate(SEPARATION, overrides)
-    b_minus_a, timeline = _separation_core(overrides)
+    (b_minus_a, c_minus_a), timeline = _separation_core(overrides)
     assert Decimal(str(values["out_sum_b_minus_a"])) == b_minus_a
-    for k, (a, b) in enumerate(timeline):
-        assert (Decimal(str(values[f"out_a_free_{k}"])), Decimal(str(values[f"out_b_free_{k}"]))) == (a, b), k
-    for o, column in (("a", 0), ("b", 1)):
+    assert Decimal(str(values["out_sum_c_minus_a"])) == c_minus_a
+    assert Decimal(str(values["out_cmp_cost_c"])) - Decimal(str(values["out_cmp_cost_a"])) == c_minus_a
+    for k, row in enumerate(timeline):
+        assert tuple(Decimal(str(values[f"out_{o}_free_{k}"])) for o in "abc") == row, k
+    for o, column in (("a", 0), ("b", 1), ("c", 2)):
         first = next((k for k, row in enumerate(timeline) if row[column] > 0), len(timeline))
         assert values[f"out_sum_{o}_first"] == values["in_year"] + 1 + first
 
@@ -210,7 +216,12 @@ def test_separation_summary_and_timeline_equal_the_core(overrides):
 def test_separation_summary_is_the_demos_story():
     """Dana (the demo's client): option A saves 87.60 (B: 1,850 taxed now, 444.00 at 24%; A: 1,485 of next year's
     backdoor taxable, 356.40); under B nothing comes out penalty-free before 2030 (the 1,850 converted in 2025 stands
-    in front until the end of 2029), under A 40,000.00 can in 2026."""
+    in front until the end of 2029), under A 40,000.00 can in 2026.
+    Option C (20,000 to the Roth IRA, the rest to a traditional IRA): the Roth IRA gets 20,000 of after-tax dollars,
+    the traditional IRA 1,850 pretax + 20,000 after-tax (its basis). 2026 backdoor: lines 1-3 7,500 + 20,000 = 27,500;
+    line 6 21,850, line 9 29,350, line 10 27,500 / 29,350 = 0.93697 -> 0.937, line 11 7,027.50, line 18 472.50;
+    cost 472.50 x 24% = 113.40, 243.00 less than A. 20,000 comes out free in 2026-2030 (the 472.50 converted in 2026
+    stands in front of its 7,027.50 until the end of 2030), 27,500 in 2031."""
     values = evaluate(SEPARATION)
     d = demo.run()
     a, b = d.options
@@ -220,10 +231,27 @@ def test_separation_summary_is_the_demos_story():
         assert Decimal(str(values[f"out_a_free_{k}"])) == a.penalty_free(year)
         assert Decimal(str(values[f"out_b_free_{k}"])) == b.penalty_free(year)
     assert (values["out_sum_a_first"], values["out_sum_b_first"]) == (2026, 2030)
+    assert (values["out_c_trad_basis"], values["out_c_backdoor_taxable"], values["out_c_cost"]) == (20000, 472.5, 113.4)
+    assert (values["out_sum_c_minus_a"], values["out_sum_c_first"]) == (-243.0, 2026)
+    assert [values[f"out_c_free_{k}"] for k in range(6)] == [20000.0] * 5 + [27500.0]
     assert values["out_sum_sentence"] == (
         "Option A saves 87.60 of tax over the two years; under option A 40,000.00 can come out of the Roth IRA free "
-        "of tax and the 10% tax in 2026, under option B nothing can before 2030."
+        "of tax and the 10% tax in 2026, under option B nothing can before 2030. Option C, your own split, saves "
+        "243.00 of tax against A; under option C 20,000.00 can come out of the Roth IRA free of tax and the 10% tax "
+        "in 2026."
     )
+
+
+def test_option_c_sends_pretax_dollars_to_the_roth_ira_when_it_takes_more_than_the_basis():
+    """Pretax 50,000 + earnings 1,850 = 51,850 pretax dollars, 40,000 after-tax; option C sends 60,000 to the Roth
+    IRA. The traditional IRA takes the other 31,850, all pretax (Notice 2014-54: pretax goes to traditional first),
+    so the Roth IRA gets 20,000 pretax (taxable now) + 40,000 after-tax. Backdoor: line 6 31,850, line 10
+    7,500 / 39,350 = 0.1906 -> 0.191, line 11 1,432.50, line 18 6,067.50. Cost (20,000 + 6,067.50) x 24% = 6,256.20;
+    nothing comes out free before 2030 (the 20,000 converted in 2025 stands in front until the end of 2029)."""
+    v = evaluate(SEPARATION, VARIANTS[SEPARATION.file][-1])
+    assert (v["out_c_roth_pretax"], v["out_c_roth_basis"], v["out_c_trad_pretax"]) == (20000.0, 40000.0, 31850.0)
+    assert (v["out_c_taxable"], v["out_c_backdoor_taxable"], v["out_c_cost"]) == (20000.0, 6067.5, 6256.2)
+    assert (v["out_cmp_trad_c"], v["out_sum_c_first"]) == (31850.0, 2030.0)
 
 
 def test_other_summaries_equal_the_core():

@@ -223,6 +223,9 @@ def build_parser(functions: Mapping[str, Function] = FUNCTIONS) -> argparse.Argu
     p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
     p.add_argument("--engine", choices=["formulas", "libreoffice"], default="formulas", help="recalculation engine")
     p.add_argument("--timeout", type=float, default=120.0, help="seconds LibreOffice may take before it is stopped")
+    p.add_argument(
+        "--logo", metavar="FILE", help="the firm's logo (PNG or JPEG) on every page; default: the workbook's Logo cell"
+    )
 
     p = sub.add_parser("batch", help="run a file of client scenarios (CSV, XLSX, Parquet), one per row")
     p.add_argument("input", metavar="INPUT")
@@ -263,9 +266,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "calc":
         return _calc(args)
     if args.command == "report":
-        from xl_rollover.templates import report  # needs the `calc` extra and LibreOffice
+        from xl_rollover.templates import report  # needs the `calc` and `report` extras and LibreOffice
 
-        written = report.write_report(args.workbook, args.output, args.overwrite, args.engine, args.timeout)
+        written = report.write_report(
+            args.workbook, args.output, args.overwrite, args.engine, args.timeout, logo=args.logo
+        )
         print(f"wrote {written.path} ({written.pages} pages) for {written.client or 'no client named'}")
         return 0
     if args.command == "batch":

@@ -32,13 +32,14 @@ HERE: Path = Path(__file__).resolve().parents[2] / "workbooks"
 
 
 NAVY = "#1F3864"
-#: Plan sheet column widths (characters): label, value, why (or an input's help), authority. At 100% scale
-#: they print about 630 pt wide (7 pixels a character + 5, at 96 pixels an inch), inside a landscape Letter
-#: page's 720 pt between margins, with room for LibreOffice's wider rendering of the same widths.
+#: Plan sheet column widths (characters), the default of :attr:`Template.widths`: label, value, why (or an
+#: input's help), authority. At 100% scale they print about 630 pt wide (7 pixels a character + 5, at 96 pixels
+#: an inch), inside a landscape Letter page's 720 pt between margins, with room for LibreOffice's wider rendering
+#: of the same widths; a template's own widths add up to no more.
 WIDTHS = (34, 13, 42, 28)
-#: Printable height of a landscape Letter page (8.5 in less 0.6 in margins top and bottom), less the three
-#: header rows repeated on every page and a safety margin: what a block of rows may fill before a page break.
-PAGE_BODY = 8.5 * 72 - 2 * 0.6 * 72 - 60
+#: Printable height of a landscape Letter page (8.5 in less 0.6 in margins top and bottom), less a safety margin
+#: for LibreOffice's rendering: what the three header rows repeated on every page and a block of rows may fill.
+PAGE_HEIGHT = 8.5 * 72 - 2 * 0.6 * 72 - 17
 
 
 def _height(*texts_and_widths: tuple[str, int]) -> float:
@@ -203,6 +204,10 @@ def _instructions(ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any
             "For the advisor: filling it in",
             (
                 *t.how,
+                "The firm sets its name and logo once: type the firm's name in the Firm cell and, in the Logo cell, "
+                "the full path of its logo, a PNG or JPEG file (e.g. C:\\Firm\\logo.png, or just the file name when "
+                "it sits in the same folder as this workbook); save this copy as the firm's template. The client "
+                "report prints the logo at the top right of every page (printing the workbook itself leaves it out).",
                 "Type the client's figures into the yellow cells on the Plan sheet; everything else is computed and locked "
                 "(Review > Unprotect Sheet, no password, to change the layout).",
             ),
@@ -229,8 +234,10 @@ def _instructions(ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any
 class _Sheet:
     """The Plan sheet as it is written: rows, their heights, and the blocks a page break must not split."""
 
-    def __init__(self, ws: Any) -> None:
+    def __init__(self, ws: Any, widths: tuple[int, ...] = WIDTHS) -> None:
         self.ws = ws
+        self.widths = widths
+        self.last = len(widths) - 1  # the last column
         self.row = 0
         self.heights: dict[int, float] = {}
         self.blocks: list[tuple[int, int]] = []
@@ -241,16 +248,17 @@ class _Sheet:
 
     def page_breaks(self, first: int) -> list[int]:
         """Rows to break before so that each block starts on a page where it fits (a longer one flows on)."""
+        body = PAGE_HEIGHT - sum(self.heights.get(r, 15.0) for r in range(3))  # below the repeated header rows
         breaks: list[int] = []
         used = sum(self.heights.get(r, 15.0) for r in range(first, self.blocks[0][0])) if self.blocks else 0.0
         for start, end in self.blocks:
             height = sum(self.heights.get(r, 15.0) for r in range(start, end + 1))
-            if used > 0 and used + height > PAGE_BODY:
+            if used > 0 and used + height > body:
                 breaks.append(start)
                 used = 0.0
             used += height
-            while used > PAGE_BODY:
-                used -= PAGE_BODY
+            while used > body:
+                used -= body
         return breaks
 
 
@@ -258,16 +266,19 @@ def _plan(wb: Any, ws: Any, t: Template, values: dict[str, Any], f: dict[str, An
     """The answer first (summary box), then the inputs, the figures with their reasons, the charts: one column
     of blocks, 100% scale (text prints at its own size), each block kept on one page, three header rows
     (title, who prepared it for whom and when, the disclaimer) repeated on every page."""
-    for col, width in enumerate(WIDTHS):
+    widths = t.widths or WIDTHS
+    assert sum(widths) <= sum(WIDTHS), (t.file, "wider than a landscape page at 100%")
+    for col, width in enumerate(widths):
         ws.set_column(col, col, width)
-    sheet = _Sheet(ws)
-    ws.merge_range(0, 0, 0, 3, t.title, f["title"])
+    sheet = _Sheet(ws, widths)
+    last = sheet.last
+    ws.merge_range(0, 0, 0, last, t.title, f["title"])
     sheet.set_height(0, _height((t.title, 80)) * 1.5)
-    ws.merge_range(1, 0, 1, 3, "", f["prepared"])
+    ws.merge_range(1, 0, 1, last, "", f["prepared"])
     ws.write_formula(1, 0, formula(PREPARED_LINE, t), f["prepared"], _cached(values[PREPARED_LINE.name]))
     wb.define_name(PREPARED_LINE.name, "=Plan!$A$2")
-    ws.merge_range(2, 0, 2, 3, DISCLAIMER, f["disclaimer"])
-    sheet.set_height(2, _height((DISCLAIMER, sum(WIDTHS))))
+    ws.merge_range(2, 0, 2, last, DISCLAIMER, f["disclaimer"])
+    sheet.set_height(2, _height((DISCLAIMER, sum(widths))))
     cells: dict[str, tuple[int, int]] = {}
     for col, (list_name, entries) in enumerate(t.lists):
         lists_ws.write(0, col, list_name, f["bold"])
@@ -301,7 +312,7 @@ def _plan(wb: Any, ws: Any, t: Template, values: dict[str, Any], f: dict[str, An
         _output_group(wb, sheet, group, outs, t, values, f, cells)
     for chart in t.charts:
         _chart(wb, sheet, chart, t, values, f)
-    ws.print_area(0, 0, sheet.row, 3)
+    ws.print_area(0, 0, sheet.blocks[-1][1] if sheet.blocks else sheet.row, last)
     ws.set_h_pagebreaks(sheet.page_breaks(4))
     ws.set_landscape()
     ws.set_paper(1)
@@ -316,12 +327,12 @@ def _plan(wb: Any, ws: Any, t: Template, values: dict[str, Any], f: dict[str, An
 def _summary(wb: Any, sheet: _Sheet, t: Template, values: dict[str, Any], f: dict[str, Any], cells: dict) -> None:
     """The box a client reads first: the decision in words (a text formula) and the figures behind it."""
     ws, start = sheet.ws, sheet.row
-    ws.merge_range(start, 0, start, 3, "In short", f["h"])
+    ws.merge_range(start, 0, start, sheet.last, "In short", f["h"])
     sentence, *figures = t.summary
     row = start + 1
-    ws.merge_range(row, 0, row, 3, "", f["answer"])
+    ws.merge_range(row, 0, row, sheet.last, "", f["answer"])
     ws.write_formula(row, 0, formula(sentence, t), f["answer"], _cached(values[sentence.name]))
-    sheet.set_height(row, 1.2 * _height((str(values[sentence.name]), int(sum(WIDTHS) * 0.85))))
+    sheet.set_height(row, 1.2 * _height((str(values[sentence.name]), int(sum(sheet.widths) * 0.85))))
     wb.define_name(sentence.name, f"=Plan!$A${row + 1}")
     cells[sentence.name] = (row, 0)
     row += 1
@@ -335,12 +346,12 @@ def _summary(wb: Any, sheet: _Sheet, t: Template, values: dict[str, Any], f: dic
 def _input_group(
     wb: Any, sheet: _Sheet, group: str, items: Sequence[Input | Table], f: dict[str, Any], cells: dict
 ) -> None:
-    ws, start = sheet.ws, sheet.row
-    ws.merge_range(start, 0, start, 3, group, f["h"])
+    ws, start, widths, last = sheet.ws, sheet.row, sheet.widths, sheet.last
+    ws.merge_range(start, 0, start, last, group, f["h"])
     row = start + 1
     for item in items:
         if isinstance(item, Table):
-            ws.merge_range(row, 0, row, 3, item.label, f["bold"])
+            ws.merge_range(row, 0, row, last, item.label, f["bold"])
             row += 1
             for c, heading in enumerate(item.columns):
                 ws.write(row, c, heading, f["table_h"])
@@ -379,13 +390,13 @@ def _input_group(
             ws.write_blank(row, 1, None, fmt)
         else:
             ws.write(row, 1, value, fmt)
-        if item.kind in ("text", "list"):
-            ws.write(row, 3, item.help, f["help"])
-            help_width = WIDTHS[3]
+        first_help = 3 if item.kind in ("text", "list") else 2
+        if first_help == last:
+            ws.write(row, last, item.help, f["help"])
         else:
-            ws.merge_range(row, 2, row, 3, item.help, f["help"])
-            help_width = WIDTHS[2] + WIDTHS[3]
-        sheet.set_height(row, _height((item.label, WIDTHS[0]), (item.help, help_width)))
+            ws.merge_range(row, first_help, row, last, item.help, f["help"])
+        help_width = sum(widths[first_help:])
+        sheet.set_height(row, _height((item.label, widths[0]), (item.help, help_width)))
         ws.data_validation(row, 1, row, 1, _validation(item.kind, item.label, item.choices, item.list_source))
         wb.define_name(item.name, f"=Plan!$B${row + 1}")
         cells[item.name] = (row, 1)
@@ -395,12 +406,16 @@ def _input_group(
 
 
 def _output_row(wb: Any, sheet: _Sheet, row: int, out: Output, t: Template, values: dict, f: dict, cells: dict) -> None:
-    ws = sheet.ws
+    ws, widths = sheet.ws, sheet.widths
     ws.write(row, 0, out.label, f["label"])
     ws.write_formula(row, 1, formula(out, t), f[f"out_{out.fmt}"], _cached(values[out.name]))
     ws.write(row, 2, out.why, f["help"])
-    ws.write(row, 3, out.cite, f["cite"])
-    sheet.set_height(row, _height((out.label, WIDTHS[0]), (out.why, WIDTHS[2]), (out.cite, int(WIDTHS[3] * 1.1))))
+    if sheet.last == 3:
+        ws.write(row, 3, out.cite, f["cite"])
+    else:
+        ws.merge_range(row, 3, row, sheet.last, out.cite, f["cite"])
+    cite_width = int(sum(widths[3:]) * 1.1)
+    sheet.set_height(row, _height((out.label, widths[0]), (out.why, widths[2]), (out.cite, cite_width)))
     wb.define_name(out.name, f"=Plan!$B${row + 1}")
     cells[out.name] = (row, 1)
 
@@ -415,11 +430,15 @@ def _output_group(
     f: dict[str, Any],
     cells: dict,
 ) -> None:
-    ws, start = sheet.ws, sheet.row
-    ws.merge_range(start, 0, start, 3, group, f["h"])
+    ws, start, widths = sheet.ws, sheet.row, sheet.widths
+    ws.merge_range(start, 0, start, sheet.last, group, f["h"])
     row = start + 1
     if not isinstance(outs[0], Grid):
-        ws.write_row(row, 0, ["", "value", "why", "authority"], f["table_h"])
+        ws.write_row(row, 0, ["", "value", "why"], f["table_h"])
+        if sheet.last == 3:
+            ws.write(row, 3, "authority", f["table_h"])
+        else:
+            ws.merge_range(row, 3, row, sheet.last, "authority", f["table_h"])
         row += 1
     for out in outs:
         if not isinstance(out, Grid):
@@ -427,11 +446,15 @@ def _output_group(
             row += 1
             continue
         ws.write_row(row, 0, list(out.headings), f["table_h"])
-        sheet.set_height(row, max(_height((h, WIDTHS[c])) for c, h in enumerate(out.headings)))
+        sheet.set_height(row, max(_height((h, widths[c])) for c, h in enumerate(out.headings)))
         row += 1
         first = row
-        for cells_of_row in out.rows:
-            for c, cell in enumerate(cells_of_row):
+        shift = 1 if out.labels else 0  # row labels in column A, the cells after them
+        for r, cells_of_row in enumerate(out.rows):
+            if out.labels:
+                ws.write(row, 0, out.labels[r], f["label"])
+                sheet.set_height(row, _height((out.labels[r], widths[0])))
+            for c, cell in enumerate(cells_of_row, shift):
                 if cell is None:
                     ws.write_blank(row, c, None, f["label"])
                     continue
@@ -440,7 +463,7 @@ def _output_group(
                 cells[cell.name] = (row, c)
             row += 1
         for name, c0, c1 in out.ranges:
-            a, b = (xlsxwriter.utility.xl_col_to_name(c) for c in (c0, c1))
+            a, b = (xlsxwriter.utility.xl_col_to_name(c + shift) for c in (c0, c1))
             wb.define_name(name, f"=Plan!${a}${first + 1}:${b}${row}")
     sheet.blocks.append((start, row))
     sheet.row = row + 1
@@ -515,7 +538,7 @@ def _chart(wb: Any, sheet: _Sheet, chart: Chart, t: Template, values: dict[str, 
 
     A category that names an output (a calendar year) is a formula too, so the axis follows the inputs."""
     ws, top = sheet.ws, sheet.row
-    ws.merge_range(top, 0, top, 3, chart.title, f["h"])
+    ws.merge_range(top, 0, top, sheet.last, chart.title, f["h"])
     ws.write_row(top + 1, 0, ["", *[name for name, _ in chart.series]], f["table_h"])
     for i, category in enumerate(chart.categories):
         r = top + 2 + i
@@ -556,7 +579,7 @@ def _chart(wb: Any, sheet: _Sheet, chart: Chart, t: Template, values: dict[str, 
     anchor = last + 2
     ws.insert_chart(anchor, 0, c)
     sheet.row = anchor + 21  # 300 pixels = 225 points: 15 rows of 15 points, and room to spare
-    sheet.blocks.append((top, sheet.row - 1))
+    sheet.blocks.append((top, anchor + 16))  # the room to spare is not printed (no page of blank rows)
 
 
 if __name__ == "__main__":

@@ -67,6 +67,8 @@ class Grid:
     headings: tuple[str, ...]
     rows: tuple[tuple[Output | None, ...], ...]
     ranges: tuple[tuple[str, int, int], ...] = ()
+    #: Row labels in words, written in column A before the cells (which then start in column B).
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ class Template:
     #: The answer first: a sentence (text formula) and the two or three figures behind it, over the outputs.
     summary: tuple[Output, ...] = ()
     client: str = "Dana Rivera"  # the example client's name
+    #: Plan sheet column widths (characters), when not the builder's default (build.WIDTHS); a fifth column holds
+    #: a third scenario side by side (a grid's fifth cell), and ordinary rows then spread their authority (inputs:
+    #: their help) over it.
+    widths: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         """Every template starts with who prepared it for whom, and when (the printed header line)."""
@@ -126,7 +132,7 @@ def branding(client: str) -> tuple[Input, ...]:
             "Logo image file (optional)",
             None,
             "text",
-            "a PNG or JPEG path; not printed yet",
+            "a PNG or JPEG file's path; the client report prints it on every page",
         ),
     )
 

@@ -9,7 +9,9 @@ Steps: the workbook is recalculated with the project's functions first (:func:`x
 figures typed in a copy that was saved without its values are never stale); a print copy then hides the
 Instructions sheet and puts the firm, the client and the date prepared in the page footer beside the page
 number (a footer cannot read a cell, so the template's own footer only names the file); LibreOffice prints it.
-The PDF is written whole or not at all (a temporary file beside it, then a rename).
+The firm's logo (``--logo FILE``, or the path in the template's Logo cell) is then stamped on every page
+(:mod:`xl_rollover.templates.logo`: LibreOffice prints no header image). The PDF is written whole or not at all (a temporary
+file beside it, then a rename); a logo that cannot be used stops the report before anything is printed.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from xl_rollover.core.errors import InputError
 from xl_rollover.engines.libreoffice import _run, soffice  # LibreOffice in its own session, killed whole on timeout
 from xl_rollover.engines.recalc import calculate
 
+from .logo import Logo, read_logo, stamp
+
 #: The sheets a report prints, in this order; the others (Instructions, Lists, xlwings.conf) are hidden.
 PRINTED = ("Plan", "Sources")
 _SHEET = re.compile(r'<sheet\b[^>]*\bname="([^"]*)"[^>]*/>')
@@ -44,6 +48,7 @@ class Report:
     client: str
     firm: str
     prepared: str
+    logo: Path | None = None
 
 
 def _names(book_path: Path) -> dict[str, object]:
@@ -128,14 +133,25 @@ def _pages(pdf: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
 
 
+def _logo_from_cell(value: object, source: Path) -> Logo | None:
+    """The logo named in the workbook's Logo cell (``in_logo``): a path, relative to the workbook's folder."""
+    text = _text(value).strip().strip('"')
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    return read_logo(path if path.is_absolute() else source.resolve().parent / path)
+
+
 def write_report(
     workbook: str | Path,
     output: str | Path,
     overwrite: bool = False,
     engine: str = "formulas",
     timeout: float = 120.0,
+    logo: str | Path | None = None,
 ) -> Report:
-    """Recalculate ``workbook`` and print its Plan and Sources sheets to the PDF ``output``."""
+    """Recalculate ``workbook`` and print its Plan and Sources sheets to the PDF ``output``, with the firm's
+    logo (``logo``, else the workbook's Logo cell) on every page."""
     source, out = Path(workbook), Path(output)
     if out.suffix.lower() != ".pdf":
         raise InputError(f"{out}: the report is a PDF; name it REPORT.pdf")
@@ -143,6 +159,7 @@ def write_report(
         raise InputError(f"{out} exists; choose another name or pass --overwrite")
     if not out.parent.is_dir():
         raise InputError(f"{out.parent} is not a folder")
+    given = read_logo(logo) if logo is not None else None
     binary = soffice()
     with tempfile.TemporaryDirectory(prefix="xlr-report-") as folder:
         work = Path(folder)
@@ -154,6 +171,7 @@ def write_report(
             raise InputError(f"{source.name}: {len(result.errors)} formula cell(s) end in an error ({cells}): {why}")
         values = _names(recalculated)
         firm, client, prepared = (_text(values.get(n)) for n in ("in_firm", "in_client", "in_prepared"))
+        mark = given or _logo_from_cell(values.get("in_logo"), source)
         footer = " · ".join(p for p in (firm, f"prepared for {client}" if client else "", prepared) if p)
         printable = work / "report.xlsx"
         print_copy(recalculated, printable, footer)
@@ -177,15 +195,16 @@ def write_report(
         if not pdf.exists() or pdf.stat().st_size == 0:
             raise InputError(f"LibreOffice did not print {source.name}")
         pages = _pages(pdf)
+        data = pdf.read_bytes() if mark is None else stamp(pdf.read_bytes(), mark)
         handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
         try:
             with os.fdopen(handle, "wb") as stream:
-                stream.write(pdf.read_bytes())
+                stream.write(data)
             os.replace(temporary, out)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-    return Report(out, pages, client, firm, prepared)
+    return Report(out, pages, client, firm, prepared, mark.path if mark else None)
 
 
 __all__ = ["PRINTED", "Report", "print_copy", "write_report"]

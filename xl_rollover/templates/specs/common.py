@@ -57,6 +57,8 @@ def _same(name: str, label: str, ref: str, why: str, cite: str, fmt: str = "mone
 _SPLIT_FACTS = (None, None, None, "in_age", "in_rmd")
 _SPLIT_A = ("out_balance", "in_basis", "out_balance", "out_a_roth", None, *_SPLIT_FACTS)
 _SPLIT_B = ("out_balance", "in_basis", "out_balance", "out_b_roth", None, *_SPLIT_FACTS)
+#: Option C: the advisor's own split, the Roth IRA amount typed in, the rest to the traditional destination.
+_SPLIT_C = ("out_balance", "in_basis", "out_balance", "in_c_roth", None, *_SPLIT_FACTS)
 #: The split with its default destinations: what the RMD takes and what is left, whichever option.
 _SPLIT_RMD = ("out_balance", "in_basis", "out_balance", None, None, *_SPLIT_FACTS)
 #: One sweep of the after-tax sub-account, all of it to the Roth IRA.

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from ..model import Chart, Grid, Input, Output, Template, choice, lookup
-from .common import _PRETAX_DESTINATION, _SPLIT_A, _SPLIT_B, _SPLIT_RMD, _money, _num, _plus, _same, _t, _tm, _ty, _y
+from .common import (
+    _PRETAX_DESTINATION,
+    _SPLIT_A,
+    _SPLIT_B,
+    _SPLIT_C,
+    _SPLIT_RMD,
+    _money,
+    _num,
+    _plus,
+    _same,
+    _t,
+    _tm,
+    _ty,
+    _y,
+)
 
 # --- 1. Mega backdoor at separation ----------------------------------------------------------------------
 
@@ -23,7 +39,8 @@ def _layers(option: str, split: tuple[Any, ...]) -> Grid:
         return Output(
             f"{taxable}_clock",
             "",
-            formula=f'IF({{{taxable}}}>0,{{{year}}}+4,"none")',
+            # +0: a refusal in words (the portable flavour's) is an error here too, never a year
+            formula=f'IF({{{taxable}}}+0>0,{{{year}}}+4,"none")',
             py=lambda v: _num(v[year]) + 4 if _num(v[taxable]) > 0 else "none",
             fmt="number",
         )
@@ -69,7 +86,7 @@ def _timeline() -> Grid:
                 "ROTH_PENALTY_FREE",
                 ("in_roth_regular", f"out_{o}_layers", year.name, age.name),
             )
-            for o in "ab"
+            for o in "abc"
         )
         rows.append((year, age, *free))
     return Grid(
@@ -79,9 +96,56 @@ def _timeline() -> Grid:
             "age",
             "option A: free of tax and 10% tax",
             "option B: free of tax and 10% tax",
+            "option C: free of tax and 10% tax",
         ),
         tuple(rows),
-        ranges=(("out_a_free", 2, 2), ("out_b_free", 3, 3)),
+        ranges=(("out_a_free", 2, 2), ("out_b_free", 3, 3), ("out_c_free", 4, 4)),
+    )
+
+
+#: The options side by side: a row label and the output each option's column shows (a formula pointing at it).
+_SIDE_BY_SIDE = (
+    ("cmp_roth", "To the Roth IRA", ("{out_a_roth}", "{out_b_roth}", "{out_c_roth_pretax}+{out_c_roth_basis}")),
+    (
+        "cmp_trad",
+        "To traditional (where option A sends the pretax dollars)",
+        ("{out_eligible}-{out_a_roth}", "{out_b_trad}", "{out_c_trad_pretax}+{out_c_trad_basis}"),
+    ),
+    ("cmp_taxable", "Taxable now", ("{out_a_taxable}", "{out_b_taxable}", "{out_c_taxable}")),
+    (
+        "cmp_backdoor",
+        "Backdoor next year: taxable conversion",
+        ("{out_a_backdoor_taxable}", "{out_b_backdoor_taxable}", "{out_c_backdoor_taxable}"),
+    ),
+    ("cmp_cost", "Tax cost, both years", ("{out_a_cost}", "{out_b_cost}", "{out_c_cost}")),
+)
+
+
+def _sum_of(formula: str) -> Callable[[dict[str, Any]], float]:
+    """The value of a formula that adds and subtracts named cells and whole numbers, exact to the cent."""
+    terms = re.findall(r"([+-]?)(\{\w+\}|\d+)", formula)
+
+    def value(v: dict[str, Any]) -> float:
+        total = Decimal(0)
+        for sign, term in terms:
+            x = Decimal(str(_num(v[term[1:-1]]))) if term.startswith("{") else Decimal(term)
+            total += -x if sign == "-" else x
+        return _money(total)
+
+    return value
+
+
+def _side_by_side() -> Grid:
+    """Options A, B and C in three columns: where the money goes, what is taxed, what it costs."""
+    rows = tuple(
+        tuple(Output(f"out_{key}_{o}", "", formula=f, py=_sum_of(f)) for o, f in zip("abc", formulas, strict=True))
+        for key, _, formulas in _SIDE_BY_SIDE
+    )
+    return Grid(
+        "out_side_by_side",
+        ("", "option A", "option B", "option C (your split)"),
+        rows,
+        labels=tuple(label for _, label, _ in _SIDE_BY_SIDE),
     )
 
 
@@ -99,7 +163,29 @@ def _first_free(o: str) -> Output:
     )
 
 
+def _option_c_sentence(v: dict[str, Any]) -> str:
+    d = _num(v["out_c_minus_a"])
+    if d > 0:
+        cost = f"Option C, your own split, costs {_tm(v, 'out_c_minus_a')} more tax than A"
+    elif d < 0:
+        cost = f"Option C, your own split, saves {_money(-d):,.2f} of tax against A"
+    else:
+        cost = "Option C, your own split, costs the same tax as A"
+    if _num(v["out_c_free_0"]) > 0:
+        when = (
+            f"under option C {_tm(v, 'out_c_free_0')} can come out of the Roth IRA free of tax and the 10% tax in "
+            f"{_ty(v, 'in_year', 1)}"
+        )
+    else:
+        when = f"under option C nothing can before {_ty(v, 'out_sum_c_first')}"
+    return f"{cost}; {when}."
+
+
 def _separation_sentence(v: dict[str, Any]) -> str:
+    return f"{_options_ab_sentence(v)} {_option_c_sentence(v)}"
+
+
+def _options_ab_sentence(v: dict[str, Any]) -> str:
     d = _num(v["out_b_minus_a"])
     if d > 0:
         cost = f"Option A saves {_tm(v, 'out_b_minus_a')} of tax over the two years"
@@ -127,6 +213,13 @@ def _separation_clause(o: str) -> str:
     )
 
 
+_OPTION_C_COST = (
+    'IF({out_c_minus_a}>0,"Option C, your own split, costs "&' + _t("out_c_minus_a") + '&" more tax than A",'
+    'IF({out_c_minus_a}<0,"Option C, your own split, saves "&FIXED(-{out_c_minus_a},2)&" of tax against A",'
+    '"Option C, your own split, costs the same tax as A"))'
+)
+
+
 _SEPARATION_SUMMARY = (
     Output(
         "out_sum_sentence",
@@ -135,7 +228,7 @@ _SEPARATION_SUMMARY = (
             f'IF({{out_b_minus_a}}>0,"Option A saves "&{_t("out_b_minus_a")}&" of tax over the two years",'
             f'IF({{out_b_minus_a}}<0,"Option B saves "&FIXED(-{{out_b_minus_a}},2)&" of tax over the two years",'
             f'"Both options cost the same tax over the two years"))&"; "&{_separation_clause("a")}&", "&'
-            f'{_separation_clause("b")}&"."'
+            f'{_separation_clause("b")}&". "&{_OPTION_C_COST}&"; "&{_separation_clause("c")}&"."'
         ),
         py=_separation_sentence,
         fmt="text",
@@ -149,12 +242,20 @@ _SEPARATION_SUMMARY = (
     ),
     _first_free("a"),
     _first_free("b"),
+    _same(
+        "out_sum_c_minus_a",
+        "Option C (your split) costs more (+) or less (-) in tax than A, both years",
+        "out_c_minus_a",
+        "tax now and on next year's backdoor at the marginal rate entered",
+        "IRC §408A(d)(3)(A); §408(d)(2); Form 8606 line 18",
+    ),
+    _first_free("c"),
 )
 
 
 SEPARATION = Template(
     file="mega_backdoor_separation.xlsx",
-    title="Leaving the employer with after-tax 401(k) money: option A against option B",
+    title="Leaving the employer with after-tax 401(k) money: options A, B and C",
     purpose=(
         "A participant separating from service takes the whole 401(k) balance: pretax money, after-tax contributions and "
         "the earnings on them. Option A sends the after-tax contributions to a Roth IRA and every pretax dollar "
@@ -245,6 +346,18 @@ SEPARATION = Template(
                     0,
                     "money",
                     "they come out first, free of tax and the 10% tax",
+                ),
+            ),
+        ),
+        (
+            "Option C: a split you choose",
+            (
+                Input(
+                    "in_c_roth",
+                    "Option C: to the Roth IRA",
+                    20000,
+                    "money",
+                    "the rest goes to traditional, where option A sends the pretax dollars (pretax dollars first)",
                 ),
             ),
         ),
@@ -553,8 +666,114 @@ SEPARATION = Template(
                 ),
             ),
         ),
+        (
+            "Option C: your own split",
+            (
+                Output(
+                    "out_c_roth_pretax",
+                    "To the Roth IRA: pretax dollars (taxable)",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_C,
+                    "roth_pretax",
+                    why="pretax dollars go first to the traditional destination; any left over go to the Roth IRA",
+                    cite="Notice 2014-54 §III.B; IRC §408A(d)(3)(A)",
+                ),
+                Output(
+                    "out_c_roth_basis",
+                    "To the Roth IRA: after-tax dollars",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_C,
+                    "roth_after_tax",
+                    why="the after-tax contributions the Roth IRA receives: not taxed",
+                    cite="Notice 2014-54 §III.B; IRC §402(c)(2)",
+                ),
+                Output(
+                    "out_c_trad_pretax",
+                    "To traditional: pretax dollars",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_C,
+                    "traditional_pretax",
+                    why="direct rollover of pretax dollars: not taxed now",
+                    cite="IRC §402(c); Form 1099-R instructions, box 7 code G",
+                ),
+                Output(
+                    "out_c_trad_basis",
+                    "To traditional: after-tax dollars (its basis next year)",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_C,
+                    "traditional_ira_basis",
+                    why="after-tax money rolled to a traditional IRA is nondeductible basis there",
+                    cite="IRC §408(d)(2); Instructions for Form 8606, line 2",
+                ),
+                Output(
+                    "out_c_taxable",
+                    "Taxable now",
+                    "ROTH_ROLLOVER_SPLIT",
+                    _SPLIT_C,
+                    "taxable",
+                    why="pretax dollars to the Roth IRA are converted: taxable, with no 10% tax (and the RMD's taxable part)",
+                    cite="IRC §408A(d)(3)(A); §402(a)",
+                ),
+                Output(
+                    "out_c_yev",
+                    "Traditional IRA balances at Dec 31 next year",
+                    # IF(...)*(...), not IF(..., x, 0): a refused option C stays an error either way
+                    formula="{in_other_ira}+IF({out_pretax_to_ira},1,0)*({out_c_trad_pretax}+{out_c_trad_basis})",
+                    py=lambda v: _money(
+                        Decimal(str(_num(v["in_other_ira"])))
+                        + (
+                            Decimal(str(v["out_c_trad_pretax"])) + Decimal(str(v["out_c_trad_basis"]))
+                            if v["out_pretax_to_ira"] is True
+                            else 0
+                        )
+                    ),
+                    why="other IRAs, plus what option C rolls to traditional if it goes to an IRA",
+                    cite="IRC §408(d)(2); Form 8606 line 6",
+                ),
+                Output(
+                    "out_c_backdoor_basis",
+                    "Backdoor next year: basis (nondeductible contribution plus the rolled after-tax dollars)",
+                    formula="{in_backdoor}+IF({out_pretax_to_ira},1,0)*{out_c_trad_basis}",
+                    py=lambda v: _money(
+                        Decimal(str(_num(v["in_backdoor"])))
+                        + (Decimal(str(v["out_c_trad_basis"])) if v["out_pretax_to_ira"] is True else 0)
+                    ),
+                    why="next year's contribution plus the basis carried in the traditional IRA",
+                    cite="Form 8606 lines 1-3; Instructions for Form 8606, line 2",
+                ),
+                Output(
+                    "out_c_backdoor_taxable",
+                    "Backdoor next year: taxable conversion",
+                    "PRORATA_TAXABLE",
+                    ("in_backdoor", "out_c_backdoor_basis", "out_c_yev"),
+                    why="the pro-rata rule over all traditional IRA money, with the basis carried",
+                    cite="IRC §408(d)(2); §72(e); Form 8606 lines 6-18",
+                ),
+                Output(
+                    "out_c_cost",
+                    "Option C: tax cost (now + backdoor next year)",
+                    formula="ROUND(({out_c_taxable}+{out_c_backdoor_taxable})*{in_rate},2)",
+                    py=lambda v: _money(
+                        (Decimal(str(v["out_c_taxable"])) + Decimal(str(v["out_c_backdoor_taxable"])))
+                        * Decimal(str(v["in_rate"]))
+                    ),
+                    why="taxable amounts × the marginal rate",
+                    cite="estimate; not a form line",
+                ),
+                Output(
+                    "out_c_minus_a",
+                    "Option C costs more (+) or less (-) than A",
+                    formula="{out_c_cost}-{out_a_cost}",
+                    py=lambda v: _money(Decimal(str(v["out_c_cost"])) - Decimal(str(v["out_a_cost"]))),
+                    why="difference of the two estimates",
+                    cite="estimate",
+                ),
+            ),
+        ),
+        ("Options A, B and C side by side", (_side_by_side(),)),
         ("Option A: what the Roth IRA holds (rollover and backdoor conversion layers)", (_layers("A", _SPLIT_A),)),
         ("Option B: what the Roth IRA holds (rollover and backdoor conversion layers)", (_layers("B", _SPLIT_B),)),
+        ("Option C: what the Roth IRA holds (rollover and backdoor conversion layers)", (_layers("C", _SPLIT_C),)),
         (
             "The years ahead: the most that can come out of the Roth IRA free of tax and the 10% tax",
             (_timeline(),),
@@ -586,6 +805,7 @@ SEPARATION = Template(
             (
                 ("Option A", ("out_a_taxable", "out_a_backdoor_taxable")),
                 ("Option B", ("out_b_taxable", "out_b_backdoor_taxable")),
+                ("Option C", ("out_c_taxable", "out_c_backdoor_taxable")),
             ),
         ),
         Chart(
@@ -594,21 +814,24 @@ SEPARATION = Template(
             (
                 ("Option A", tuple(f"out_a_free_{k}" for k in range(_TIMELINE_YEARS))),
                 ("Option B", tuple(f"out_b_free_{k}" for k in range(_TIMELINE_YEARS))),
+                ("Option C", tuple(f"out_c_free_{k}" for k in range(_TIMELINE_YEARS))),
             ),
         ),
     ),
     summary=_SEPARATION_SUMMARY,
     maps=(("pretax_destination", _PRETAX_DESTINATION),),
+    #: a fifth column for option C beside A and B; the why column gives up what it needs
+    widths=(32, 13, 34, 24, 14),
 )
 
 
 def _prefix_options(template: Template) -> None:
-    """Label option A and B rows 'A: ...' and 'B: ...' so they read alone (printouts, `xl-rollover calc`)."""
+    """Label option A, B and C rows 'A: ...' so they read alone (printouts, `xl-rollover calc`)."""
     groups = []
     for title, outs in template.outputs:
         renamed = []
         for out in outs:
-            option = out.name[4:5].upper() if out.name.startswith(("out_a_", "out_b_")) else ""
+            option = out.name[4:5].upper() if out.name.startswith(("out_a_", "out_b_", "out_c_")) else ""
             if isinstance(out, Output) and option and not out.label.startswith("Option"):
                 out = replace(out, label=f"{option}: {out.label}")
             renamed.append(out)

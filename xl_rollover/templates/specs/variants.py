@@ -35,6 +35,8 @@ VARIANTS: dict[str, tuple[dict[str, Any], ...]] = {
         {"in_age": 61, "in_pretax_to": _PRETAX_DESTINATION[0][0], "in_earnings": 12345.67},
         {"in_age": 72, "in_rmd": 4000},
         {"in_age": 75, "in_rmd": 9500, "in_pretax": 100000, "in_pretax_to": _PRETAX_DESTINATION[0][0]},
+        # option C sends pretax dollars to the Roth IRA too: taxable now
+        {"in_pretax": 50000, "in_c_roth": 60000},
     ),
     IN_SERVICE.file: (
         {"in_sweeps": 4},

@@ -312,3 +312,23 @@ def test_refused_rows_are_handed_back_with_the_core_message():
     assert "first_roth_year 2021 is after the first conversion year 2020" in out["error"][2]
     assert "first_home_used" in out["error"][3]
     assert same_as_the_core("roth_ira_distribution", frame) == 0
+
+
+def test_a_row_of_many_layers_goes_to_the_core():
+    # every row of a column costs the widest row's layers: more than MAX_LAYERS distinct years go to the core
+    many = ";".join(f"{year}:100:200" for year in range(1990, 1990 + runner.MAX_LAYERS + 1))
+    frame = pd.DataFrame(
+        {
+            "amount": [5000, 5000, 5000],
+            "regular_contributions": [0, 0, 0],
+            "conversions": [many, many.rsplit(";", 1)[0], "2020:1:2;2020:3:4"],
+            "distribution_year": [2026, 2026, 2026],
+            "age": [45, 45, 45],
+        }
+    )
+    rule = batch.rule_for("roth_ira_distribution")
+    columns = {a: batch._raw_column(frame[a]) for a in runner.COLUMN_RULES[rule.name].readings if a in frame}
+    assert runner.run_columns(rule.name, columns, 3)[1] == [0]
+    assert runner.cell_layers(many) is None and len(runner.cell_layers(many.rsplit(";", 1)[0])[0]) == 24
+    assert runner.cell_layers("2020:1:2;2020:3:4") == ([2020], [400], [600])  # one layer a year
+    assert same_as_the_core("roth_ira_distribution", frame) == 2

@@ -925,6 +925,9 @@ _PIECE = rf" *+(?:[0-9][0-9][0-9][0-9] *+: *+{_AMOUNT} *+: *+{_AMOUNT} *+)?+"
 _LAYERS_CELL = re.compile(rf"{_PIECE}(?:;{_PIECE})*+")
 _LAYERS_COLUMN = re.compile(rf"{_LAYERS_CELL.pattern}(?:\n{_LAYERS_CELL.pattern})*+")  # cells joined by newlines
 _TO_SPACES = str.maketrans(":;\n", "   ")
+#: Most conversion layers (distinct years) a row takes through the column path: every row costs the widest
+#: row's layers, so a row of more goes to the core.
+MAX_LAYERS = 24
 
 
 def cell_layers(value: object) -> tuple[list[int], list[int], list[int]] | None:
@@ -946,6 +949,8 @@ def cell_layers(value: object) -> tuple[list[int], list[int], list[int]] | None:
             return None
         layers.append((int(year), t, n))
     merged = roth_ordering.one_layer_a_year(layers)
+    if len(merged) > MAX_LAYERS:
+        return None
     return [y for y, _, _ in merged], [t for _, t, _ in merged], [n for _, _, n in merged]
 
 
@@ -989,6 +994,9 @@ def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
     np.add.at(sums[1], where, nontaxable[keep])
     row_of = keys // 10_000
     position = np.arange(len(keys)) - np.searchsorted(row_of, row_of)
+    certain[row_of[position >= MAX_LAYERS]] = False  # a row of many layers: the core (the grid stays small)
+    kept = certain[row_of]
+    row_of, position, keys, sums = row_of[kept], position[kept], keys[kept], sums[:, kept]
     width = int(position.max()) + 1 if len(keys) else 0
     grid = np.zeros((3, n, width), np.int64)
     grid[0, row_of, position] = keys % 10_000

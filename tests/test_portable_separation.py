@@ -233,6 +233,10 @@ def test_separation_clients_reach_every_branch():
             "zero_balance",
             "edge",
             "large_share",
+            "c_above_eligible",
+            "c_converts_pretax",
+            "c_leaves_basis",
+            "c_all_to_roth",
         ),
         0,
     )
@@ -261,6 +265,13 @@ def test_separation_clients_reach_every_branch():
             names = [f.destination for f in split.form_1099r]
             hits["no_roth_form"] += names[0].startswith("direct rollover to traditional")
             hits["no_trad_form"] += not any(n.startswith("direct rollover to traditional") for n in names)
+        # option C: the Roth IRA amount typed in
+        if isinstance(v["out_c_taxable"], str):
+            hits["c_above_eligible"] += v["out_c_taxable"].startswith("#VALUE! to_roth_ira")
+        else:
+            hits["c_converts_pretax"] += v["out_c_roth_pretax"] > 0
+            hits["c_leaves_basis"] += v["out_c_trad_basis"] > 0
+            hits["c_all_to_roth"] += v["out_c_trad_pretax"] + v["out_c_trad_basis"] == 0 < v["out_eligible"]
     assert all(hits.values()), hits
     assert len(separation_clients()) >= CLIENTS
 

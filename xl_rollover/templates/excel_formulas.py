@@ -236,7 +236,8 @@ def _blank(expr: Expr | None) -> Expr:
 
 def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[str, Expr]]:
     """ROTH_ROLLOVER_SPLIT's fields as whole-cent expressions, and its refusals, in the steps of the core's
-    integer-cent rule (:func:`xl_rollover.core.rules.split.roth_rollover_split`, steps 1-10 but 5), for a whole
+    integer-cent kernels (:func:`xl_rollover.core.rules.split.share_kernel`, ``destination_kernel`` and
+    ``numbered_forms``; the refusals as ``roth_rollover_split`` makes them), for a whole
     balance (``distribution`` and ``account_balance`` the same cell) with no 60-day rollovers: the Roth IRA and
     traditional amounts given or by default, the rest paid to the participant. (A partial distribution's own
     share would take the formulas past Excel's 8,192 characters: it stays with the add-in.)

@@ -5,7 +5,10 @@ A :class:`Function` names the function (its Excel name), the core callable it ru
 output field and a one-sentence description citing the rule. The worksheet functions (classic xlwings
 and Lite, :mod:`xl_rollover.excel.functions`), batch's list of functions, the LibreOffice add-in's interface,
 the templates' argument lists and the command line's subcommands (:mod:`xl_rollover.cli.main`) are all
-built from :data:`FUNCTIONS`: adding an argument is one edit here. Declarations only: this module imports the core and nothing above it.
+built from :data:`FUNCTIONS`: adding an argument is one edit here. A function's column form (its
+integer-cent kernel over whole columns) is :data:`xl_rollover.core.columns.COLUMN_RULES`, keyed by the
+core callable's name; every function here has one (tests/test_column_rules.py). Declarations only: this
+module imports the core and nothing above it.
 """
 
 from __future__ import annotations
@@ -55,8 +58,6 @@ class Function:
     call: Callable[..., Result]
     default_output: str | None  # a field name, or None for the label/value table
     description: str  # one sentence citing the rule (the Excel function wizard shows it)
-    #: The rule's integer-cent kernel for whole columns (None: scalar only); filled by the kernels.
-    kernel: Any = None
     cli: str | None = None  # the ``xl-rollover`` subcommand, e.g. "roth-withdrawal"
     summary: str = ""  # a short line for ``xl-rollover --help``
 

@@ -29,6 +29,7 @@ from typing import Any
 from . import limits
 from .age import MAX_AGE
 from .money import MAX_AMOUNT, MAX_CENTS, SCALAR, plain_cents
+from .registry import FUNCTIONS
 from .rules import contribution_limits, early_penalty, form_8606, rmd, roth_ordering, sepp, split
 from .serial_dates import NO_DATE, serial
 
@@ -56,16 +57,6 @@ class ColumnRule:
     kernel: Callable[[Mapping[str, Any], Any], dict[str, Any]]
     defined: Callable[[Mapping[str, Any]], Any] | None = None  # rows the kernel states (others: the core)
     places: Mapping[str, int] = field(default_factory=dict)  # places of fields that are not cents
-
-
-def _prorata(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
-    return form_8606.prorata_columns(
-        c["converted"], c["basis"], c["year_end_value"], c["distributions"], c["outstanding_rollovers"], ops
-    )
-
-
-def _penalty(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
-    return early_penalty.penalty_columns(c["taxable_amount"], c["age"], ops)
 
 
 # --- limits by year, RMD and SEPP: readings of years, codes from closed lists, flags, dates, rates -----
@@ -96,209 +87,139 @@ YEAR_OR_BLANK, LAYERS = "year_or_blank", "layers"
 _VALUED |= {YEAR_OR_BLANK}
 
 
-def _room(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
-    return contribution_limits.room_columns(
-        c["year"],
-        c["employee_deferrals"],
-        c["employer_contributions"],
-        c["compensation"],
-        c["age"],
-        c["after_tax_so_far"],
-        ops,
-    )
-
-
-def _roth_limit(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
-    return contribution_limits.roth_limit_columns(
-        c["year"],
-        c["magi"],
-        c["filing_status"],
-        c["age"],
-        c["compensation"],
-        c["traditional_contributions"],
-        c["spouse_compensation"],
-        c["spouse_ira_contributions"],
-        ops,
-    )
-
-
-def _deduction(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
-    return contribution_limits.deduction_columns(
-        c["year"],
-        c["magi"],
-        c["filing_status"],
-        c["age"],
-        c["active_participant"],
-        c["spouse_active_participant"],
-        c["compensation"],
-        c["spouse_compensation"],
-        c["spouse_ira_contributions"],
-        ops,
-    )
-
-
-def _irs_limit(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
-    return limits.irs_limit_columns(c["limit_name"], c["year"], c["filing_status"], ops)
-
-
-def _rmd(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
-    return rmd.rmd_columns(
-        c["year"],
-        c["birth_date"],
-        c["prior_year_end_balance"],
-        c["spouse_birth_date"],
-        c["spouse_sole_beneficiary"],
-        c["inherited"],
-        ops,
-    )
-
-
-def _sepp(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
-    return sepp.sepp_columns(
-        c["balance"],
-        c["birth_date"],
-        c["year"],
-        c["method"],
-        c["interest_rate"],
-        c["life_table"],
-        c["beneficiary_birth_date"],
-        c["rate_cap"],
-        ops,
-    )
-
-
-_IRA_LIMIT_READINGS = {
-    "year": YEAR,
-    "magi": MONEY,
-    "filing_status": FILING_STATUS,
-    "age": YEARS,
-    "compensation": MONEY_OR_NONE,
-    "spouse_compensation": MONEY_OR_NONE,
-    "spouse_ira_contributions": MONEY_OR_BLANK,
+#: A parameter's reading when its registry kind and requiredness say it: (kind, required) -> reading.
+#: Text parameters (codes from closed lists), tax years, rates and the amounts whose blank means "not
+#: given" rather than 0 are read otherwise: each rule below names those (``differ``) with the reason.
+_BY_KIND = {
+    ("value", True): MONEY,
+    ("value", False): MONEY_OR_BLANK,
+    ("age", True): YEARS,
+    ("age", False): YEARS_OR_NONE,  # blank: -1.0 (not given); an age as two dates goes to the core
+    ("flag", True): FLAG,
+    ("flag", False): FLAG_OR_FALSE,
+    ("date", True): DATE,
+    ("date", False): DATE_OR_NONE,
+    ("table", True): LAYERS,
+    ("ratio", False): THREE_OR_BLANK,  # line 10 at Form 8606's 3 places (int64 bound: see the kernel)
 }
+_BY_CORE = {f.call.__name__: f for f in FUNCTIONS.values()}
+
+
+def _readings(core: str, **differ: str) -> dict[str, str]:
+    """The readings of ``core``'s registry parameters (output aside), in their order: by kind, or ``differ``."""
+    params = [p for p in _BY_CORE[core].params if p.kind != "output"]
+    unknown = set(differ) - {p.name for p in params}
+    if unknown:  # pragma: no cover - a defect in COLUMN_RULES
+        raise ValueError(f"{core}: no parameter {sorted(unknown)}")
+    return {p.name: differ.get(p.name) or _BY_KIND[(p.kind, p.required)] for p in params}
+
+
+def _in_order(
+    columns: Callable[..., dict[str, Any]], readings: Mapping[str, str], *skip: str
+) -> Callable[[Mapping[str, Any], Any], dict[str, Any]]:
+    """A kernel taking the parsed columns whose values count (not checks only), in parameter order, then ops."""
+    names = [n for n, r in readings.items() if (r in _VALUED or r == LAYERS) and n not in skip]
+    return lambda c, ops: columns(*[c[n] for n in names], ops)
+
+
+def _rule(core: str, columns: Callable[..., dict[str, Any]], *skip: str, **kw: Any) -> ColumnRule:
+    """A column form whose kernel takes its valued columns in the registry's parameter order."""
+    readings = kw.pop("readings")
+    return ColumnRule(readings=readings, kernel=_in_order(columns, readings, *skip), **kw)
+
+
+_YEAR = {"year": YEAR}  # a tax year, not an amount
+_IRA_LIMIT = {
+    **_YEAR,
+    "filing_status": FILING_STATUS,
+    "compensation": MONEY_OR_NONE,  # blank: not given (the MAGI-only case), not 0
+    "spouse_compensation": MONEY_OR_NONE,
+}
+#: The exceptions and their details go to the core; the column form states only rows without them.
+_NO_EXCEPTION = ("exception", "exception_amount", "tax_year", "simple_first_two_years", "exception_count")
 
 
 #: The functions with a column form, by the core's name.
 COLUMN_RULES: dict[str, ColumnRule] = {
-    "prorata_taxable": ColumnRule(
-        readings={
-            "converted": MONEY,
-            "basis": MONEY,
-            "year_end_value": MONEY,
-            "distributions": MONEY_OR_BLANK,
-            "outstanding_rollovers": MONEY_OR_BLANK,
-            "ratio_decimals": THREE_OR_BLANK,  # line 10 at Form 8606's 3 places (int64 bound: see the kernel)
-        },
-        kernel=_prorata,
+    "prorata_taxable": _rule(
+        "prorata_taxable",
+        form_8606.prorata_columns,
+        readings=_readings("prorata_taxable"),
         defined=lambda c: c["converted"] + c["distributions"] > 0,  # else the core: nothing to prorate
         places=form_8606.CENTS_PLACES,
     ),
-    "early_penalty": ColumnRule(
-        readings={
-            "taxable_amount": MONEY,
-            "age": YEARS,
-            "account_type": TEN_PERCENT_ACCOUNT,
-            **dict.fromkeys(
-                (
-                    "exception",
-                    "exception_amount",
-                    "tax_year",
-                    "simple_first_two_years",
-                    "exception_count",
-                    "first_home_used",
-                ),
-                BLANK,
-            ),
-        },
-        kernel=_penalty,
+    "early_penalty": _rule(
+        "early_penalty",
+        early_penalty.penalty_columns,
+        readings=_readings(
+            "early_penalty",
+            account_type=TEN_PERCENT_ACCOUNT,  # the plain 10% accounts only (else the core)
+            **dict.fromkeys((*_NO_EXCEPTION, "first_home_used"), BLANK),
+        ),
         places=early_penalty.CENTS_PLACES,
     ),
-    "mega_backdoor_room": ColumnRule(
-        readings={
-            "year": YEAR,
-            "employee_deferrals": MONEY,
-            "employer_contributions": MONEY,
-            "compensation": MONEY_OR_NONE,
-            "age": YEARS_OR_NONE,
-            "after_tax_so_far": MONEY_OR_BLANK,
-        },
-        kernel=_room,
+    "mega_backdoor_room": _rule(
+        "mega_backdoor_room",
+        contribution_limits.room_columns,
+        readings=_readings("mega_backdoor_room", **_YEAR, compensation=MONEY_OR_NONE),
     ),
-    "roth_ira_contribution_limit": ColumnRule(
-        readings={**_IRA_LIMIT_READINGS, "traditional_contributions": MONEY_OR_BLANK},
-        kernel=_roth_limit,
+    "roth_ira_contribution_limit": _rule(
+        "roth_ira_contribution_limit",
+        contribution_limits.roth_limit_columns,
+        readings=_readings("roth_ira_contribution_limit", **_IRA_LIMIT),
     ),
-    "traditional_ira_deduction_limit": ColumnRule(
-        readings={**_IRA_LIMIT_READINGS, "active_participant": FLAG, "spouse_active_participant": FLAG_OR_FALSE},
-        kernel=_deduction,
+    "traditional_ira_deduction_limit": _rule(
+        "traditional_ira_deduction_limit",
+        contribution_limits.deduction_columns,
+        readings=_readings("traditional_ira_deduction_limit", **_IRA_LIMIT),
     ),
-    "irs_limit": ColumnRule(
-        readings={"limit_name": LIMIT_NAME, "year": YEAR, "filing_status": FILING_STATUS_OR_BLANK},
-        kernel=_irs_limit,
+    "irs_limit": _rule(
+        "irs_limit",
+        limits.irs_limit_columns,
+        readings=_readings(
+            "irs_limit", limit_name=LIMIT_NAME, **_YEAR, filing_status=FILING_STATUS_OR_BLANK
+        ),  # codes from closed lists
         places={"year": 0},
     ),
-    "required_minimum_distribution": ColumnRule(
-        readings={
-            "year": YEAR,
-            "birth_date": DATE,
-            "prior_year_end_balance": MONEY,
-            "spouse_birth_date": DATE_OR_NONE,
-            "spouse_sole_beneficiary": FLAG_OR_FALSE,
-            "inherited": FLAG_OR_FALSE,
-        },
-        kernel=_rmd,
+    "required_minimum_distribution": _rule(
+        "required_minimum_distribution",
+        rmd.rmd_columns,
+        readings=_readings("required_minimum_distribution", **_YEAR),
         places={"first_rmd_year": 0, "age": 0},
     ),
-    "sepp_payment": ColumnRule(
-        readings={
-            "balance": MONEY,
-            "birth_date": DATE,
-            "year": YEAR,
-            "method": SEPP_METHOD,
-            "interest_rate": RATE_OR_NONE,
-            "life_table": LIFE_TABLE,
-            "beneficiary_birth_date": DATE_OR_NONE,
-            "rate_cap": RATE_OR_NONE,
-        },
-        kernel=_sepp,
+    "sepp_payment": _rule(
+        "sepp_payment",
+        sepp.sepp_columns,
+        readings=_readings(
+            "sepp_payment",
+            **_YEAR,
+            method=SEPP_METHOD,  # codes from closed lists
+            life_table=LIFE_TABLE,
+            interest_rate=RATE_OR_NONE,  # rates, not amounts
+            rate_cap=RATE_OR_NONE,
+        ),
         places={"age": 0},
     ),
     # --- Roth IRA ordering ---
-    "roth_ira_distribution": ColumnRule(
-        readings={
-            "amount": MONEY,
-            "regular_contributions": MONEY,  # required by the registry (blank: the core says so)
-            "conversions": LAYERS,
-            "distribution_year": YEAR,
-            "age": YEARS,
-            "first_roth_year": YEAR_OR_BLANK,
-            "exception": BLANK,
-            "qualifying_event": BLANK,
-            "first_home_used": MONEY_OR_BLANK,
-        },
-        kernel=lambda c, ops: roth_ordering.distribution_columns(
-            c["amount"],
-            c["regular_contributions"],
-            c["conversions"],
-            c["distribution_year"],
-            c["age"],
-            c["first_roth_year"],
-            ops,
+    "roth_ira_distribution": _rule(
+        "roth_ira_distribution",
+        roth_ordering.distribution_columns,
+        "first_home_used",  # read for ``defined`` only (the kernel states rows without the exception)
+        readings=_readings(
+            "roth_ira_distribution",
+            distribution_year=YEAR,
+            first_roth_year=YEAR_OR_BLANK,  # tax years
+            exception=BLANK,  # exceptions go to the core
+            qualifying_event=BLANK,
         ),
         defined=lambda c: roth_ordering.distribution_defined(
             c["conversions"], c["distribution_year"], c["age"], c["first_roth_year"], c["first_home_used"]
         ),
     ),
-    "roth_penalty_free": ColumnRule(
-        readings={
-            "regular_contributions": MONEY,  # required by the registry (blank: the core says so)
-            "conversions": LAYERS,
-            "distribution_year": YEAR,
-            "age": YEARS,
-        },
-        kernel=lambda c, ops: roth_ordering.penalty_free_columns(
-            c["regular_contributions"], c["conversions"], c["distribution_year"], c["age"], ops
-        ),
+    "roth_penalty_free": _rule(
+        "roth_penalty_free",
+        roth_ordering.penalty_free_columns,
+        readings=_readings("roth_penalty_free", distribution_year=YEAR),
     ),
 }
 
@@ -1008,6 +929,8 @@ def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
 # --- the Roth rollover split and the whole Form 8606 -------------------------------------------------
 
 
+# The split's and Form 8606's kernels take their columns in another order than the worksheet's
+# arguments (and not every valued one), so these two name them.
 def _split(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
     return split.split_columns(
         c["distribution"],
@@ -1058,40 +981,17 @@ def _form_8606(c: Mapping[str, Any], ops: Any) -> dict[str, Any]:
 
 
 COLUMN_RULES["roth_rollover_split"] = ColumnRule(
-    readings={
-        "distribution": MONEY,
-        "after_tax_basis": MONEY,
-        "account_balance": MONEY,
-        "to_roth_ira": MONEY_OR_NONE,  # blank: -1, the kernel's split.DEFAULT (the after-tax share)
-        "to_traditional": MONEY_OR_NONE,  # blank: the rest
-        "rolled_60day_roth": MONEY_OR_BLANK,
-        "rolled_60day_traditional": MONEY_OR_BLANK,
-        "age": YEARS_OR_NONE,  # a number of years (blank: -1.0); dates go to the core
-        "rmd_amount": MONEY_OR_NONE,  # blank: none given
-        "separated_age_55": FLAG_OR_FALSE,
-        "annuity_payment": FLAG_OR_FALSE,  # yes: refused by the core (UnsupportedCase)
-        "includes_designated_roth": FLAG_OR_FALSE,
-        "pre_1987_basis": FLAG_OR_FALSE,
-    },
+    readings=_readings(
+        "roth_rollover_split",
+        to_roth_ira=MONEY_OR_NONE,  # blank: -1, the kernel's split.DEFAULT (the after-tax share)
+        to_traditional=MONEY_OR_NONE,  # blank: the rest
+        rmd_amount=MONEY_OR_NONE,  # blank: none given
+    ),  # the refusing flags read as FLAG_OR_FALSE: yes is refused by the core (UnsupportedCase)
     kernel=_split,  # its "defined": the destinations and 60-day rollovers fit (else the core's message)
     defined=_split_defined,
 )
 COLUMN_RULES["form_8606"] = ColumnRule(
-    readings={
-        **dict.fromkeys(
-            (
-                "nondeductible_contributions",
-                "prior_basis",
-                "year_end_value",
-                "distributions",
-                "converted",
-                "late_contributions",
-                "outstanding_rollovers",
-            ),
-            MONEY_OR_BLANK,
-        ),
-        "ratio_decimals": THREE_OR_BLANK,
-    },
+    readings=_readings("form_8606"),
     kernel=_form_8606,
     # else the core: no conversion (Part I stops at line 3), or line 4 above line 1 (refused)
     defined=lambda c: (

@@ -89,7 +89,7 @@ def test_cli_batch_writes_results_and_counts_failures(tmp_path, suffix, capsys):
     assert "unknown function 'nonsense'" in captured.err
     if suffix == ".xlsx":
         sheets = pd.read_excel(out, sheet_name=None)
-        assert list(sheets) == ["prorata_taxable", "early_penalty", batch.UNKNOWN]
+        assert list(sheets) == ["prorata_taxable", "early_penalty", "errors"] and batch.UNKNOWN == "errors"
         # Form 8606 seed case: 7,500 x 0.802 (7,500 / 9,350) = 6,015.00 nontaxable, 1,485.00 taxable
         assert sheets["prorata_taxable"].loc[0, "taxable_conversion"] == 1485.0
         assert sheets["early_penalty"].loc[0, "penalty"] == 1000.0  # 10% of 10,000 at 45 (§72(t)(1))

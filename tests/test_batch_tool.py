@@ -50,6 +50,7 @@ def test_every_function_in_input_order_numbers_as_numbers_exit_one(tmp_path, cap
     out, err = capsys.readouterr()
     assert "15 scenario(s), 2 failed" in out
     assert "row 6" in err and "unknown function 'nonsense'" in err and "row 7" in err
+    assert "xl-rollover: row 6: unknown function 'nonsense'" in err and "no function" not in err
     frame = pd.read_csv(tmp_path / "out.csv", dtype=str)
     assert list(frame["row"].astype(int)) == list(range(1, 16))  # rows out in input order, across functions
     errors = frame["error"].fillna("")
@@ -80,6 +81,11 @@ def test_every_function_in_input_order_numbers_as_numbers_exit_one(tmp_path, cap
                 pytest.fail(f"{sheet.title}!{cell.coordinate} {name} holds the number {cell.value!r} as text")
             checked += 1
     assert sorted(seen_rows) == list(range(1, 16)) and checked == 15
+    # the unknown name is an ordinary failed row, on the sheet of rows that failed before any function ran
+    errors_sheet = [[c.value for c in r] for r in book["errors"].iter_rows()]
+    assert len(errors_sheet) == 2 and errors_sheet[1][errors_sheet[0].index("row")] == 6
+    assert errors_sheet[1][errors_sheet[0].index("error")].startswith("unknown function 'nonsense'")
+    assert "unknown_function" not in book.sheetnames
     sheet = book["prorata_taxable"]
     header = [c.value for c in sheet[1]]
     taxable = sheet.cell(row=2, column=header.index("taxable_conversion") + 1)

@@ -172,7 +172,7 @@ def test_function_names_normalised_and_every_row_accounted_for(tmp_path, capsys)
     main(["batch", str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.xlsx")])
     assert "7 scenario(s), 3 failed" in capsys.readouterr().out
     sheets = pd.read_excel(tmp_path / "out.xlsx", sheet_name=None)
-    assert list(sheets) == ["early_penalty", "unknown_function", "prorata_taxable"]
+    assert list(sheets) == ["early_penalty", "errors", "prorata_taxable"]
     assert sum(len(s) for s in sheets.values()) == 7
 
 

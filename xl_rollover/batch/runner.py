@@ -34,8 +34,9 @@ from xl_rollover.core.registry import FUNCTIONS, Function
 #: Output columns batch adds; results never use these names and inputs come out as ``input.NAME``.
 ROW, FUNCTION, ERROR = "row", "function", "error"
 INPUT_PREFIX = "input."
-#: The results key (and XLSX sheet) of rows whose function name is blank or unknown.
-UNKNOWN = "unknown_function"
+#: The results key (and XLSX sheet) of rows that fail before any function runs: a blank or unknown
+#: function name, an ordinary failed row with its error (no function is ever named so).
+UNKNOWN = "errors"
 #: Longest row message kept (a safety net; the core's messages repeat at most 60 characters of input).
 MAX_MESSAGE = 2000
 #: Rows per vectorised chunk, and rows between progress reports on the row-by-row path.

@@ -399,7 +399,8 @@ def _batch(args: argparse.Namespace) -> int:
         key=lambda r: int(r[0]),
     )[:5]
     for number, name, message in listed:
-        print(f"xl-rollover: row {number} ({name or 'no function'}): {message}", file=sys.stderr)
+        where = f"row {number} ({name})" if name else f"row {number}"  # an unknown name: its message says it
+        print(f"xl-rollover: {where}: {message}", file=sys.stderr)
     if failed > len(listed):
         print(f"xl-rollover: ... {failed - len(listed):,} more; see the error column of {args.output}", file=sys.stderr)
     return BATCH_ROWS_FAILED if failed else BATCH_OK

@@ -221,6 +221,8 @@ def cents(amount: Decimal) -> int:
 
 def dollars(units: int) -> Decimal:
     """Integer cents from a kernel as a Decimal amount with two places (``148500`` -> ``1485.00``)."""
+    if not units:
+        return ZERO  # the commonest figure, made once
     return Decimal(units if type(units) is int else int(units)) * CENT  # exact, exponent -2
 
 

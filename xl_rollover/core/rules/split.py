@@ -339,6 +339,19 @@ def numbered_forms(forms: Any) -> dict[str, Any]:
     }
 
 
+#: :func:`share_kernel`'s amounts the scalar core shows (converted to Decimal once).
+_SHARE_FIELDS = (
+    "after_tax",
+    "pretax",
+    "unrecovered_basis",
+    "rmd",
+    "rmd_after_tax",
+    "rmd_pretax",
+    "eligible",
+    "eligible_pretax",
+    "remaining_balance",
+    "remaining_basis",
+)
 #: The amount fields of :class:`SplitResult`, in order.
 AMOUNT_FIELDS = (
     "after_tax",
@@ -467,7 +480,8 @@ def roth_rollover_split(
 
     # 1. §72(e)(8): pro-rata share of basis in each distribution, never more than the amount.
     full = bool(share["full"])
-    after_tax, pretax, unrecovered = (dollars(share[n]) for n in ("after_tax", "pretax", "unrecovered_basis"))
+    shared = {name: dollars(share[name]) for name in _SHARE_FIELDS}  # each converted once
+    after_tax, pretax, unrecovered = shared["after_tax"], shared["pretax"], shared["unrecovered_basis"]
     if unrecovered:
         basis_rule = (
             "the after-tax basis exceeds the account's value, so the whole distribution is basis and nothing in it "
@@ -492,9 +506,7 @@ def roth_rollover_split(
     )
 
     # 2. A required minimum distribution comes first and is never rolled over.
-    rmd, rmd_after_tax, rmd_pretax, eligible = (
-        dollars(share[n]) for n in ("rmd", "rmd_after_tax", "rmd_pretax", "eligible")
-    )
+    rmd, rmd_after_tax, rmd_pretax, eligible = (shared[n] for n in ("rmd", "rmd_after_tax", "rmd_pretax", "eligible"))
     if rmd_due is not None or rmd_facts:
         if rmd_due is None:
             rmd_rule = rmd_phrase + ", so none of the distribution is a required minimum distribution"
@@ -552,7 +564,7 @@ def roth_rollover_split(
             f"rolled_60day_traditional {fmt(r60_trad)}) exceed the payment to the participant {fmt(cash)}"
             + (" (the RMD cannot be rolled over)" if rmd else "")
         )
-    f = {name: dollars(k[name]) for name in AMOUNT_FIELDS}
+    f = {name: shared[name] if name in shared else dollars(k[name]) for name in AMOUNT_FIELDS}
     steps.append(
         Step(
             title="Destinations",
@@ -579,7 +591,7 @@ def roth_rollover_split(
                 "election); after-tax fills the rest"
             ),
             citation="Notice 2014-54 §III; IRC §402(c)(2) (rolled amount treated as taxable part first)",
-            inputs={"pretax": dollars(share["eligible_pretax"]), "direct_traditional": trad, "direct_roth": roth},
+            inputs={"pretax": shared["eligible_pretax"], "direct_traditional": trad, "direct_roth": roth},
             outputs={
                 "traditional_pretax_direct": pre_trad,
                 "roth_pretax_direct": pre_roth,

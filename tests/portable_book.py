@@ -27,8 +27,10 @@ from xl_rollover.templates.model import EXCEL_EPOCH, Grid, Input, Output, Table,
 UNKNOWN_YEAR = re.compile(r"^#VALUE! year \d+ is not in the limits table")
 
 
-def _cell(ws: Any, r: int, c: int, value: Any, kind: str) -> None:
+def _cell(ws: Any, r: int, c: int, value: Any, kind: str, blank_format: Any = None) -> None:
     if value is None:
+        if blank_format is not None:  # a blank cell that exists (the formulas engine reads past the used range badly)
+            ws.write_blank(r, c, None, blank_format)
         return
     if isinstance(value, dt.date):
         ws.write_number(r, c, (value - EXCEL_EPOCH).days)
@@ -51,6 +53,7 @@ def clients_book(t: Template, clients: list[dict[str, Any]], path: Path) -> dict
     ws = wb.add_worksheet("Clients")
     lists = wb.add_worksheet("Lists")
     store = wb.add_worksheet("Tables")
+    blank = wb.add_format({"bg_color": "#FFF2CC"})
     col = 0
     for name, entries in t.lists:
         for r, entry in enumerate(entries):
@@ -81,10 +84,14 @@ def clients_book(t: Template, clients: list[dict[str, Any]], path: Path) -> dict
             for i in range(tb.height):
                 row = rows[i] if i < len(rows) else [None] * len(tb.columns)
                 for j, v in enumerate(row):
-                    _cell(store, top + i, left + j, v, kinds[j])
+                    _cell(store, top + i, left + j, v, kinds[j], blank)
             first = xlsxwriter.utility.xl_rowcol_to_cell(top, left, True, True)
             last = xlsxwriter.utility.xl_rowcol_to_cell(top + tb.height - 1, left + len(tb.columns) - 1, True, True)
             refs[f"tbl_{tb.name}"] = f"Tables!{first}:{last}"
+            for j, column in enumerate(tb.column_names()):
+                a = xlsxwriter.utility.xl_rowcol_to_cell(top, left + j, True, True)
+                b = xlsxwriter.utility.xl_rowcol_to_cell(top + tb.height - 1, left + j, True, True)
+                refs[column] = f"Tables!{a}:{b}"
             left += len(tb.columns) + 1
         for i in singles:
             value = client.get(i.name, i.value)
@@ -120,6 +127,8 @@ def portable_expected(t: Template, core: dict[str, Any]) -> dict[str, Any]:
             value = expected.get(ref, value)
         elif isinstance(value, str) and value.startswith("#"):
             value = value.split(" ", 1)[0]
+        elif isinstance(value, dt.date):  # a date as the sheet holds it
+            value = float((value - EXCEL_EPOCH).days)
         expected[o.name] = value
     return expected
 
@@ -135,6 +144,10 @@ def check_clients(t: Template, clients: list[dict[str, Any]], tmp_path: Path, en
         for o in output_cells(t):
             cell = xlsxwriter.utility.xl_rowcol_to_cell(r, columns[o.name])
             got = result.values[f"Clients!{cell}"]
+            if expected[o.name] in ("", None):  # an empty text: the engines give "" or nothing
+                assert got in ("", None), (r, client, o.name, got)
+                checked += 1
+                continue
             assert _same(expected[o.name], got), (r, client, o.name, expected[o.name], got)
             checked += 1
     return checked

@@ -373,6 +373,9 @@ def _input_group(
                 row += 1
             last_col = xlsxwriter.utility.xl_col_to_name(len(item.columns) - 1)
             wb.define_name(f"tbl_{item.name}", f"=Plan!$A${first + 1}:${last_col}${row}")
+            for c, column_name in enumerate(item.column_names()):
+                letter = xlsxwriter.utility.xl_col_to_name(c)
+                wb.define_name(column_name, f"=Plan!${letter}${first + 1}:${letter}${row}")
             cells[f"tbl_{item.name}"] = (first, 0)
             continue
         ws.write(row, 0, item.label, f["label"])

@@ -112,6 +112,7 @@ def formula(out: Output, template: Template) -> str:
 def _all_names(template: Template) -> list[str]:
     names = [i.name for _, items in template.inputs for i in items if isinstance(i, Input)]
     names += [f"tbl_{t.name}" for _, items in template.inputs for t in items if isinstance(t, Table)]
+    names += [c for _, items in template.inputs for t in items if isinstance(t, Table) for c in t.column_names()]
     names += [o.name for o in output_cells(template)]
     names += [name for _, outs in template.outputs for g in outs if isinstance(g, Grid) for name, _, _ in g.ranges]
     return names

@@ -29,6 +29,7 @@ from typing import Any
 
 from xl_rollover.core import limits
 from xl_rollover.core.rules import early_penalty as early_rules
+from xl_rollover.core.rules import five_year
 from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
 from xl_rollover.core.rules.split import WITHHOLDING_FLOOR_PARAMETER, WITHHOLDING_RATE_PARAMETER
 
@@ -420,7 +421,7 @@ def early_penalty(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     Stated for an age in years (a whole number of years under 60 is before 59½) and a plan account, with no
     exception, year, or SIMPLE IRA two-year rule: those read tables the add-in holds.
     """
-    extra = set(args) - {"taxable_amount", "age", "account_type", "output", "_ranges"}
+    extra = set(args) - {"taxable_amount", "age", "account_type", "output", "_ranges", "_tables"}
     if any(args.get(n) is not None for n in extra) or field not in (None, "penalty", "form_5329_4"):
         raise NotImplementedError("EARLY_PENALTY is stated without an exception and for the penalty only")
     if args.get("account_type") not in ('"401K"', '"403B"', '"PLAN"', '"IRA"', None):
@@ -835,3 +836,158 @@ def _early_penalty_any(args: Mapping[str, Expr | None], field: str | None) -> Ex
 
 
 STATEMENTS["EARLY_PENALTY"] = _early_penalty_any
+
+
+# --- ROTH_IRA_DISTRIBUTION / ROTH_PENALTY_FREE over an input table of layers (IRC §408A(d); Reg. §1.408A-6) ----
+
+
+#: Years after a period's first year that are still inside it (five-taxable-year periods as data, ``five_year``).
+_RECAPTURE_LAST = five_year.last_year(0, five_year.RECAPTURE)
+_QUALIFIED_LAST = five_year.last_year(0, five_year.QUALIFIED)
+
+
+def _layers_of(args: Mapping[str, Expr | None]) -> tuple[Expr, tuple[Expr, Expr, Expr], int]:
+    """The conversions table (``{tbl_<name>}``), its year, taxable and nontaxable column ranges (the build's
+    ``tbl_<name>_<k>`` names) and its height; NotImplementedError for layers given another way."""
+    table = args.get("conversions") or ""
+    tables: Any = args.get("_tables") or {}
+    name = table.strip("{}")
+    if not (table.startswith("{tbl_") and name in tables):
+        raise NotImplementedError("ROTH_IRA_DISTRIBUTION over layers that are not an input table")
+    y, t, n = ("{" + f"{name}_{k}" + "}" for k in (1, 2, 3))
+    return table, (y, t, n), int(tables[name])
+
+
+def _layer_refusals(table: Expr, cols: tuple[Expr, Expr, Expr], height: int) -> list[Expr]:
+    """A row partly blank, a year not whole or out of range, a negative amount: the core refuses the table
+    (``roth_ordering._layers``; the Excel layer's ``read_table``), #VALUE!."""
+    years, tax, non = cols
+    low, high = limits.YEAR_RANGE
+    checks = [f"IF(COUNT({years})>0,OR(MIN({years})<{low},MAX({years})>{high}),FALSE)", f"MIN({tax},{non})<0"]
+    for i in range(1, height + 1):
+        y, t, n = (f"INDEX({table},{i},{k})" for k in (1, 2, 3))
+        checks.append(f'MOD(IF({y}="",1,0)+IF({t}="",1,0)+IF({n}="",1,0),3)>0')  # one or two of three blank
+        checks.append(f"{y}<>INT({y})")
+    return checks
+
+
+def _basis_before(cols: tuple[Expr, Expr, Expr], year: Expr, op: str = "<") -> Expr:
+    """Cents of the layers' taxable and nontaxable parts in years ``op`` ``year`` (SUMIF of two-decimal amounts,
+    then whole cents: exact)."""
+    y, t, n = cols
+    return f'ROUND((SUMIF({y},"{op}"&{year},{t})+SUMIF({y},"{op}"&{year},{n}))*100,0)'
+
+
+def roth_distribution(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """ROTH_IRA_DISTRIBUTION(amount, regular, conversions table, year, age in years, first year): the ordering
+    and both five-year clocks in whole cents as :func:`xl_rollover.core.rules.roth_ordering.roth_ira_distribution`
+    states them (IRC §408A(d)(2), (3)(F), (4); Reg. §1.408A-6 A-2, A-4, A-5(c), A-8, A-9; Form 8606 lines 22-25a).
+
+    Regular contributions come out first, then each year's layer (all of a year's rows are one layer, A-9),
+    taxable part first, oldest year first, then earnings. A layer's taxable part taken within its five years
+    (the year and the next four) is under §72(t): per row, what its year's layer gives (the amount past regular
+    contributions and earlier years, up to the year's taxable total) divided by the rows of that year, summed
+    and rounded to whole cents (exact: the shares add back to whole cents). Qualified after the five-year clock
+    (the first year given, or the earliest layer) at 59½. The 10% tax is half-up on the cents (IRC §72(t)(1)).
+    Refused as the core refuses them (#VALUE!), including Form 8606 lines the core does not give (line 22 for a
+    qualified distribution, line 24 when line 23 is 0). Stated for an age in years, with no exception,
+    qualifying event, designated Roth rollovers or first-home amount.
+    """
+    extra = ("exception", "qualifying_event", "roth_401k_rollovers", "first_home_used")
+    if any(args.get(n) is not None for n in extra):
+        raise NotImplementedError("ROTH_IRA_DISTRIBUTION with an exception, event, Roth 401(k) rollover or first home")
+    table, cols, height = _layers_of(args)
+    years_col, tax_col, non_col = cols
+    amount, regular = _arg(args, "amount"), _arg(args, "regular_contributions")
+    year, age = _arg(args, "distribution_year"), _arg(args, "age")
+    first = args.get("first_roth_year")
+    total, reg = cents(amount), cents(regular)
+    has_layers = f"COUNT({years_col})>0"
+    earliest = f"MIN({years_col})"
+    clock = f'IF({first}<>"",{first},IF({has_layers},{earliest},""))' if first else (f'IF({has_layers},{earliest},"")')
+    old = f"({age}>=59.5)"
+    qualified = f'IF({clock}="",FALSE,AND({year}>{clock}+{_QUALIFIED_LAST},{old}))'
+    take = f"MIN({total},{reg})"
+    line23 = f"MAX({total}-{reg},0)"
+    basis = f"ROUND((SUM({tax_col})+SUM({non_col}))*100,0)"
+    taxable = f"IF({qualified},0,MAX({line23}-{basis},0))"
+    terms = []
+    for i in range(1, height + 1):
+        y = f"INDEX({table},{i},1)"
+        layer_tax = f"ROUND(SUMIF({years_col},{y},{tax_col})*100,0)"
+        share = f"MIN(MAX({total}-{reg}-{_basis_before(cols, y)},0),{layer_tax})/COUNTIF({years_col},{y})"
+        terms.append(f'IF({y}="",0,IF({y}+{_RECAPTURE_LAST}<{year},0,{share}))')
+    recapture = f"IF({qualified},0,ROUND({'+'.join(terms)},0))"
+    base = f"({taxable}+{recapture})"
+    top, bottom = early_rules.rate_units(limits.value(early_rules.RATE_PARAMETER, None)[0])
+    fields = {
+        "taxable": taxable,
+        "penalty_base": base,
+        "penalized_amount": f"IF({old},0,{base})",
+        "penalty": f"IF({old},0,ROUND({base}*{top}/{bottom},0))",
+        "layers_left_regular_contributions": f"({reg}-{take})",
+        "lines_22": f"IF({qualified},{VALUE_ERROR},{reg})",
+        "lines_24": f"IF({qualified},{VALUE_ERROR},IF({line23}>0,{basis},{VALUE_ERROR}))",
+    }
+    field = field or ""
+    if field == "qualified_from":
+        value = f'IF({clock}="","",DATE({clock}+{_QUALIFIED_LAST + 1},1,1))'  # Jan 1 after the five taxable years (§408A(d)(2)(B))
+    elif field in fields:
+        value = f"({fields[field]})/100"
+    else:
+        raise NotImplementedError(f"ROTH_IRA_DISTRIBUTION output {field!r}")
+    refusals = [
+        f'{amount}=""',
+        f'{regular}=""',
+        f"MIN({total},{reg})<0",
+        f'{year}=""',
+        _bad_year(year),
+        f'OR({age}="",{age}<0,{age}>125)',
+        *_layer_refusals(table, cols, height),
+        f"IF({has_layers},MAX({years_col})>{year},FALSE)",  # a layer after the distribution year
+    ]
+    if first:
+        refusals.append(
+            f'IF({first}="",FALSE,OR({_bad_year(first)},{first}>{year},IF({has_layers},{first}>{earliest},FALSE)))'
+        )
+    refusals.append(f'AND({clock}="",{old})')  # qualified or not depends on a clock the core cannot start
+    value = f"IF(OR({','.join(refusals)}),{VALUE_ERROR},{value})"
+    return guard([amount, regular, table], value)
+
+
+def roth_penalty_free_table(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """ROTH_PENALTY_FREE(regular, conversions table, year, age in years): regular contributions, then each year's
+    layer in full, oldest first, up to (not including) the first layer whose taxable part is still inside its five
+    years, unless 59½ is reached; layers after the year do not count (IRC §408A(d)(4); Reg. §1.408A-6 A-5, A-8;
+    :func:`xl_rollover.core.rules.roth_ordering.roth_penalty_free_amount`), in whole cents."""
+    if field not in (None, "penalty_free"):
+        raise NotImplementedError(f"ROTH_PENALTY_FREE output {field!r}")
+    table, cols, height = _layers_of(args)
+    regular = _arg(args, "regular_contributions")
+    year, age = _arg(args, "distribution_year"), _arg(args, "age")
+    stops = []
+    for i in range(1, height + 1):
+        y, t = f"INDEX({table},{i},1)", f"INDEX({table},{i},2)"
+        stops.append(f'IF({y}="",{year}+1,IF(AND({t}>0,{y}<={year},{year}<={y}+{_RECAPTURE_LAST}),{y},{year}+1))')
+    cutoff = f"IF({age}>=59.5,{year}+1,MIN({','.join(stops)}))"
+    value = f"({cents(regular)}+{_basis_before(cols, cutoff)})/100"
+    refusals = [
+        f'{regular}=""',
+        f"{cents(regular)}<0",
+        f'{year}=""',
+        _bad_year(year),
+        f'OR({age}="",{age}<0,{age}>125)',
+        *_layer_refusals(table, cols, height),
+    ]
+    return guard([regular, table], f"IF(OR({','.join(refusals)}),{VALUE_ERROR},{value})")
+
+
+def _roth_penalty_free_any(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """The fixed-grid statement (:func:`penalty_free`) for named layers, else the input table's."""
+    try:
+        return penalty_free(args, field)
+    except NotImplementedError:
+        return roth_penalty_free_table(args, field)
+
+
+STATEMENTS.update({"ROTH_IRA_DISTRIBUTION": roth_distribution, "ROTH_PENALTY_FREE": _roth_penalty_free_any})

@@ -54,6 +54,10 @@ class Table:
     height: int = 6
     kinds: tuple[str, ...] = ()
 
+    def column_names(self) -> tuple[str, ...]:
+        """The defined names of its columns, ``tbl_<name>_1`` on (a formula can SUMIF over one column)."""
+        return tuple(f"tbl_{self.name}_{k}" for k in range(1, len(self.columns) + 1))
+
 
 @dataclass(frozen=True)
 class Grid:

@@ -26,7 +26,7 @@ from xl_rollover.excel import functions
 
 from . import build, evaluation
 from .excel_formulas import EXCEPTION_SHEET, ROOM_LIMITS, STATEMENTS, ExceptionsSheet, LimitsSheet
-from .model import EXCEL_EPOCH, Grid, Output, Template
+from .model import EXCEL_EPOCH, Grid, Output, Table, Template
 
 FOLDER = build.HERE / "portable"
 
@@ -37,6 +37,7 @@ PORTABLE_FILES = (
     "in_service_after_tax_rollovers.xlsx",
     "mega_backdoor_room.xlsx",
     "early_withdrawal.xlsx",
+    "roth_ira_withdrawal.xlsx",
 )
 
 #: Cells a plain formula cannot state, by template file: name -> the note shown in that cell's place.
@@ -190,6 +191,7 @@ def statement(out: Output, template: Template) -> str:
     params = [p.name for p in functions.SPECS[out.function].params]
     args: dict[str, Any] = {p: _expr(v) for p, v in zip(params, out.args, strict=False)}
     args["_ranges"] = _ranges(template)
+    args["_tables"] = {f"tbl_{t.name}": t.height for _, items in template.inputs for t in items if isinstance(t, Table)}
     return STATEMENTS[out.function](args, out.field)
 
 

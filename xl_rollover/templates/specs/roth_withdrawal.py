@@ -147,7 +147,7 @@ ROTH = Template(
                 Output(
                     f"out_clock_{r}",
                     f"Conversion row {r}: period ends",
-                    formula=f'IF(INDEX(tbl_conversions,{r},1)="","",DATE(INDEX(tbl_conversions,{r},1)+4,12,31))',
+                    formula=f'IF(INDEX({{tbl_conversions}},{r},1)="","",DATE(INDEX({{tbl_conversions}},{r},1)+4,12,31))',
                     py=_clock(r),
                     fmt="date",
                     why="the conversion year and the next four tax years",

@@ -558,7 +558,9 @@ ROOM_LIMITS = LimitsSheet(
 def mega_backdoor_room(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     """MEGA_BACKDOOR_ROOM(...): after-tax room = min(§415(c) limit, compensation) less deferrals counted (catch-up
     excluded), employer and after-tax money, never below 0, in whole cents as
-    :func:`xl_rollover.core.rules.contribution_limits.mega_backdoor_room` states it (IRC §415(c)(1), §414(v)(3)(A)).
+    :func:`xl_rollover.core.rules.contribution_limits.room_kernel` states it, step for step, with the catch-up limit
+    chosen as :func:`~xl_rollover.core.rules.contribution_limits.mega_backdoor_room` chooses it (IRC §415(c)(1),
+    §414(v)(2)(E), (v)(3)(A)).
 
     Limits by year from the Limits sheet (:data:`ROOM_LIMITS`); a year it lacks is said in words (:data:`NO_YEAR`).
     Refused as the core refuses them (``#VALUE!``): a year not whole or out of range, a negative amount, an age
@@ -880,8 +882,11 @@ def _basis_before(cols: tuple[Expr, Expr, Expr], year: Expr, op: str = "<") -> E
 
 def roth_distribution(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     """ROTH_IRA_DISTRIBUTION(amount, regular, conversions table, year, age in years, first year): the ordering
-    and both five-year clocks in whole cents as :func:`xl_rollover.core.rules.roth_ordering.roth_ira_distribution`
+    and both five-year clocks in whole cents as :func:`xl_rollover.core.rules.roth_ordering.ordering_kernel`
     states them (IRC §408A(d)(2), (3)(F), (4); Reg. §1.408A-6 A-2, A-4, A-5(c), A-8, A-9; Form 8606 lines 22-25a).
+    The kernel walks the layers sorted and merged by year; the sheet's rows are in any order, so its running
+    remainder before a layer is stated in closed form: the amount less regular contributions less the basis of
+    all earlier years (SUMIF), which is what the walk leaves.
 
     Regular contributions come out first, then each year's layer (all of a year's rows are one layer, A-9),
     taxable part first, oldest year first, then earnings. A layer's taxable part taken within its five years
@@ -959,7 +964,9 @@ def roth_penalty_free_table(args: Mapping[str, Expr | None], field: str | None) 
     """ROTH_PENALTY_FREE(regular, conversions table, year, age in years): regular contributions, then each year's
     layer in full, oldest first, up to (not including) the first layer whose taxable part is still inside its five
     years, unless 59½ is reached; layers after the year do not count (IRC §408A(d)(4); Reg. §1.408A-6 A-5, A-8;
-    :func:`xl_rollover.core.rules.roth_ordering.roth_penalty_free_amount`), in whole cents."""
+    :func:`xl_rollover.core.rules.roth_ordering.penalty_free_kernel`), in whole cents. The kernel stops counting at
+    the first received layer whose taxable part is inside its period: here the least such year is the cutoff and
+    SUMIF adds the basis of the years before it (the sheet's rows are in any order)."""
     if field not in (None, "penalty_free"):
         raise NotImplementedError(f"ROTH_PENALTY_FREE output {field!r}")
     table, cols, height = _layers_of(args)

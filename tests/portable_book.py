@@ -20,7 +20,7 @@ import xlsxwriter
 from tests.test_portable import _order, _same
 from xl_rollover.engines import recalc
 from xl_rollover.templates import evaluation, portable
-from xl_rollover.templates.excel_formulas import NO_YEAR
+from xl_rollover.templates.excel_formulas import NO_YEAR, TOO_LARGE
 from xl_rollover.templates.model import EXCEL_EPOCH, Grid, Input, Output, Table, Template, output_cells
 
 #: Where the core's UnknownYear message starts (``xl_rollover.core.limits.lookup``): the portable cell says NO_YEAR.
@@ -155,3 +155,15 @@ def check_clients(t: Template, clients: list[dict[str, Any]], tmp_path: Path, en
 
 def output(t: Template, name: str) -> Output:
     return next(o for o in output_cells(t) if o.name == name)
+
+
+def beyond_the_range_in_words(t: Template, client: dict[str, Any], names: tuple[str, ...], tmp_path: Path) -> None:
+    """An amount above PORTABLE_MAX: the named cells say so in words (the core still answers with a figure)."""
+    core = evaluation.evaluate(t, client)
+    path = tmp_path / "big.xlsx"
+    columns = clients_book(t, [client], path)
+    result = recalc.calculate(path, engine="formulas")
+    for name in names:
+        assert not (isinstance(core[name], str) and core[name].startswith("#")), (name, core[name])
+        got = result.values[f"Clients!{xlsxwriter.utility.xl_rowcol_to_cell(1, columns[name])}"]
+        assert got == TOO_LARGE, (name, got)

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from tests.portable_book import check_clients, clients_book
+from tests.portable_book import beyond_the_range_in_words, check_clients, clients_book
 from tests.test_portable import CLIENTS, FORMULAS_CLIENTS, needs_libreoffice
 from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
 from xl_rollover.engines import recalc
 from xl_rollover.templates import evaluation
-from xl_rollover.templates.excel_formulas import NO_YEAR
+from xl_rollover.templates.excel_formulas import NO_YEAR, PORTABLE_MAX
 from xl_rollover.templates.model import EXCEL_EPOCH, output_cells
 from xl_rollover.templates.specs import ACCOUNT_WORDS, NO_EXCEPTION, TEMPLATES
 from xl_rollover.templates.specs.common import _exception_words
@@ -194,3 +194,8 @@ def test_worked_clients_to_the_cent(tmp_path):
 def test_a_cap_the_table_lacks_for_the_year_is_said_in_words(tmp_path):
     got = _one({"in_exception": WORDS["22"], "in_exception_amount": 5000.0, "in_year": 2027.0}, tmp_path)
     assert got["out_l2"] == NO_YEAR and got["out_l4"] == NO_YEAR
+
+
+def test_beyond_the_portable_range_is_said_in_words(tmp_path):
+    names = ("out_l1", "out_l2", "out_l3", "out_l4", "out_simple")
+    beyond_the_range_in_words(T, {"in_taxable": PORTABLE_MAX + 0.01}, names, tmp_path)

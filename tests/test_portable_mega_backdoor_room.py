@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from tests.portable_book import check_clients, clients_book
+from tests.portable_book import beyond_the_range_in_words, check_clients, clients_book
 from tests.test_portable import CLIENTS, FORMULAS_CLIENTS, needs_libreoffice
 from xl_rollover.core import limits
 from xl_rollover.engines import recalc
@@ -148,3 +148,7 @@ def test_a_year_the_sheet_lacks_is_said_in_words(tmp_path):
     got = recalc.calculate(path, engine="formulas")
     for name in ("out_limit", "out_catch_up", "out_room", "out_402g", "out_sum_room"):
         assert got.values[f"Clients!{xlsxwriter.utility.xl_rowcol_to_cell(1, columns[name])}"] == NO_YEAR, name
+
+
+def test_beyond_the_portable_range_is_said_in_words(tmp_path):
+    beyond_the_range_in_words(T, {"in_comp": PORTABLE_MAX + 0.01}, ("out_limit", "out_catch_up", "out_room"), tmp_path)

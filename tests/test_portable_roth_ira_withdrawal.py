@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import xlsxwriter
 
-from tests.portable_book import check_clients, clients_book
+from tests.portable_book import beyond_the_range_in_words, check_clients, clients_book
 from tests.test_portable import CLIENTS, FORMULAS_CLIENTS, needs_libreoffice
 from xl_rollover.engines import recalc
 from xl_rollover.templates import evaluation
+from xl_rollover.templates.excel_formulas import PORTABLE_MAX
 from xl_rollover.templates.model import output_cells
 from xl_rollover.templates.specs import TEMPLATES
 
@@ -157,3 +158,8 @@ def test_worked_client_to_the_cent(tmp_path):
         for n in ("out_taxable", "out_penalty_base", "out_penalty", "out_l24")
     }
     assert value == {"out_taxable": 0, "out_penalty_base": 4500.7, "out_penalty": 450.07, "out_l24": 7300.7}
+
+
+def test_beyond_the_portable_range_is_said_in_words(tmp_path):
+    names = ("out_taxable", "out_penalty", "out_l22", "out_free_0", "out_free_4")
+    beyond_the_range_in_words(T, {"in_amount": 1000.0, "in_regular": PORTABLE_MAX + 0.01}, names, tmp_path)

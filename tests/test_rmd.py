@@ -64,6 +64,28 @@ def test_bands_cover_every_birth_date_without_overlap():
         assert before.last is not None and after.first == before.last + dt.timedelta(days=1)
 
 
+def test_rmd_years_window_from_the_applicable_age_rows():
+    # Youngest applicable age 70.5: born 1949-06-30 attains 70 on 2019-06-30 and 70.5 on 2019-12-30, so on
+    # 2019-01-01 (an RMD year) the completed age is 69 = floor(70.5) - 1. Oldest applicable age 75: whoever
+    # has completed 75 years has attained every cohort's age.
+    assert rmd.rmd_years_window() == (Decimal(69), Decimal(75))
+    assert rmd.first_rmd_year("1949-06-30") == 2019
+
+
+@given(st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(1990, 12, 31)))
+def test_rmd_years_window_brackets_every_first_rmd_year(born):
+    # Completed age on 1 January of the first RMD year is never below the window, and on 31 December of the
+    # year before it never at or above its top (by birth date, per the applicable-age rows).
+    never_below, always_from = rmd.rmd_years_window()
+    first = rmd.first_rmd_year(born)
+    start = dt.date(first, 1, 1)
+    age_at_start = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
+    assert age_at_start >= never_below
+    eve = dt.date(first - 1, 12, 31)
+    age_on_eve = eve.year - born.year - ((eve.month, eve.day) < (born.month, born.day))
+    assert age_on_eve < always_from
+
+
 def test_bad_birth_date_is_an_input_error():
     with pytest.raises(InputError, match="birth_date"):
         rmd.applicable_age("1959-13-01")

@@ -956,12 +956,12 @@ def _split_defined(c: Mapping[str, Any]) -> Any:
     no RMD question left open.
 
     The core refuses an age that may reach the RMD age without ``rmd_amount``, and an ``rmd_amount``
-    before it (:data:`split.RMD_YEARS_NEVER_BELOW`); ages given as dates go to the core.
+    before it (:func:`rmd.rmd_years_window`); ages given as dates go to the core.
     """
     d, basis, balance, age, rmd_due = (
         c[k] for k in ("distribution", "after_tax_basis", "account_balance", "age", "rmd_amount")
     )
-    never = float(split.RMD_YEARS_NEVER_BELOW)
+    never = float(rmd.rmd_years_window()[0])
     rmd_ok = (age < 0) | ((age >= never) & (rmd_due >= 0)) | ((age < never) & (rmd_due <= 0))
     refused = c["annuity_payment"] + c["includes_designated_roth"] + c["pre_1987_basis"]  # 1 = yes: refused
     return (d > 0) & (d <= balance) & (d * 1.0 * basis < _SPLIT_PRODUCT_BOUND) & rmd_ok & (refused == 0)

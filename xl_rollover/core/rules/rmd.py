@@ -82,6 +82,18 @@ def age_bands() -> tuple[AgeBand, ...]:
     return tuple(sorted(bands, key=lambda b: b.first or dt.date.min))
 
 
+@cache
+def rmd_years_window() -> tuple[Decimal, Decimal]:
+    """Ages in whole years below which no distribution year is an RMD year, and from which every one is.
+
+    Read from the applicable-age rows (IRC §401(a)(9)(C)(v); SECURE 2.0 §107): an age ``a`` is attained in a
+    year that starts at ``floor(a) - 1`` completed years at the earliest (70½: 69), and whoever has
+    completed the oldest applicable age (75) has reached every cohort's.
+    """
+    ages = [band.age for band in age_bands()]
+    return Decimal(int(min(ages)) - 1), Decimal(-int(-max(ages)))
+
+
 def age_band(birth_date: object) -> AgeBand:
     """The cohort row for a birth date (a date, datetime or ``YYYY-MM-DD`` text)."""
     born = to_date(birth_date, "birth_date")

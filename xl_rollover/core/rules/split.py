@@ -18,7 +18,7 @@ Decisions stated here (the README's coverage table lists them as refused or assu
   Whether the RMD age is reached is read from ``age``: with birth date and distribution date, the
   distribution year against :func:`rmd.first_rmd_year`; with a number of years, under 69 never (the
   youngest applicable age, 70½, is attained in a year that starts at 69 at the earliest), 75 or more
-  always (no applicable age is above 75), in between the birth date decides, so the case is refused
+  always (no applicable age is above 75), both read from the applicable-age rows (:func:`rmd.rmd_years_window`), in between the birth date decides, so the case is refused
   unless ``rmd_amount`` is given. Without ``age`` the explanation states that no RMD is assumed due.
 * Withholding under $200 (Reg. §31.3405(c)-1 Q&A-14): the test is applied to this distribution's
   whole eligible rollover amount, assumed to be the year's only eligible rollover distribution from
@@ -38,7 +38,7 @@ from ..age import HALF_59, Age, parse_age
 from ..errors import InputError, UnsupportedCase
 from ..explain import Result, Step
 from ..money import SCALAR, cents, dollars, fmt, half_up_div, to_money
-from .rmd import applicable_age, first_rmd_year
+from .rmd import applicable_age, first_rmd_year, rmd_years_window
 
 #: IRC §3405(c)(1)(B): 20% of an eligible rollover distribution not paid in a direct rollover (a data row).
 WITHHOLDING_RATE_PARAMETER = "mandatory_withholding_rate_3405c1"
@@ -50,10 +50,6 @@ WITHHOLDING_FLOOR_PARAMETER = "mandatory_withholding_floor_31_3405c_q14"
 #: earlier distribution is a choice between it and the per-destination rule (Notice 2009-68): refused.
 #: (Before review it was 2014-09-18, which applied the Notice silently to Sept.-Dec. 2014 distributions.)
 NOTICE_2014_54_FROM = dt.date(2015, 1, 1)
-#: Youngest and oldest ages (in years) at which a distribution year can be an RMD year: 70½ is attained
-#: in a year that starts at 69 at the earliest; no applicable age is above 75 (IRC §401(a)(9)(C)(v)).
-RMD_YEARS_NEVER_BELOW = Decimal(69)
-RMD_YEARS_ALWAYS_FROM = Decimal(75)
 
 
 @dataclass(frozen=True)
@@ -163,10 +159,11 @@ def _rmd_due(who: Age | None, rmd_given: bool) -> tuple[str, dict[str, object], 
             )
         return f"{who.on_date.year} is an RMD year (first RMD year {first})", facts, True
     facts = {"age": who.years}
-    if who.years < RMD_YEARS_NEVER_BELOW:
+    never_below, always_from = rmd_years_window()
+    if who.years < never_below:
         return f"at age {who.years.normalize():f} no RMD applicable age is reached in the year", facts, False
     if not rmd_given:
-        if who.years >= RMD_YEARS_ALWAYS_FROM:
+        if who.years >= always_from:
             raise UnsupportedCase(
                 f"rmd_amount: at age {who.years.normalize():f} the participant has reached the RMD applicable age "
                 f"(70½, 72, 73 or 75 by year of birth), and an RMD cannot be rolled over "
@@ -177,7 +174,7 @@ def _rmd_due(who: Age | None, rmd_given: bool) -> tuple[str, dict[str, object], 
             "depends on the year of birth (applicable age 70½, 72, 73 or 75: IRC §401(a)(9)(C)); give age as birth "
             f"date and distribution date, or {advice}"
         )
-    reached = True if who.years >= RMD_YEARS_ALWAYS_FROM else None
+    reached = True if who.years >= always_from else None
     return f"age {who.years.normalize():f}: an RMD may be due; rmd_amount says how much", facts, reached
 
 

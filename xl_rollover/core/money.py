@@ -153,6 +153,15 @@ def to_money(value: object, name: str) -> Decimal:
     return cents + ZERO  # normalise the exponent to two places
 
 
+def money_cents(value: object, name: str) -> tuple[Decimal, int]:
+    """:func:`to_money` and its integer cents together (a plain number cell is converted once, not twice)."""
+    units = plain_cents(value)
+    if units is not None:
+        return dollars(units), units
+    amount = to_money(value, name)
+    return amount, cents(amount)
+
+
 def fmt_input(amount: Decimal) -> str:
     """Format a parsed input for an error message (keeps what the caller gave, with separators)."""
     if not -20 <= amount.adjusted() <= 20:  # never a page of digits in a message

@@ -37,7 +37,7 @@ from .. import limits
 from ..age import HALF_59, Age, parse_age
 from ..errors import InputError, UnsupportedCase
 from ..explain import Result, Step
-from ..money import SCALAR, cents, dollars, fmt, half_up_div, to_money
+from ..money import SCALAR, cents, dollars, fmt, half_up_div, money_cents
 from .rmd import applicable_age, first_rmd_year, rmd_years_window
 
 #: IRC §3405(c)(1)(B): 20% of an eligible rollover distribution not paid in a direct rollover (a data row).
@@ -442,15 +442,17 @@ def roth_rollover_split(
     pre_1987_basis: object = False,
 ) -> SplitResult:
     """Allocate a plan distribution's pretax and after-tax parts among destinations (§72(e)(8); Notice 2014-54)."""
-    d = to_money(distribution, "distribution")
-    basis = to_money(after_tax_basis, "after_tax_basis")
-    balance = to_money(account_balance, "account_balance")
-    r60_roth = to_money(rolled_60day_roth if rolled_60day_roth is not None else 0, "rolled_60day_roth")
-    r60_trad = to_money(
+    d, d_cents = money_cents(distribution, "distribution")
+    basis, basis_cents = money_cents(after_tax_basis, "after_tax_basis")
+    balance, balance_cents = money_cents(account_balance, "account_balance")
+    r60_roth, r60_roth_cents = money_cents(
+        rolled_60day_roth if rolled_60day_roth is not None else 0, "rolled_60day_roth"
+    )
+    r60_trad, r60_trad_cents = money_cents(
         rolled_60day_traditional if rolled_60day_traditional is not None else 0, "rolled_60day_traditional"
     )
     who: Age | None = parse_age(age) if age is not None else None
-    rmd_due = None if rmd_amount is None else to_money(rmd_amount, "rmd_amount")
+    rmd_due, rmd_cents = (None, 0) if rmd_amount is None else money_cents(rmd_amount, "rmd_amount")
     separated = _flag(separated_age_55, "separated_age_55")
     _refuse_cases(
         _flag(annuity_payment, "annuity_payment"),
@@ -473,7 +475,7 @@ def roth_rollover_split(
         )
 
     steps: list[Step] = []
-    share = share_kernel(cents(d), cents(basis), cents(balance), 0 if rmd_due is None else cents(rmd_due))
+    share = share_kernel(d_cents, basis_cents, balance_cents, rmd_cents)
 
     # 1. §72(e)(8): pro-rata share of basis in each distribution, never more than the amount.
     full = bool(share["full"])
@@ -530,20 +532,20 @@ def roth_rollover_split(
         )
 
     # 3. Destinations of the single distribution (its eligible rollover part).
-    roth_given = None if to_roth_ira is None else to_money(to_roth_ira, "to_roth_ira")
+    roth_given, roth_cents = (None, DEFAULT) if to_roth_ira is None else money_cents(to_roth_ira, "to_roth_ira")
     what = (
         f"distribution {fmt(d)}" if not rmd else f"the eligible rollover amount {fmt(eligible)} (distribution less RMD)"
     )
     if roth_given is not None and roth_given > eligible:
         raise InputError(f"to_roth_ira {fmt(roth_given)} exceeds {what}")
-    trad_given = None if to_traditional is None else to_money(to_traditional, "to_traditional")
+    trad_cents = DEFAULT if to_traditional is None else money_cents(to_traditional, "to_traditional")[1]
     rate, floor_cents, rate_shown = withholding_law()
     k = destination_kernel(
         share,
-        DEFAULT if roth_given is None else cents(roth_given),
-        DEFAULT if trad_given is None else cents(trad_given),
-        cents(r60_roth),
-        cents(r60_trad),
+        roth_cents,
+        trad_cents,
+        r60_roth_cents,
+        r60_trad_cents,
         who is not None,
         who is not None and who.is_59_5_or_over,
         separated,

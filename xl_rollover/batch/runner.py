@@ -560,11 +560,48 @@ def failed_rows(results: dict[str, pd.DataFrame]) -> int:
 def combined(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every function's rows as one frame in input order: row, function, inputs, every result field, error."""
     frames = list(results.values())
-    whole = pd.concat(frames, sort=False) if len(frames) > 1 else frames[0]
+    whole = _concat(frames) if len(frames) > 1 else frames[0]
     inputs = [c for c in whole.columns if c.startswith(INPUT_PREFIX)]
     fields = [c for c in whole.columns if c not in (ROW, FUNCTION, ERROR) and c not in inputs]
     whole = whole[[ROW, FUNCTION, *inputs, *fields, ERROR]]
     return whole.sort_values(ROW, kind="stable") if len(frames) > 1 else whole
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(frames, sort=False)``, the same frame made faster for the exact-decimal result columns.
+
+    A column of the same Arrow type in every frame that has it is joined as the frames' own Arrow chunks,
+    with one shared ``pa.nulls`` array where a frame lacks it (pandas copies every chunk and fills each
+    missing Arrow column with a ``take`` of -1s: about 1.5 s over 1,000,000 rows, most of it new memory). Every other column goes through
+    ``pd.concat`` as before (a missing integer column makes it float, as pandas does).
+    """
+    import pyarrow as pa
+
+    order = pd.concat([f.iloc[:0] for f in frames], sort=False).columns  # pandas' own column order
+    kinds: dict[Any, set[Any]] = {}
+    for f in frames:
+        for c in f.columns:
+            kinds.setdefault(c, set()).add(f[c].dtype)
+    arrow = {c: next(iter(k)) for c, k in kinds.items() if len(k) == 1 and isinstance(next(iter(k)), pd.ArrowDtype)}
+    rest = pd.concat([f.drop(columns=[c for c in f.columns if c in arrow]) for f in frames], sort=False)
+    columns: dict[Any, Any] = {}
+    nulls: dict[tuple[int, Any], Any] = {}  # one all-null array per length and type, shared (Arrow data is immutable)
+    for c in order:
+        if c not in arrow:
+            columns[c] = rest[c]
+            continue
+        kind = arrow[c].pyarrow_dtype
+        chunks: list[Any] = []
+        for f in frames:
+            if c in f.columns:
+                own = pa.array(f[c].array)  # the column's own Arrow data (a ChunkedArray), not copied
+                chunks.extend(own.chunks if isinstance(own, pa.ChunkedArray) else [own])
+            else:
+                if (len(f), kind) not in nulls:
+                    nulls[len(f), kind] = pa.nulls(len(f), kind)
+                chunks.append(nulls[len(f), kind])
+        columns[c] = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(chunks, type=kind)), index=rest.index)
+    return pd.DataFrame(columns, index=rest.index, copy=False)
 
 
 def read(path: str) -> pd.DataFrame:

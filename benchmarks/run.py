@@ -161,6 +161,137 @@ def scenarios(n: int, seed: int = 7) -> pd.DataFrame:
     return pd.concat([prorata, penalty], ignore_index=True)
 
 
+def build(path: Path, layout: str, n: int) -> None:
+    """A sheet of ``n`` rows, two project figures a row: one call a row, one call a column, or plain formulas."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("S")
+    for r in range(n):
+        row = r + 1
+        ws.write_row(r, 0, [7500 + r, 7500, 1850, 10000])
+        if layout == "per-row":
+            ws.write_formula(r, 4, f"=PRORATA_TAXABLE(A{row},B{row},C{row})")
+            ws.write_formula(r, 5, f"=EARLY_PENALTY(D{row},45)")
+        elif layout == "plain":  # the same figures with Excel's own functions
+            ws.write_formula(r, 4, f"=A{row}-ROUND(A{row}*MIN(1,ROUND(B{row}/(C{row}+A{row}),3)),2)")
+            ws.write_formula(r, 5, f"=ROUND(D{row}*0.1,2)")
+        ws.write_formula(r, 6, f"=A{row}*2")
+        ws.write_formula(r, 7, f"=G{row}+1")
+    if layout == "whole-column":
+        ws.write_dynamic_array_formula(f"E1:E{n}", f"=PRORATA_TAXABLE(A1:A{n},B1,C1)")
+        ws.write_dynamic_array_formula(f"F1:F{n}", f"=EARLY_PENALTY(D1:D{n},45)")
+    wb.close()
+
+
+def libreoffice_layouts(rows: int, rounds: int) -> None:
+    """Target (issue 12): in LibreOffice, whole-column calls not slower than plain formulas, per-row at most 3x.
+
+    The three sheets of ``rows`` rows recalculated in turn, each in a fresh process, ``rounds`` times.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {layout: Path(tmp) / f"{layout}.xlsx" for layout in ("per-row", "whole-column", "plain")}
+        for layout, path in paths.items():
+            build(path, layout, rows)
+        times: dict[str, list[float]] = {layout: [] for layout in paths}
+        for _ in range(rounds):
+            for layout, path in paths.items():
+                times[layout].append(recalc_in_fresh_process(path, "libreoffice", 1)[0])
+    m = {layout: statistics.median(t) for layout, t in times.items()}
+    print(f"\n## LibreOffice, {rows:,} rows, {rounds} alternating rounds (fresh process each, `calc`'s work)")
+    print(
+        f"| per-row / whole-column / plain | {m['per-row']:.2f} s / {m['whole-column']:.2f} s / {m['plain']:.2f} s | "
+        f"per-row {m['per-row'] / m['plain']:.2f}x plain, whole-column {m['whole-column'] / m['plain']:.2f}x plain |"
+    )
+
+
+def _alternating(
+    commands: dict[str, list[str]], rounds: int, env: dict[str, str] | None = None
+) -> dict[str, list[float]]:
+    """Wall seconds of each command in fresh processes, run in turn ``rounds`` times (the machine drifts)."""
+    import subprocess
+
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, env=env)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def parquet_pairs(rows: int, rounds: int) -> None:
+    """Target (issue 12): ``xl-rollover batch in.parquet -o out.parquet`` within 3x of a bare numpy/pandas script.
+
+    Both are whole fresh processes (interpreter, imports, reading, arithmetic, writing), run in turn.
+    """
+    import sys
+
+    here = Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "in.parquet"
+        scenarios(rows).to_parquet(source)
+        times = _alternating(
+            {
+                "bare": [sys.executable, str(here / "bare_parquet.py"), str(source), str(Path(tmp) / "bare.parquet")],
+                "batch": [
+                    *(sys.executable, "-m", "xl_rollover.cli", "batch", str(source)),
+                    *("-o", str(Path(tmp) / "out.parquet"), "--overwrite"),
+                ],
+            },
+            rounds,
+        )
+    bare, full = statistics.median(times["bare"]), statistics.median(times["batch"])
+    ratios = sorted(b / a for a, b in zip(times["bare"], times["batch"], strict=True))
+    print(f"\n## Parquet to Parquet, {rows:,} prorata + penalty rows, {rounds} alternating fresh-process pairs")
+    print(
+        f"| bare numpy/pandas script / `xl-rollover batch` | {bare:.2f} s / {full:.2f} s: ratio {full / bare:.2f} "
+        f"(pairs {ratios[0]:.2f}-{ratios[-1]:.2f}); batch {rows / full:,.0f} rows/s |"
+    )
+
+
+#: Scalar calls measured against an older tree (``--scalar-before``): the four of issue 12's target.
+SCALAR_CALLS = (
+    "import statistics, sys, time; import xl_rollover as core\n"
+    "calls = {'prorata_taxable': lambda: core.prorata_taxable(7500, 7500, 1850),\n"
+    " 'form_8606': lambda: core.form_8606(converted=7500, year_end_value=1850, nondeductible_contributions=7500),\n"
+    " 'early_penalty': lambda: core.early_penalty(10000, 45),\n"
+    " 'roth_rollover_split': lambda: core.roth_rollover_split(50000, 40000, 200000)}\n"
+    "for name, fn in calls.items():\n"
+    "    fn(); runs = []\n"
+    "    for _ in range(5):\n"
+    "        t = time.perf_counter(); [fn() for _ in range(1000)]; runs.append((time.perf_counter() - t) * 1000)\n"
+    "    print(name, statistics.median(runs))\n"
+)
+
+
+def scalar_before_after(before: Path, rounds: int) -> None:
+    """Target (issue 12): scalar calls no slower than before the kernels; ``before`` is a tree of that commit.
+
+    Fresh processes alternate between the two trees (same interpreter); each prints the median of 5 runs of
+    1,000 calls per function; the figure is the median over the rounds, in microseconds a call.
+    """
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve().parents[1]
+    found: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
+    for _ in range(rounds):
+        for which, tree in (("before", before), ("after", here)):
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            done = subprocess.run(
+                [sys.executable, "-c", SCALAR_CALLS], check=True, capture_output=True, text=True, env=env, cwd=tree
+            )
+            for line in done.stdout.split("\n"):
+                if line:
+                    name, us = line.split()
+                    found[which].setdefault(name, []).append(float(us))
+    print(f"\n## Scalar calls, us a call: {before} (before) against this tree (after), {rounds} alternating rounds")
+    for name in found["after"]:
+        b, a = statistics.median(found["before"][name]), statistics.median(found["after"][name])
+        print(f"| {name} | {b:.0f} | {a:.0f} | after/before {a / b:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -171,10 +302,22 @@ def main() -> None:
     parser.add_argument("--recalc-repeat", type=int, default=3, help="runs of each formulas-engine sheet")
     parser.add_argument("--lo-pairs", type=int, default=11, help="alternating whole-column/plain LibreOffice runs")
     parser.add_argument("--bombs-only", action="store_true", help="only the cost of refusing hostile workbooks")
+    parser.add_argument("--parquet-pairs", type=int, default=0, help="only: batch Parquet run against bare script")
+    parser.add_argument("--scalar-before", type=Path, help="only: scalar calls against this older source tree")
+    parser.add_argument("--scalar-rounds", type=int, default=7, help="alternating rounds for --scalar-before")
+    parser.add_argument("--lo-only", action="store_true", help="only: LibreOffice per-row / whole-column / plain")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cpus, Python {platform.python_version()}, {platform.platform()}"
     )
+    if args.parquet_pairs or args.scalar_before or args.lo_only:
+        if args.parquet_pairs:
+            parquet_pairs(args.rows, args.parquet_pairs)
+        if args.scalar_before:
+            scalar_before_after(args.scalar_before, args.scalar_rounds)
+        if args.lo_only:
+            libreoffice_layouts(args.lo_rows, args.lo_pairs)
+        return
 
     if args.bombs_only:
         refusal_costs(args.repeat)
@@ -229,27 +372,6 @@ def main() -> None:
     )
 
     print("\n## Headless recalculation: seconds (median), sheet of N rows")
-    import xlsxwriter
-
-    def build(path: Path, layout: str, n: int) -> None:
-        wb = xlsxwriter.Workbook(path)
-        ws = wb.add_worksheet("S")
-        for r in range(n):
-            row = r + 1
-            ws.write_row(r, 0, [7500 + r, 7500, 1850, 10000])
-            if layout == "per-row":
-                ws.write_formula(r, 4, f"=PRORATA_TAXABLE(A{row},B{row},C{row})")
-                ws.write_formula(r, 5, f"=EARLY_PENALTY(D{row},45)")
-            elif layout == "plain":  # the same figures with Excel's own functions
-                ws.write_formula(r, 4, f"=A{row}-ROUND(A{row}*MIN(1,ROUND(B{row}/(C{row}+A{row}),3)),2)")
-                ws.write_formula(r, 5, f"=ROUND(D{row}*0.1,2)")
-            ws.write_formula(r, 6, f"=A{row}*2")
-            ws.write_formula(r, 7, f"=G{row}+1")
-        if layout == "whole-column":
-            ws.write_dynamic_array_formula(f"E1:E{n}", f"=PRORATA_TAXABLE(A1:A{n},B1,C1)")
-            ws.write_dynamic_array_formula(f"F1:F{n}", f"=EARLY_PENALTY(D1:D{n},45)")
-        wb.close()
-
     templates = sorted((Path(__file__).resolve().parents[1] / "workbooks").glob("*.xlsx"))
     for engine in ("formulas", "libreoffice"):
         for path in templates:

@@ -109,3 +109,42 @@ def test_the_engines_fixed_files_ship_in_the_wheel_and_are_found_when_installed(
         "[Bootstrap]\nUNO_SERVICES=s\nUNO_TYPES=t\n",
     ]
     assert "createUnoService(&quot;org.xlrollover.Functions&quot;)" in libreoffice._basic_module()
+
+
+def test_cell_formulas_call_the_add_in_by_its_full_name_outside_quotes():
+    """The engine's copy: our calls renamed for the add-in; text, sheet names and longer names left alone."""
+    to_addin = libreoffice._to_addin
+    assert to_addin("PRORATA_TAXABLE(A1,B1,C1)") == "ORG.XLROLLOVER.FUNCTIONS.PRORATA_TAXABLE(A1,B1,C1)"
+    assert (
+        to_addin('early_penalty (D1,45)+IF(A1="PRORATA_TAXABLE(",1,2)')
+        == 'ORG.XLROLLOVER.FUNCTIONS.EARLY_PENALTY(D1,45)+IF(A1="PRORATA_TAXABLE(",1,2)'
+    )
+    kept = "'PRORATA_TAXABLE(1)'!A1+X.EARLY_PENALTY(1)+_xldudf_RMD(1)+MY_RMD(2)+SUM(A1:A3)"
+    assert to_addin(kept) == kept
+
+
+def test_the_engines_copy_changes_only_formulas_that_call_our_functions(tmp_path):
+    import zipfile
+
+    import xlsxwriter
+
+    source = tmp_path / "in.xlsx"
+    wb = xlsxwriter.Workbook(source)
+    ws = wb.add_worksheet("S")
+    ws.write_formula("A1", '=PRORATA_TAXABLE(7500,7500,1850)&"<PRORATA_TAXABLE(>"')
+    ws.write_formula("A2", "=SUM(B1:B3)")
+    wb.close()
+    copy = tmp_path / "copy.xlsx"
+    libreoffice._addin_copy(source, copy)
+    with zipfile.ZipFile(source) as a, zipfile.ZipFile(copy) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                assert a.read(name) == b.read(name), name
+        before, after = a.read("xl/worksheets/sheet1.xml").decode(), b.read("xl/worksheets/sheet1.xml").decode()
+    assert '<f>PRORATA_TAXABLE(7500,7500,1850)&amp;"&lt;PRORATA_TAXABLE(&gt;"</f>' in before
+    assert after == before.replace("<f>PRORATA_TAXABLE(", "<f>ORG.XLROLLOVER.FUNCTIONS.PRORATA_TAXABLE(")
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook\n")
+    libreoffice._addin_copy(text, tmp_path / "notes-copy.xlsx")  # copied as it is: LibreOffice says why not
+    assert (tmp_path / "notes-copy.xlsx").read_text() == "not a workbook\n"

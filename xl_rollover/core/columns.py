@@ -553,7 +553,10 @@ def _run_rows(rule: ColumnRule, columns: Mapping[str, Sequence[Any]], n: int) ->
         if not flat:
             failed.append(i)
         for key, value in flat.items():
-            results.setdefault(key, [None] * n)[i] = value
+            out = results.get(key)
+            if out is None:  # made once per field (setdefault would build a list of n for every row)
+                out = results[key] = [None] * n
+            out[i] = value
     return results, failed
 
 

@@ -28,9 +28,11 @@ from decimal import Decimal
 from typing import Any
 
 from xl_rollover.core import limits
+from xl_rollover.core.age import MAX_AGE
 from xl_rollover.core.rules import early_penalty as early_rules
 from xl_rollover.core.rules import five_year
 from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
+from xl_rollover.core.rules.rmd import rmd_years_window
 from xl_rollover.core.rules.split import WITHHOLDING_FLOOR_PARAMETER, WITHHOLDING_RATE_PARAMETER
 
 #: The largest amount the portable formulas take (dollars): keeps every exactness bound above.
@@ -201,10 +203,12 @@ STATEMENTS: dict[str, Callable[[Mapping[str, Expr | None], str | None], Expr]] =
 
 #: Base of the long division in :func:`share_half_up`: every step's dividend stays below 4 × 1e10 × 2,500 = 1e14.
 _LIMB = 2500
+#: Age in whole years below which no year is an RMD year (69: the applicable-age rows, :func:`rmd_years_window`).
+RMD_NEVER_BELOW = int(rmd_years_window()[0])
 #: What a split cell shows when the core refuses the case (UnsupportedCase: #N/A in the add-in flavour).
 RMD_REFUSED = (
-    "not computed: at age 69 or over an RMD may be due this year; enter the RMD still due (0 if none) "
-    "(IRC §401(a)(9)(C), §402(c)(4)(B))"
+    f"not computed: at age {RMD_NEVER_BELOW} or over an RMD may be due this year; enter the RMD still due "
+    "(0 if none) (IRC §401(a)(9)(C), §402(c)(4)(B))"
 )
 
 
@@ -250,8 +254,8 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
     pretax paid and the RMD's pretax (IRC §408A(d)(3)(A)(i), §402(a)); 7. withholding 20% of the pretax paid,
     half-up, none when the eligible amount is under $200 (IRC §3405(c)(1); Reg. §31.3405(c)-1 Q&A-14: rate and
     floor read from the limits table when the formula is made); 8. the §72(t) base is the pretax paid and the
-    RMD's; 10. one Form 1099-R per destination, then the payment. Age in years only: under 69 no RMD year,
-    otherwise the RMD due must be given (else the refusal in words, :data:`RMD_REFUSED`).
+    RMD's; 10. one Form 1099-R per destination, then the payment. Age in years only: under 69
+    (:data:`RMD_NEVER_BELOW`) no RMD year, otherwise the RMD due must be given (else the refusal in words, :data:`RMD_REFUSED`).
     """
     if any(args.get(n) is not None for n in ("rolled_60day_roth", "rolled_60day_traditional")):
         raise NotImplementedError("ROTH_ROLLOVER_SPLIT with 60-day rollovers")
@@ -364,16 +368,16 @@ def split_cents(args: Mapping[str, Expr | None]) -> tuple[dict[str, Expr], dict[
     ]
     bad = [negative(amounts)]
     if age is not None:
-        bad.append(f"AND(NOT({_blank(age)}),OR({age}<0,{age}>125))")  # parse_age: 0 to 125
+        bad.append(f"AND(NOT({_blank(age)}),OR({age}<0,{age}>{MAX_AGE}))")  # parse_age: 0 to 125
     bad.append(f"{d}=0")  # the balance is 0 (InputError), so is the distribution
     refusals: dict[str, Expr] = {"value": f"OR({','.join(bad)})"}
     if age is not None:
         no_rmd = "TRUE" if rmd_in is None else _blank(rmd_in)
         # age 69 or over with no RMD given: the core cannot tell whether one is due (IRC §401(a)(9)(C))
-        refusals["rmd"] = f"AND(NOT({_blank(age)}),{age}>=69,{no_rmd})"
+        refusals["rmd"] = f"AND(NOT({_blank(age)}),{age}>={RMD_NEVER_BELOW},{no_rmd})"
         if rmd_in is not None:
             # an RMD given under 69: no applicable age is reached that year (InputError)
-            refusals["rmd_value"] = f"AND(NOT({_blank(age)}),{age}<69,{cents(rmd_in)}>0)"
+            refusals["rmd_value"] = f"AND(NOT({_blank(age)}),{age}<{RMD_NEVER_BELOW},{cents(rmd_in)}>0)"
     if given_roth is not None:
         refusals["roth"] = f"{roth}>{eligible}"
     if given_trad is not None:  # the two destinations above the eligible amount

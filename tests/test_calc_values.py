@@ -130,3 +130,19 @@ def test_scan_and_map_keep_error_values_in_the_formulas_engine(tmp_path):
         ("n", "1.0"),
         ("e", "#DIV/0!"),
     ]
+
+
+@pytest.mark.parametrize("engine", ["formulas", "libreoffice"])
+def test_an_irr_that_does_not_converge_is_num_not_a_circular_reference(tmp_path, engine):
+    """IRR of 7, 2, -1, 4, -3, 7, 2, -1, 4, 4 from a guess of 3: Excel stores #NUM! (the formulas test
+    workbook's FINANCIAL!R26, guess in C26).
+
+    LibreOffice marks it Err:523 ("does not converge"), which calc once took for a circular reference.
+    """
+    wb = xlsxwriter.Workbook(tmp_path / "irr.xlsx")
+    ws = wb.add_worksheet("S")
+    ws.write_formula("A1", "=IRR({7,2,-1,4,-3;7,2,-1,4,4},3)")
+    wb.close()
+    result = calculate(tmp_path / "irr.xlsx", tmp_path / "out.xlsx", engine=engine)
+    assert result.errors == {"S!A1": "#NUM!"}
+    assert cell_types(tmp_path / "out.xlsx")["A1"] == ("e", "#NUM!")

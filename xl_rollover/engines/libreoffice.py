@@ -248,12 +248,14 @@ def recalculate(
     arrays: Sequence[tuple[str, str]] = (),
     circular: list[str] | None = None,
     also: Sequence[str] = (),
+    unconverged: list[str] | None = None,
 ) -> bytes:
     """The workbook LibreOffice recalculated and stored (.xlsx bytes), from a copy of ``source``.
 
     ``arrays``: (sheet, range) of the array formulas that call our functions; they are evaluated
     through the add-in, every other formula as imported. ``circular`` receives the formula cells
-    LibreOffice found on a circular reference (Err:522/523). ``also``: the caller's temporary folders,
+    LibreOffice found on a circular reference (Err:522), ``unconverged`` those whose iteration did not
+    converge (Err:523: IRR, RATE; Excel's #NUM!). ``also``: the caller's temporary folders,
     removed by the watchdog with LibreOffice's own if calc is killed.
     """
     binary = soffice()
@@ -304,4 +306,6 @@ def recalculate(
             raise InputError(f"LibreOffice produced no workbook for {source.name}")
         if circular is not None:
             circular.extend(report.get("circular") or [])
+        if unconverged is not None:
+            unconverged.extend(report.get("unconverged") or [])
         return result.read_bytes()

@@ -410,9 +410,14 @@ def _libreoffice_values(
     ]
     with tempfile.TemporaryDirectory(prefix="xlr-calc-") as tmp:  # omitted arguments: Basic would see 0
         circular: list[str] = []
-        cells = stored_values(recalculate(_prepared_copy(source, Path(tmp)), timeout, arrays, circular, [tmp]))
+        unconverged: list[str] = []
+        copy = _prepared_copy(source, Path(tmp))
+        cells = stored_values(recalculate(copy, timeout, arrays, circular, [tmp], unconverged))
     if circular:
         raise CircularReference(source, circular)
+    for where in unconverged:  # LibreOffice's Err:523, which its .xlsx export writes as #N/A
+        sheet, _, cell = where.rpartition("!")
+        cells[f"{sheet.upper()}!{cell}"] = ExcelError("#NUM!")
     ours = {f"{sheet.upper()}!{cell}" for (sheet, cell), text in formulas.items() if _CALL.search(text)}
     for (sheet, anchor), (c0, r0, c1, r1) in refs.items():
         if f"{sheet.upper()}!{anchor}" in ours:

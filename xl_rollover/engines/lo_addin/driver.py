@@ -35,15 +35,18 @@ def _column(n):
     return name
 
 
-def _circular(doc):
-    """Formula cells in error 522 (circular reference) or 523 (no convergence), as SHEET!A1."""
+def _in_error(doc, code, most):
+    """Formula cells in error ``code``, as SHEET!A1: 522 is a circular reference, 523 "does not converge".
+
+    IRR and RATE give 523 when their iteration fails (Excel's #NUM!), which the .xlsx export writes as #N/A.
+    """
     found = []
     for sheet in doc.Sheets:
         ranges = sheet.queryFormulaCells(4)  # com.sun.star.sheet.FormulaResult.ERROR
         cells = ranges.getCells().createEnumeration()
-        while cells.hasMoreElements() and len(found) < 100:
+        while cells.hasMoreElements() and len(found) < most:
             cell = cells.nextElement()
-            if cell.getError() in (522, 523):
+            if cell.getError() == code:
                 at = cell.getCellAddress()
                 found.append(sheet.getName() + "!" + _column(at.Column) + str(at.Row + 1))
     return found
@@ -72,7 +75,8 @@ def run(*_args):
             if formula:
                 cells.setArrayFormula(_to_addin(formula, call, prefix))
         doc.calculateAll()
-        status["circular"] = _circular(doc)
+        status["circular"] = _in_error(doc, 522, 100)
+        status["unconverged"] = _in_error(doc, 523, 10**7)
         doc.storeToURL(job["output"], (_prop("FilterName", "Calc MS Excel 2007 XML"),))
         doc.close(True)
         status["ok"] = True

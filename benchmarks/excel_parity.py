@@ -18,7 +18,8 @@ none), a volatile function (NOW, TODAY, RAND...), or a plain difference of numbe
 
 ``--per-sheet`` recalculates one copy per sheet, the formulas of the other sheets removed (their cells
 keep Excel's stored values): a sheet the engine cannot finish is then reported alone, the others are
-still compared. The cells are read with ElementTree, independently of ``xl_rollover.engines.recalc``.
+still compared. ``--without FUNCTION`` (repeatable) leaves out the formulas that call FUNCTION the same
+way, counted apart: for a function that hangs or crashes the engine. The cells are read with ElementTree, independently of ``xl_rollover.engines.recalc``.
 Exit status: 0 if every output parsed and no cell differed for a plain reason, 1 otherwise.
 The workbooks themselves are third-party test files: fetch them, do not commit them.
 """
@@ -250,11 +251,61 @@ def only_sheet(path: Path, folder: Path, sheet: str) -> Path:
     return copy
 
 
+_SHARED_SI = re.compile(r'\bsi="(\d+)"')
+
+
+def leave_out(path: Path, folder: Path, names: set[str]) -> Path:
+    """A copy of ``path`` without the formulas that call any of ``names`` (a shared group with its master).
+
+    Their cells keep Excel's stored values: for functions that stop an engine (a hang or a crash), so
+    the rest of the workbook can still be compared.
+    """
+
+    def drop(xml: str) -> str:
+        groups: set[str] = set()
+
+        def fix(m: re.Match[str]) -> str:
+            element = m.group(0)
+            attrs = element.split(">", 1)[0]
+            si = _SHARED_SI.search(attrs) if 't="shared"' in attrs else None
+            text = re.sub(r"<[^>]*>", "", element)
+            if not text:  # a shared formula's dependent: as its master
+                return "" if si and si.group(1) in groups else element
+            if not functions_called(_unescape(text)) & names:
+                return element
+            if si:
+                groups.add(si.group(1))
+            return ""
+
+        return _ANY_FORMULA.sub(fix, xml)
+
+    copy = folder / f"{path.stem}.without{path.suffix.lower()}"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = drop(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(info, data)
+    return copy
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+
 def check(
-    path: Path, engine: str, folder: Path, timeout: float, known: set[str] | None, sheet: str | None = None
+    path: Path,
+    engine: str,
+    folder: Path,
+    timeout: float,
+    known: set[str] | None,
+    sheet: str | None = None,
+    without: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Recalculate ``path`` (only ``sheet``'s formulas, if given) and compare its formula cells with Excel's."""
     original = path
+    if without:
+        path = leave_out(path, folder, set(without))
     if sheet is not None:
         path = only_sheet(path, folder, sheet)
     output = folder / (path.stem + ".out" + path.suffix.lower())
@@ -283,13 +334,16 @@ def check(
         report["refused"] = (run.stderr.strip() or run.stdout.strip())[-300:]
         return report
     report["bad_parts"] = xml_parts_parse(output)
-    excel, ours = read_cells(path), read_cells(output)
+    excel, ours = read_cells(original), read_cells(output)
     reasons: collections.Counter[str] = collections.Counter()
     missing: collections.Counter[str] = collections.Counter()
     by_function: collections.Counter[str] = collections.Counter()  # differing cells per function called
     differing = []
     for key, (formula, stored) in excel.items():
         if sheet is not None and key[0] != sheet:
+            continue
+        if functions_called(formula or "") & without:
+            reasons["left out (--without)"] += 1
             continue
         if stored is None:
             reasons["no stored value in the input"] += 1
@@ -336,9 +390,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--break-links", action="store_true", help="compare a copy with external links broken")
     parser.add_argument("--json", action="store_true", help="print every report as JSON")
     parser.add_argument("--per-sheet", action="store_true", help="recalculate each sheet apart (see above)")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="FUNCTION",
+        help="leave out the formulas calling FUNCTION (they keep Excel's values; counted apart)",
+    )
     parser.add_argument("--show", type=int, default=10, help="differing cells listed per workbook")
     args = parser.parse_args(argv)
     known = implemented(args.engine)
+    without = frozenset(name.upper() for name in args.without)
     reports = []
     with tempfile.TemporaryDirectory(prefix="xlr-parity-") as tmp:
         for path in args.workbooks:
@@ -348,12 +410,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.break_links:
                 path = break_links(path, Path(tmp))
             if not args.per_sheet:
-                reports.append(check(path, args.engine, Path(tmp), args.timeout, known))
+                reports.append(check(path, args.engine, Path(tmp), args.timeout, known, None, without))
                 continue
             with zipfile.ZipFile(path) as archive:
                 sheets = list(_sheets(archive))
             for sheet in sheets:
-                reports.append(check(path, args.engine, Path(tmp), args.timeout, known, sheet))
+                reports.append(check(path, args.engine, Path(tmp), args.timeout, known, sheet, without))
     total: collections.Counter[str] = collections.Counter()
     missing: collections.Counter[str] = collections.Counter()
     by_function: collections.Counter[str] = collections.Counter()

@@ -727,3 +727,32 @@ def test_the_default_output_name_follows_the_input(tmp_path, capsys, monkeypatch
     monkeypatch.chdir(tmp_path)
     assert main(["calc", str(source)]) == 0
     assert "book.calculated.xlsm" in capsys.readouterr().out and (tmp_path / "book.calculated.xlsm").is_file()
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        # a Python child that dies with a traceback: only its last line reaches the user
+        (
+            "import sys; sys.stderr.write('Traceback (most recent call last):\\n  File x\\nValueError: bad cell\\n'); sys.exit(1)",
+            "engine failed: ValueError: bad cell",
+        ),
+        # a crash (SIGABRT with a native backtrace on stderr): the signal, never the dump
+        (
+            "import os, signal, sys; sys.stderr.write('#0 0x7f frame\\n#1 0x7f frame\\n'); sys.stderr.flush(); "
+            "os.kill(os.getpid(), signal.SIGABRT)",
+            "engine stopped unexpectedly (SIGABRT): it may have crashed on this workbook",
+        ),
+        ("import sys; sys.exit(3)", "engine failed: exit 3"),
+    ],
+)
+def test_a_failing_engine_is_one_clear_line(script, expected):
+    import sys
+
+    from xl_rollover.core.errors import InputError
+    from xl_rollover.engines import child
+
+    with pytest.raises(InputError) as caught:
+        child.run([sys.executable, "-c", script], 30, "engine")
+    assert str(caught.value) == expected
+    assert "\n" not in str(caught.value)

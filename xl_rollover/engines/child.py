@@ -151,7 +151,22 @@ def run(
         with contextlib.suppress(subprocess.TimeoutExpired):
             watchdog.wait(timeout=5)
     if process.returncode != 0:
-        raise InputError(
-            f"{what} failed: {err.decode(errors='replace').strip()[-300:] or f'exit {process.returncode}'}"
-        )
+        raise InputError(failure(what, process.returncode, err))
     return err
+
+
+def failure(what: str, returncode: int, err: bytes) -> str:
+    """One line saying how a child failed: the signal that stopped it, else the last line it wrote on stderr.
+
+    A crashed program's stderr holds a native backtrace and a Python child's a traceback: the user gets
+    one clear line (the last non-empty one, at most 200 characters), never the dump.
+    """
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"{what} stopped unexpectedly ({name}): it may have crashed on this workbook"
+    lines = [line.strip() for line in err.decode(errors="replace").splitlines() if line.strip()]
+    last = lines[-1] if lines else f"exit {returncode}"
+    return f"{what} failed: {last if len(last) <= 200 else last[:199] + '…'}"

@@ -37,7 +37,10 @@ def show(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+_NONE: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, init=False)
 class Step:
     """One rule applied: what it says, its authority, and the numbers in and out."""
 
@@ -48,9 +51,27 @@ class Step:
     outputs: Mapping[str, Any] = field(default_factory=dict)
     form_line: str | None = None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "inputs", frozen_map(self.inputs))
-        object.__setattr__(self, "outputs", frozen_map(self.outputs))
+    def __init__(
+        self,
+        title: str,
+        rule: str,
+        citation: str,
+        inputs: Mapping[str, Any] = _NONE,
+        outputs: Mapping[str, Any] = _NONE,
+        form_line: str | None = None,
+    ) -> None:
+        # Every scalar call builds several steps: the fields are set in one write to the instance's
+        # dictionary (still frozen: assignment raises), the mappings copied read-only.
+        self.__dict__.update(
+            {
+                "title": title,
+                "rule": rule,
+                "citation": citation,
+                "inputs": MappingProxyType(dict(inputs)),  # frozen_map, inlined
+                "outputs": MappingProxyType(dict(outputs)),
+                "form_line": form_line,
+            }
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {

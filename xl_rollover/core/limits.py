@@ -163,8 +163,27 @@ class IrsLimit(Result):
     source: str
 
 
+#: Rows already found, by the arguments as given (the table never changes once read; a scalar call looks up
+#: several rows of law, and the same few again on every call). Bounded: odd spellings are not all kept.
+_FOUND: dict[tuple[object, object, object], LimitRow] = {}
+_FOUND_MAX = 4096
+
+
 def lookup(name: str, year: int | None, filing_status: str | None = None) -> LimitRow:
     """Find one row: exact year first, then a year-less statutory constant; else UnknownYear."""
+    key = (name, year, filing_status)
+    try:
+        return _FOUND[key]
+    except (KeyError, TypeError):  # not found yet, or an unhashable argument (answered below)
+        pass
+    row = _lookup(name, year, filing_status)
+    if len(_FOUND) < _FOUND_MAX:
+        _FOUND[key] = row
+    return row
+
+
+def _lookup(name: str, year: int | None, filing_status: str | None) -> LimitRow:
+    """:func:`lookup` itself, every check made."""
     if not isinstance(name, str) or not name.strip():
         raise InputError("name must be the name of a limit, e.g. annual_additions_limit_415c1A")
     key = name.strip().lower()

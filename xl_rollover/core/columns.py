@@ -520,9 +520,15 @@ def _read_text(np: Any, column: Any, reading: str) -> tuple[Any, Any] | None:
 
     Text never equals None or another type's value, so a dict numbers the distinct cells exactly.
     """
-    if len(column) < 64 or column.dtype != object or not set(map(type, column)) <= {str, type(None)}:
+    if len(column) < 64 or column.dtype != object:
         return None
-    index = {cell: i for i, cell in enumerate(dict.fromkeys(column))}
+    try:
+        distinct = dict.fromkeys(column)
+    except TypeError:  # an unhashable cell: not text
+        return None
+    if not set(map(type, distinct)) <= {str, type(None)}:  # a cell of another type is a distinct cell of its own
+        return None
+    index = {cell: i for i, cell in enumerate(distinct)}
     inverse = np.fromiter(map(index.__getitem__, column), np.int64, len(column))
     read_one = CELL_READERS.get(reading) or functools.partial(_read_cell, reading=reading)
     cells = [read_one(cell) for cell in index]

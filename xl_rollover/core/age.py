@@ -13,11 +13,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import limits
 from .errors import InputError
 from .money import said, shown, to_decimal
 
 MAX_AGE = Decimal(125)
-HALF_59 = Decimal("59.5")
+#: Age 59½ (IRC §72(t)(2)(A)(i); §408A(d)(2)(A)(i)), a row of the limits table.
+AGE_59_5_PARAMETER = "early_distribution_age_72t2Ai"
+HALF_59 = limits.value(AGE_59_5_PARAMETER, None)[0]
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def date_59_5(birth_date: dt.date) -> dt.date:
     """The date age 59½ is attained: six months after the 59th birthday (Pub. 590-B)."""
-    return add_months(birth_date, 59 * 12 + 6)
+    return add_months(birth_date, int(HALF_59 * 12))  # 59½ years: 714 months
 
 
 def to_date(value: object, name: str) -> dt.date:

@@ -223,12 +223,25 @@ def _instructions(ws: Any, t: Template, f: dict[str, Any], values: dict[str, Any
             row += 1
         row += 1
     ws.print_area(0, 0, row, 0)
+    _page_setup(ws, fit_width=True)
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+
+
+def _page_setup(ws: Any, fit_width: bool = False) -> None:
+    """Landscape Letter, the three header rows on every page, file and page number in the footer.
+
+    At 100% within 0.5 in side and 0.6 in top and bottom margins, or (``fit_width``) one page wide at
+    Excel's default margins (the Instructions sheet).
+    """
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
     ws.set_paper(1)
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_print_scale(100)
     ws.repeat_rows(0, 2)
     ws.set_footer("&L&9&F&R&9page &P of &N", {"margin": 0.25})
-    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 
 class _Sheet:
@@ -314,12 +327,7 @@ def _plan(wb: Any, ws: Any, t: Template, values: dict[str, Any], f: dict[str, An
         _chart(wb, sheet, chart, t, values, f)
     ws.print_area(0, 0, sheet.blocks[-1][1] if sheet.blocks else sheet.row, last)
     ws.set_h_pagebreaks(sheet.page_breaks(4))
-    ws.set_landscape()
-    ws.set_paper(1)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.set_print_scale(100)
-    ws.repeat_rows(0, 2)
-    ws.set_footer("&L&9&F&R&9page &P of &N", {"margin": 0.25})
+    _page_setup(ws)
     ws.freeze_panes(3, 0)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
@@ -527,12 +535,7 @@ def _sources(ws: Any, t: Template, values: dict[str, Any], f: dict[str, Any]) ->
         "Annual dollar limits: the IRS cost-of-living notice of each year, or the statute where the amount is fixed.",
         f["text"],
     )
-    ws.set_landscape()
-    ws.set_paper(1)
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.set_print_scale(100)
-    ws.repeat_rows(0, 2)
-    ws.set_footer("&L&9&F&R&9page &P of &N", {"margin": 0.25})
+    _page_setup(ws)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 

@@ -142,25 +142,39 @@ def form_8606_cents(args: Mapping[str, Expr | None], short: bool) -> dict[str, E
 _NO_DISTRIBUTION_FIELDS = ("lines_1", "lines_2", "lines_3", "lines_14", "basis_remaining")
 
 
-def form_8606(args: Mapping[str, Expr | None], field: str | None) -> Expr:
-    """FORM_8606(..., output=field): one Form 8606 line (IRC §408(d)(2); Form 8606 lines 1-18)."""
+def _form_opening(
+    args: Mapping[str, Expr | None], field: str | None, default: str, short: bool
+) -> tuple[str, dict[str, Expr], Expr, Expr]:
+    """What FORM_8606 and PRORATA_TAXABLE open with: (field, lines in cents, the field's value, nothing to prorate).
+
+    Line 10 is at Form 8606's 3 places only (thousandths; other ``ratio_decimals`` refused here), the
+    other lines in dollars; "nothing" is lines 7 and 8 both 0 (Form 8606 line 3 instruction).
+    """
     if args.get("ratio_decimals") is not None:
         raise NotImplementedError("ratio_decimals other than 3")
-    field = field or "lines_18"
-    lines = form_8606_cents(args, short=False)
+    field = field or default
+    lines = form_8606_cents(args, short=short)
     scale = "/1000" if field in ("lines_10", "ratio") else "/100"
-    value = f"({lines[field]}){scale}"
+    nothing = f"AND({lines['lines_7']}=0,{lines['lines_8']}=0)"
+    return field, lines, f"({lines[field]}){scale}", nothing
+
+
+def _given(args: Mapping[str, Expr | None], names: Sequence[str]) -> list[Expr]:
+    """The amounts given (omitted arguments are not checked)."""
+    return [_arg(args, n) for n in names if args.get(n) is not None]
+
+
+def form_8606(args: Mapping[str, Expr | None], field: str | None) -> Expr:
+    """FORM_8606(..., output=field): one Form 8606 line (IRC §408(d)(2); Form 8606 lines 1-18)."""
+    field, lines, value, nothing = _form_opening(args, field, "lines_18", short=False)
     if field not in _NO_DISTRIBUTION_FIELDS:  # the form stops at line 3 (Form 8606 line 3 instruction)
-        nothing = f"AND({lines['lines_7']}=0,{lines['lines_8']}=0)"
         value = f"IF({nothing},{VALUE_ERROR},{value})"
-    else:
-        nothing = f"AND({lines['lines_7']}=0,{lines['lines_8']}=0)"
-        if field in ("lines_14", "basis_remaining"):
-            value = f"IF({nothing},({lines['lines_3']})/100,{value})"
+    elif field in ("lines_14", "basis_remaining"):
+        value = f"IF({nothing},({lines['lines_3']})/100,{value})"
     late = f"{lines['lines_4']}>{lines['lines_1']}"  # line 4 is part of line 1 (InputError in the core)
-    amounts = [
-        _arg(args, n)
-        for n in (
+    amounts = _given(
+        args,
+        (
             "nondeductible_contributions",
             "prior_basis",
             "year_end_value",
@@ -168,27 +182,17 @@ def form_8606(args: Mapping[str, Expr | None], field: str | None) -> Expr:
             "converted",
             "late_contributions",
             "outstanding_rollovers",
-        )
-        if args.get(n) is not None
-    ]
+        ),
+    )
     return guard(amounts, f"IF(OR({negative(amounts)},{late}),{VALUE_ERROR},{value})")
 
 
 def prorata_taxable(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     """PRORATA_TAXABLE(...): the taxable conversion under the pro-rata rule (IRC §408(d)(2); Form 8606 line 18)."""
-    if args.get("ratio_decimals") is not None:
-        raise NotImplementedError("ratio_decimals other than 3")
-    field = field or "taxable_conversion"
-    lines = form_8606_cents(args, short=True)
-    scale = "/1000" if field in ("lines_10", "ratio") else "/100"
-    nothing = f"AND({lines['lines_7']}=0,{lines['lines_8']}=0)"  # nothing to prorate: InputError in the core
-    amounts = [
-        _arg(args, n)
-        for n in ("converted", "basis", "year_end_value", "distributions", "outstanding_rollovers")
-        if args.get(n) is not None
-    ]
+    _, _, value, nothing = _form_opening(args, field, "taxable_conversion", short=True)  # nothing: InputError
+    amounts = _given(args, ("converted", "basis", "year_end_value", "distributions", "outstanding_rollovers"))
     refused = f"OR({negative(amounts)},{nothing})"
-    return guard(amounts, f"IF({refused},{VALUE_ERROR},({lines[field]}){scale})")
+    return guard(amounts, f"IF({refused},{VALUE_ERROR},{value})")
 
 
 #: Excel function name -> its statement here: (argument expressions by parameter name, output field) -> Expr.

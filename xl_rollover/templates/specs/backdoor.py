@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Chart, Grid, Input, Output, Template
-from .common import _AFTER_PART, _AFTER_ROLL_IN, _money, _num, _plus, _same, _t, _tm
+from .common import _AFTER_PART, _AFTER_ROLL_IN, _money, _num, _plus, _same, _t, _tm, difference
 
 # --- 3. Backdoor Roth and the pro-rata rule ---------------------------------------------------------------
 
@@ -202,8 +202,7 @@ BACKDOOR = Template(
                 Output(
                     "out_saved",
                     "Taxable income avoided by the roll-in",
-                    formula="{out_now_l18}-{out_after_l18}",
-                    py=lambda v: _money(Decimal(str(v["out_now_l18"])) - Decimal(str(v["out_after_l18"]))),
+                    **difference("out_now_l18", "out_after_l18"),
                     why="line 18 now less line 18 after",
                     cite="Form 8606 line 18",
                 ),
@@ -282,8 +281,7 @@ BACKDOOR = Template(
                 Output(
                     "out_years_saved",
                     "Taxable income the roll-in avoids over these years",
-                    formula="{out_kept_total}-{out_rolled_total}",
-                    py=lambda v: _money(Decimal(str(v["out_kept_total"])) - Decimal(str(v["out_rolled_total"]))),
+                    **difference("out_kept_total", "out_rolled_total"),
                     why="kept less rolled",
                     cite="IRC §408(d)(2); Form 8606 line 18",
                 ),

@@ -51,6 +51,19 @@ def _same(name: str, label: str, ref: str, why: str, cite: str, fmt: str = "mone
     return Output(name, label, formula=f"{{{ref}}}", py=lambda v: v[ref], why=why, cite=cite, fmt=fmt)
 
 
+def difference(first: str, *rest: str) -> dict[str, Any]:
+    """``first`` less each of ``rest``: the plain formula and its Python mirror (exact, half-up to the cent).
+
+    One statement for both, spread into an Output: ``Output(name, label, **difference("a", "b"), ...)``.
+    """
+    names = (first, *rest)
+
+    def py(v: dict[str, Any]) -> float:
+        return _money(Decimal(str(v[first])) - sum((Decimal(str(v[n])) for n in rest), Decimal(0)))
+
+    return {"formula": "-".join(f"{{{n}}}" for n in names), "py": py}
+
+
 # Argument lists shared by several rows (defined names of the Plan sheet, in the function's order).
 #: Option A / B of the separation: the whole balance, Roth gets basis (A) or basis + earnings (B).
 #: The age and the RMD due follow the destinations (the output argument, position 6, is filled per row).

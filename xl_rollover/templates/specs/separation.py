@@ -23,6 +23,7 @@ from .common import (
     _tm,
     _ty,
     _y,
+    difference,
 )
 
 # --- 1. Mega backdoor at separation ----------------------------------------------------------------------
@@ -61,8 +62,7 @@ def _layers(option: str, split: tuple[Any, ...]) -> Grid:
         Output(
             f"out_{o}_l2_basis",
             "",
-            formula=f"{{in_backdoor}}-{{out_{o}_backdoor_taxable}}",
-            py=lambda v: _money(Decimal(str(v["in_backdoor"])) - Decimal(str(v[f"out_{o}_backdoor_taxable"]))),
+            **difference("in_backdoor", f"out_{o}_backdoor_taxable"),
         ),
     )
     return Grid(
@@ -402,12 +402,7 @@ SEPARATION = Template(
                 Output(
                     "out_eligible",
                     "Eligible to roll over (the whole balance less the RMD)",
-                    formula="{out_balance}-{out_req_after_tax}-{out_req_pretax}",
-                    py=lambda v: _money(
-                        Decimal(str(v["out_balance"]))
-                        - Decimal(str(v["out_req_after_tax"]))
-                        - Decimal(str(v["out_req_pretax"]))
-                    ),
+                    **difference("out_balance", "out_req_after_tax", "out_req_pretax"),
                     why="an RMD is not an eligible rollover distribution",
                     cite="IRC §402(c)(4)(B)",
                 ),
@@ -428,8 +423,7 @@ SEPARATION = Template(
                 Output(
                     "out_a_roth",
                     "To the Roth IRA",
-                    formula="{in_basis}-{out_req_after_tax}",
-                    py=lambda v: _money(Decimal(str(v["in_basis"])) - Decimal(str(v["out_req_after_tax"]))),
+                    **difference("in_basis", "out_req_after_tax"),
                     why="exactly the after-tax contributions (less the RMD's share of them, paid to you)",
                     cite="Notice 2014-54 §III.B (allocation by direct rollover)",
                 ),
@@ -613,8 +607,7 @@ SEPARATION = Template(
                 Output(
                     "out_b_trad",
                     "To traditional (1099-R box 1, box 2a 0, code G)",
-                    formula="{out_eligible}-{out_b_roth}",
-                    py=lambda v: _money(Decimal(str(v["out_eligible"])) - Decimal(str(v["out_b_roth"]))),
+                    **difference("out_eligible", "out_b_roth"),
                     why="the pretax balance only (what the RMD leaves of it)",
                     cite="Form 1099-R instructions, box 7 code G",
                 ),
@@ -659,8 +652,7 @@ SEPARATION = Template(
                 Output(
                     "out_b_minus_a",
                     "Option B costs more (+) or less (-) than A",
-                    formula="{out_b_cost}-{out_a_cost}",
-                    py=lambda v: _money(Decimal(str(v["out_b_cost"])) - Decimal(str(v["out_a_cost"]))),
+                    **difference("out_b_cost", "out_a_cost"),
                     why="difference of the two estimates; B also keeps the earnings' future growth tax-free",
                     cite="estimate",
                 ),
@@ -763,8 +755,7 @@ SEPARATION = Template(
                 Output(
                     "out_c_minus_a",
                     "Option C costs more (+) or less (-) than A",
-                    formula="{out_c_cost}-{out_a_cost}",
-                    py=lambda v: _money(Decimal(str(v["out_c_cost"])) - Decimal(str(v["out_a_cost"]))),
+                    **difference("out_c_cost", "out_a_cost"),
                     why="difference of the two estimates",
                     cite="estimate",
                 ),

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -545,12 +544,25 @@ def test_progress_is_reported_every_few_hundred_rows():
 def test_progress_bar_thread_redraws_without_reports(capsys):
     from xl_rollover.cli.main import _ProgressBar
 
-    bar = _ProgressBar()
+    # no wall time: the bar's clock and its wait between redraws are injected; each wait advances the clock
+    now, waits = [100.0], []
+
+    def wait(seconds: float) -> bool:
+        waits.append(seconds)
+        now[0] += seconds
+        return len(waits) > 4  # then the bar is closed
+
+    bar = _ProgressBar(clock=lambda: now[0], wait=wait)
+    bar._thread.join(timeout=10)
     bar(5, 10)
-    time.sleep(1.2)  # not a speed check: the bar must redraw on its own while nothing reports
     bar.close()
     err = capsys.readouterr().err
-    assert err.count("\r") >= 2 and "5/10 rows" in err
+    assert len(waits) == 5 and all(0 < s <= 1 for s in waits)  # it moves at least once a second
+    draws = err.split("\r")[1:]
+    assert len(draws) == 5  # 4 redraws while nothing reported, then the last on close
+    shown = [int(d.split(" rows")[1].split()[0]) for d in draws]
+    assert shown == sorted(shown) and shown[-1] == round(sum(waits)) and shown[-1] > shown[0]
+    assert "0/0 rows" in draws[0] and "5/10 rows" in draws[-1]
 
 
 def test_missing_required_column_is_an_error_on_each_row(tmp_path, capsys):

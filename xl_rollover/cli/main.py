@@ -299,17 +299,25 @@ def _run(args: argparse.Namespace) -> int:
 
 
 class _ProgressBar:
-    """A progress bar on standard error that moves at least once a second (elapsed time), even between reports."""
+    """A progress bar on standard error that moves at least once a second (elapsed time), even between reports.
 
-    def __init__(self) -> None:
+    ``clock`` (seconds, monotonic) and ``wait`` (block up to the given seconds; True once the bar is closed) are
+    the wall-time parts, injectable so a test can drive the redraw loop without sleeping.
+    """
+
+    #: Seconds between redraws when nothing reports: under one, so the bar moves at least once a second.
+    INTERVAL = 0.5
+
+    def __init__(self, clock: Callable[[], float] | None = None, wait: Callable[[float], bool] | None = None) -> None:
         import threading
         import time
 
-        self._time = time.monotonic
+        self._time = clock or time.monotonic
         self.start = self._time()
         self.phase, self.done, self.total = "running", 0, 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wait = wait or self._stop.wait
         self._thread = threading.Thread(target=self._tick, daemon=True)
         self._thread.start()
 
@@ -327,7 +335,7 @@ class _ProgressBar:
         print(f"\r{phase:<8} [{bar}] {done:,}/{total:,} rows {seconds:5.0f} s", end="", file=sys.stderr, flush=True)
 
     def _tick(self) -> None:
-        while not self._stop.wait(0.5):
+        while not self._wait(self.INTERVAL):
             self._draw()
 
     def writing(self) -> None:

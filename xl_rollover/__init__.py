@@ -1,7 +1,10 @@
-"""xl-rollover: exact, cited tax rules for moving retirement money (the Python core, no Excel).
+"""xl-rollover: exact, cited US tax rules for moving retirement money.
 
-The public API is the set of names below; the Excel functions, the CLI and batch runs call
-exactly these.
+This module is the public API: the names below, re-exported from ``xl_rollover.core`` (standard library
+only; importing it loads no numpy, pandas, xlwings or openpyxl). The layers above the core use exactly
+these: ``excel`` (the worksheet functions, classic and Lite), ``engines`` (headless recalculation),
+``batch``, ``templates`` (the workbooks) and ``cli``; README.md, Layout, draws the tree and the direction
+of imports (checked by tests/test_layers.py).
 """
 
 from .core.errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError

@@ -234,8 +234,9 @@ def test_batch_maps_the_new_columns(tmp_path, capsys):
 
 
 def test_flags_accept_true_false_text():
-    # a batch CSV gives TRUE/FALSE as text; anything else is still refused
+    # a batch CSV gives TRUE/FALSE (or YES/NO, as a batch column reads them) as text; anything else is refused
     assert xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, "true").limit == Decimal("4500.00")
     assert xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, " FALSE ").limit == Decimal("7500.00")
-    with pytest.raises(InputError, match="active_participant 'yes' must be TRUE or FALSE"):
-        xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, "yes")
+    assert xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, "yes").limit == Decimal("4500.00")
+    with pytest.raises(InputError, match="active_participant 'maybe' must be TRUE or FALSE"):
+        xr.traditional_ira_deduction_limit(2026, 85000, "SINGLE", 40, "maybe")

@@ -52,6 +52,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus whole months, a missing day clamped to the month's end."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise InputError(f"{day.isoformat()} plus {months} months is past the last date handled, 9999-12-31")
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

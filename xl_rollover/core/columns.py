@@ -28,7 +28,7 @@ from typing import Any
 
 from . import limits
 from .age import MAX_AGE
-from .money import MAX_AMOUNT, MAX_CENTS, SCALAR, plain_cents
+from .money import FLAG_WORDS, MAX_AMOUNT, MAX_CENTS, SCALAR, plain_cents
 from .registry import FUNCTIONS
 from .rules import contribution_limits, early_penalty, form_8606, rmd, roth_ordering, sepp, split
 from .serial_dates import NO_DATE, serial
@@ -572,7 +572,6 @@ def _run_rows(rule: ColumnRule, columns: Mapping[str, Sequence[Any]], n: int) ->
 # core answers it. Results are cached per distinct cell (typed: True, 1 and 1.0 are different cells).
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_FLAG_WORDS = {"TRUE": 1, "FALSE": 0, "YES": 1, "NO": 0, "1": 1, "0": 0}
 _NOT_CERTAIN = (0, False)
 
 
@@ -664,8 +663,8 @@ def _cell_flag(value: object) -> tuple[Any, bool]:
         return int(value), True
     if isinstance(value, (int, float)) and type(value) in (int, float) and value in (0, 1):
         return int(value), True
-    if isinstance(value, str) and type(value) is str and value.strip().upper() in _FLAG_WORDS:
-        return _FLAG_WORDS[value.strip().upper()], True
+    if isinstance(value, str) and type(value) is str and value.strip().upper() in FLAG_WORDS:
+        return int(FLAG_WORDS[value.strip().upper()]), True
     return _NOT_CERTAIN
 
 

@@ -13,6 +13,7 @@ and vendor restatements) are for maintainers only and never reach a client (``Li
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from dataclasses import dataclass
@@ -178,7 +179,8 @@ def lookup(name: str, year: int | None, filing_status: str | None = None) -> Lim
         pass
     row = _lookup(name, year, filing_status)
     if len(_FOUND) < _FOUND_MAX:
-        _FOUND[key] = row
+        with contextlib.suppress(TypeError):  # an unhashable filing_status the row does not read: not kept
+            _FOUND[key] = row
     return row
 
 

@@ -134,6 +134,28 @@ def to_decimal(value: object, name: str) -> Decimal:
     return _bounded(result, value, name)
 
 
+#: The text a yes/no input may be, upper-cased (a CSV or text cell); besides logical values and the numbers 1/0.
+FLAG_WORDS = {"TRUE": True, "FALSE": False, "YES": True, "NO": False, "1": True, "0": False}
+
+
+def to_flag(value: object, name: str, blank: bool | None = False) -> bool:
+    """Parse a yes/no input: a logical value, the number 1 or 0, or text in :data:`FLAG_WORDS` (any case).
+
+    A blank (None, or text of only spaces) is ``blank``; ``blank=None`` makes the input required.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if blank is None:
+            raise InputError(f"{name} is missing; TRUE or FALSE is required")
+        return blank
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().upper() in FLAG_WORDS:
+        return FLAG_WORDS[value.strip().upper()]
+    raise InputError(f"{name} {shown(value)} must be TRUE or FALSE")
+
+
 def to_money(value: object, name: str) -> Decimal:
     """Parse a non-negative dollar amount exact to the cent (more precision is an error)."""
     units = plain_cents(value)  # a plain int or float of whole cents: the same amount, without the checks below

@@ -15,7 +15,7 @@ from typing import Any
 from .. import limits
 from ..errors import InputError, UnsupportedCase, XlRolloverError
 from ..explain import Result, Step
-from ..money import SCALAR, ZERO, cents, dollars, fmt, to_decimal, to_money
+from ..money import SCALAR, ZERO, cents, dollars, fmt, to_decimal, to_flag, to_money
 
 #: An optional amount or age not given, as the kernels take it (amounts and ages are never negative).
 NOT_GIVEN = -1
@@ -420,18 +420,6 @@ def roth_ira_contribution_limit(
     )
 
 
-_FLAG_TEXT = {"TRUE": True, "FALSE": False, "1": True, "0": False}
-
-
-def _flag(name: str, value: object) -> bool:
-    """A yes/no input: a logical value, 1/0, or the text TRUE/FALSE (as a CSV row of a batch run gives it)."""
-    if isinstance(value, str) and value.strip().upper() in _FLAG_TEXT:
-        return _FLAG_TEXT[value.strip().upper()]
-    if not isinstance(value, (bool, int, float)) or value not in (0, 1):
-        raise InputError(f"{name} {value!r} must be TRUE or FALSE")
-    return bool(value)
-
-
 #: The phase-out ranges of the deduction, by which spouse is covered (table row names without _start/_end).
 ACTIVE_RANGE = "trad_ira_deduction_active_participant_phaseout"
 SPOUSE_RANGE = "trad_ira_deduction_spouse_covered_phaseout"
@@ -502,10 +490,8 @@ def traditional_ira_deduction_limit(
 ) -> IraLimitResult:
     """Deductible traditional IRA contribution: the dollar limit phased out by MAGI when covered by a workplace plan, then capped at compensation (IRC §219(b), (c), (g); Pub. 590-A Worksheet 1-2)."""
     y, income, status, years, own = _ira_inputs(year, magi, filing_status, age, compensation)
-    covered = _flag("active_participant", active_participant)
-    spouse_covered = _flag(
-        "spouse_active_participant", False if spouse_active_participant is None else spouse_active_participant
-    )
+    covered = to_flag(active_participant, "active_participant", blank=None)
+    spouse_covered = to_flag(spouse_active_participant, "spouse_active_participant")
     prefix, which = deduction_range(status, covered, spouse_covered)
     comp, spousal = _spousal_compensation(status, own, spouse_compensation, spouse_ira_contributions)
     full_cents, src = ira_dollar_limit(y, ira_catch_up_band(years))

@@ -14,7 +14,7 @@ from .. import limits
 from ..age import HALF_59, parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
-from ..money import SCALAR, ZERO, cents, fmt, half_up_div, times, to_decimal, to_money
+from ..money import SCALAR, ZERO, cents, fmt, half_up_div, times, to_decimal, to_flag, to_money
 from ..money import dollars as amount_of
 from .penalty_exceptions import PenaltyException, parse_account_type, parse_exception
 
@@ -122,11 +122,7 @@ def early_penalty(
     year = limits.parse_year(tax_year, "tax_year") if tax_year is not None else None
     count = _count(exception_count)
     used = to_money(first_home_used if first_home_used is not None else 0, "first_home_used")
-    if not isinstance(simple_first_two_years, bool):
-        if simple_first_two_years in (0, 1, 0.0, 1.0):
-            simple_first_two_years = bool(simple_first_two_years)
-        else:
-            raise InputError(f"simple_first_two_years {simple_first_two_years!r} must be TRUE or FALSE")
+    simple_first_two_years = to_flag(simple_first_two_years, "simple_first_two_years")
     if simple_first_two_years and kind != "SIMPLE_IRA":
         raise InputError(f"simple_first_two_years applies only to account_type SIMPLE_IRA, not {kind} (IRC §72(t)(6))")
     if count != 1 and (exc is None or not exc.per_count):

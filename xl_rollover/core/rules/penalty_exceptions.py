@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..errors import InputError, UnsupportedCase
+from ..money import shown
 
 #: Account types, and whether §72(t) treats each as an IRA or an employer plan.
 ACCOUNT_TYPES: dict[str, str] = {
@@ -43,11 +44,11 @@ def parse_account_type(value: object) -> str:
     if value is None:
         return "IRA"
     if not isinstance(value, str):
-        raise InputError(f"account_type {value!r} must be one of {', '.join(ACCOUNT_TYPES)}")
+        raise InputError(f"account_type {shown(value)} must be one of {', '.join(ACCOUNT_TYPES)}")
     key = value.strip().upper().replace("(", "").replace(")", "").replace("-", "_").replace(" ", "_")
     key = _ACCOUNT_ALIASES.get(key, key)
     if key not in ACCOUNT_TYPES:
-        raise InputError(f"account_type {value!r} is not one of {', '.join(ACCOUNT_TYPES)}")
+        raise InputError(f"account_type {shown(value)} is not one of {', '.join(ACCOUNT_TYPES)}")
     return key
 
 
@@ -342,13 +343,15 @@ def parse_exception(value: object) -> PenaltyException | None:
         raise InputError(f"exception {value} must be a Form 5329 number or a key such as 'first_home'")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
-    if text.isdigit():
+    if not isinstance(value, (str, int, float)):
+        raise InputError(f"exception {shown(value)} must be a Form 5329 number or a key such as 'first_home'")
+    text = value.strip().lower().replace("-", "_").replace(" ", "_") if isinstance(value, str) else shown(value)
+    if text.isascii() and text.isdigit() and len(text) <= 3:  # "²" is a digit to str.isdigit(), not to int()
         text = f"{int(text):02d}"
     if text in _REFUSED:
         raise UnsupportedCase(_REFUSED[text])
     found = _BY_NUMBER.get(text) or _BY_KEY.get(text)
     if found is None:
         known = ", ".join(f"{e.number or '-'} {e.key}" for e in EXCEPTIONS)
-        raise InputError(f"exception {value!r} is not a known §72(t) exception; known: {known}")
+        raise InputError(f"exception {shown(value)} is not a known §72(t) exception; known: {known}")
     return found

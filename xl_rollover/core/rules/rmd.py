@@ -26,7 +26,7 @@ from .. import life_tables, limits
 from ..age import MAX_AGE, add_months, to_date
 from ..errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError
 from ..explain import Result, Step
-from ..money import SCALAR, ZERO, cents, dollars, half_up_div, to_money
+from ..money import SCALAR, ZERO, cents, dollars, half_up_div, to_flag, to_money
 from ..serial_dates import NO_DATE, day_of
 
 AGE_PREFIX = "rmd_applicable_age:"
@@ -215,8 +215,8 @@ def required_minimum_distribution(
     y = limits.parse_year(year)
     born = to_date(birth_date, "birth_date")
     balance = to_money(prior_year_end_balance, "prior_year_end_balance")
-    sole = _flag(spouse_sole_beneficiary, "spouse_sole_beneficiary")
-    if _flag(inherited, "inherited"):
+    sole = to_flag(spouse_sole_beneficiary, "spouse_sole_beneficiary")
+    if to_flag(inherited, "inherited"):
         raise UnsupportedCase(
             "inherited accounts are not covered: a beneficiary's distributions follow IRC §401(a)(9)(B), (H) and "
             "Treas. Reg. §1.401(a)(9)-3 and -5 (10-year rule, beneficiary life expectancy), not the owner's table"
@@ -376,19 +376,6 @@ def _age_step(born: dt.date, band: AgeBand, first: int, rbd: dt.date) -> Step:
         inputs={"birth_date": born},
         outputs={"applicable_age": band.age, "first_rmd_year": first, "required_beginning_date": rbd},
     )
-
-
-def _flag(value: object, name: str) -> bool:
-    """A yes/no input: bool, 0/1, or TRUE/FALSE text; blank is no."""
-    if value is None or value == "":
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0"):
-        return value.strip().upper() in ("TRUE", "YES", "1")
-    raise InputError(f"{name} must be TRUE or FALSE, not {value!r}")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a pure function of the date and the static tables: cached across runs

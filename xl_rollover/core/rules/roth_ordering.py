@@ -20,7 +20,7 @@ from .. import limits
 from ..age import HALF_59, parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
-from ..money import SCALAR, ZERO, cents, dollars, fmt, to_money
+from ..money import SCALAR, ZERO, cents, dollars, fmt, shown, to_flag, to_money
 from .early_penalty import RATE_PARAMETER, early_penalty, penalty_kernel, rate_units, status_words
 from .five_year import QUALIFIED, RECAPTURE, last_year, period_end
 from .penalty_exceptions import EXCEPTIONS, parse_exception
@@ -92,11 +92,20 @@ class RothDistributionResult(Result):
     lines: Mapping[str, Decimal | None]
 
 
+def _rows(rows: object, name: str, row: str) -> Iterable[Any]:
+    """A table argument's rows: a list (or other iterable) of rows, never text or a single number."""
+    if rows is None:
+        return ()
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        raise InputError(f"{name} must be a list of rows {row}, not {type(rows).__name__} {shown(rows)}")
+    return rows
+
+
 def _layers(conversions: Iterable[Any]) -> list[ConversionLayer]:
     out: list[ConversionLayer] = []
     if conversions is None:
         return out
-    for i, item in enumerate(conversions):
+    for i, item in enumerate(_rows(conversions, "conversions", "(year, taxable part, nontaxable part)")):
         if isinstance(item, ConversionLayer):
             out.append(item)
             continue
@@ -104,7 +113,7 @@ def _layers(conversions: Iterable[Any]) -> list[ConversionLayer]:
             year, taxable, nontaxable = item
         except (TypeError, ValueError):
             raise InputError(
-                f"conversions row {i + 1} must be (year, taxable part, nontaxable part), got {item!r}"
+                f"conversions row {i + 1} must be (year, taxable part, nontaxable part), got {shown(item)}"
             ) from None
         out.append(
             ConversionLayer(
@@ -141,19 +150,17 @@ def _drac_rollovers(rows: Sequence[Any]) -> tuple[Decimal, list[str]]:
     """Contributions added to the regular-contribution basis by designated Roth rollovers."""
     basis = ZERO
     notes = []
-    for i, item in enumerate(rows or ()):
+    for i, item in enumerate(_rows(rows, "roth_401k_rollovers", "(year, contributions, earnings, qualified)")):
         try:
             year, contributions, earnings, qualified = item
         except (TypeError, ValueError):
             raise InputError(
-                f"roth_401k_rollovers row {i + 1} must be (year, contributions, earnings, qualified), got {item!r}"
+                f"roth_401k_rollovers row {i + 1} must be (year, contributions, earnings, qualified), got {shown(item)}"
             ) from None
         limits.parse_year(year, f"roth_401k_rollovers row {i + 1} year")
         c = to_money(contributions, f"roth_401k_rollovers row {i + 1} contributions")
         e = to_money(earnings, f"roth_401k_rollovers row {i + 1} earnings")
-        if not isinstance(qualified, (bool, int, float)) or qualified not in (0, 1):
-            raise InputError(f"roth_401k_rollovers row {i + 1} qualified {qualified!r} must be TRUE or FALSE")
-        if qualified:
+        if to_flag(qualified, f"roth_401k_rollovers row {i + 1} qualified", blank=None):
             basis += c + e
             notes.append(f"{year}: qualified, all {fmt(c + e)} is contribution basis")
         else:
@@ -185,9 +192,9 @@ def roth_ira_distribution(
         raise InputError(f"age gives a distribution date {who.on_date} outside distribution_year {year}")
     event = None
     if qualifying_event is not None and not (isinstance(qualifying_event, str) and not qualifying_event.strip()):
-        event = str(qualifying_event).strip().lower().replace(" ", "_")
+        event = qualifying_event.strip().lower().replace(" ", "_") if isinstance(qualifying_event, str) else ""
         if event not in QUALIFYING_EVENTS:
-            raise InputError(f"qualifying_event {qualifying_event!r} is not one of {', '.join(QUALIFYING_EVENTS)}")
+            raise InputError(f"qualifying_event {shown(qualifying_event)} is not one of {', '.join(QUALIFYING_EVENTS)}")
     for layer in layers:
         if layer.year > year:
             raise InputError(f"conversion year {layer.year} is after distribution_year {year}")
@@ -195,7 +202,7 @@ def roth_ira_distribution(
     exc_amount = None
     if isinstance(exception, (tuple, list)):
         if len(exception) != 2:
-            raise InputError(f"exception {exception!r} must be a code or a (code, exception_amount) pair")
+            raise InputError(f"exception {shown(exception)} must be a code or a (code, exception_amount) pair")
         exc, exc_amount = exception
     explicit = parse_exception(exc)
     used, lifetime_left = _first_home_left(first_home_used, year)

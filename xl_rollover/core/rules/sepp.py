@@ -22,7 +22,7 @@ from .. import life_tables, limits
 from ..age import MAX_AGE, to_date
 from ..errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError
 from ..explain import Result, Step
-from ..money import PRECISION, SCALAR, cents, dollars, half_up_div, to_decimal, to_money
+from ..money import PRECISION, SCALAR, cents, dollars, half_up_div, said, shown, to_decimal, to_money
 from ..serial_dates import NO_DATE, day_of
 
 NOTICE = "Notice 2022-6"
@@ -61,14 +61,21 @@ class SeppResult(Result):
 
 def _choice(value: object, name: str, options: dict[str, str]) -> str:
     if not isinstance(value, str) or value.strip().lower().replace(" ", "_") not in options:
-        raise InputError(f"{name} {value!r} is not one of {', '.join(sorted(set(options)))}")
+        raise InputError(f"{name} {shown(value)} is not one of {', '.join(sorted(set(options)))}")
     return options[value.strip().lower().replace(" ", "_")]
+
+
+#: The smallest rate other than 0 taken (an input bound, not law): far below any published rate, far above the
+#: 50-digit working precision of :func:`payment_factor`.
+SMALLEST_RATE = Decimal("1E-12")
 
 
 def _rate(value: object, name: str) -> Decimal:
     rate = to_decimal(value, name)
     if rate < 0:
         raise InputError(f"{name} {value} is negative")
+    if 0 < rate < SMALLEST_RATE:  # 1 + rate would be 1 at the working precision: r / (1 - (1 + r)^-n) is 0/0
+        raise InputError(f"{name} {said(value)} is not 0 but below {SMALLEST_RATE}; give 0 or a rate such as 0.05")
     if rate >= 1:
         raise InputError(f"{name} {value} is 100% or more; give the rate as a fraction (0.05 for 5%)")
     return rate

@@ -37,7 +37,7 @@ from .. import limits
 from ..age import HALF_59, Age, parse_age
 from ..errors import InputError, UnsupportedCase
 from ..explain import Result, Step
-from ..money import SCALAR, cents, dollars, fmt, half_up_div, money_cents
+from ..money import SCALAR, cents, dollars, fmt, half_up_div, money_cents, to_flag
 from .rmd import applicable_age, first_rmd_year, rmd_years_window
 
 #: IRC §3405(c)(1)(B): 20% of an eligible rollover distribution not paid in a direct rollover (a data row).
@@ -96,19 +96,6 @@ class SplitResult(Result):
     rmd_pretax: Decimal
     traditional_ira_basis: Decimal
     form_1099r: tuple[Form1099R, ...]
-
-
-def _flag(value: object, name: str) -> bool:
-    """A yes/no input: True/False (1/0 accepted); blank means no."""
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0", ""):
-        return value.strip().upper() in ("TRUE", "YES", "1")
-    raise InputError(f"{name} {value!r} must be TRUE or FALSE")
 
 
 def _refuse_cases(annuity: bool, designated_roth: bool, pre_1987: bool, who: Age | None) -> None:
@@ -453,11 +440,11 @@ def roth_rollover_split(
     )
     who: Age | None = parse_age(age) if age is not None else None
     rmd_due, rmd_cents = (None, 0) if rmd_amount is None else money_cents(rmd_amount, "rmd_amount")
-    separated = _flag(separated_age_55, "separated_age_55")
+    separated = to_flag(separated_age_55, "separated_age_55")
     _refuse_cases(
-        _flag(annuity_payment, "annuity_payment"),
-        _flag(includes_designated_roth, "includes_designated_roth"),
-        _flag(pre_1987_basis, "pre_1987_basis"),
+        to_flag(annuity_payment, "annuity_payment"),
+        to_flag(includes_designated_roth, "includes_designated_roth"),
+        to_flag(pre_1987_basis, "pre_1987_basis"),
         who,
     )
 

@@ -129,3 +129,33 @@ def test_60_63_catch_up_starts_in_2025():
     assert (r25.catch_up, r25.room) == (D("11250.00"), D("36500.00"))
     # 64 at the end of 2025 has attained 64 before the year's close: the age-50 limit, 7,500
     assert xr.mega_backdoor_room(2025, "31000", "10000", age=64).catch_up == D("7500.00")
+
+
+# --- the age-70½ bar on deductions before 2020 (IRC §219(d)(1) before SECURE Act §107) -----------------
+
+
+def test_deduction_before_2020_refuses_a_whole_age_of_70():
+    # "Age at the end of the year" 70 for 2019 is born in 1949: before July 1 (70½ by 2019-12-30: no deduction)
+    # or after (70½ in 2020: a deduction). The whole age cannot tell, so it is refused, never guessed.
+    with pytest.raises(xr.InputError, match=r"age 70 at the end of 2019: whether age 70.5 was reached"):
+        xr.traditional_ira_deduction_limit(2019, 50000, "SINGLE", 70, False)
+    assert xr.traditional_ira_deduction_limit(2019, 50000, "SINGLE", "70.75", False).limit == D("0.00")
+    assert xr.traditional_ira_deduction_limit(2019, 50000, "SINGLE", "70.4", False).limit == D("7000.00")
+    assert xr.traditional_ira_deduction_limit(2018, 50000, "SINGLE", 69, False).limit == D("6500.00")
+    # from 2020 there is no age bar: 70 at the end of 2020 deducts 6,000 + 1,000 catch-up (Notice 2019-59)
+    assert xr.traditional_ira_deduction_limit(2020, 50000, "SINGLE", 70, False).limit == D("7000.00")
+
+
+def test_deduction_age_70_refusal_is_the_same_in_batch_columns():
+    import pandas as pd
+
+    from xl_rollover.batch import runner as batch
+
+    frame = pd.DataFrame(
+        {"year": [2019, 2019, 2020], "magi": [50000] * 3, "filing_status": ["SINGLE"] * 3, "age": [70, 70.5, 70]}
+        | {"active_participant": [False] * 3}
+    )
+    rule = batch.RULES["traditional_ira_deduction_limit"]
+    for out in (batch.run_vectorised(rule, frame), batch.run_scalar(rule, frame)):
+        assert "whether age 70.5 was reached" in out.loc[0, "error"]
+        assert (str(out.loc[1, "limit"]), str(out.loc[2, "limit"])) == ("0.00", "7000.00")

@@ -461,18 +461,20 @@ def deduction_kernel(
 ) -> dict[str, Any]:
     """Pub. 590-A Worksheet 1-2 in integer cents: the dollar limit after the phase-out when a range applies
     (``phased``), capped at compensation (-1: not given), 0 for a year up to 2019 once age 70½ is reached
-    (IRC §219(b)(1), (d)(1) before 2020, (g))."""
+    (IRC §219(b)(1), (d)(1) before 2020, (g)). ``unsure`` marks such a year with the whole age just below
+    the bar (70): 70½ may or may not have been reached by December 31, so the function refuses it."""
     phase = phaseout_kernel(full, magi, start, end, ops)
     line4 = ops.where(phased, phase["limit"], full)
     capped = ops.where(compensation >= 0, ops.minimum(line4, compensation), line4)
-    barred = (year <= _threshold("ira_deduction_age_bar_last_year_219d1")) & (
-        years >= _threshold("ira_deduction_age_bar_219d1")
-    )
+    bar = _threshold("ira_deduction_age_bar_219d1")
+    before = year <= _threshold("ira_deduction_age_bar_last_year_219d1")
+    barred = before & (years >= bar)
     return {
         "zone": phase["zone"],
         "line4": line4,
         "capped": capped,
         "barred": barred,
+        "unsure": before & (years == float(int(bar))) & (bar != int(bar)),
         "limit": ops.where(barred, 0, capped),
     }
 
@@ -501,6 +503,13 @@ def traditional_ira_deduction_limit(
         start_cents, src_s = _cents(f"{prefix}_start", y, status)
         end_cents, _ = _cents(f"{prefix}_end", y, status)
     k = deduction_kernel(full_cents, _given(comp), cents(income), start_cents, end_cents, prefix is not None, y, years)
+    if k["unsure"]:
+        bar_age, _ = _constant("ira_deduction_age_bar_219d1")
+        raise InputError(
+            f"age {years.normalize():f} at the end of {y}: whether age {bar_age} was reached by December 31, which bars "
+            f"any deduction for {y} (IRC §219(d)(1) before the SECURE Act), depends on the birth date; give the age "
+            f"with its fraction (e.g. 70.75), or {bar_age} if it was reached"
+        )
     full, line4 = dollars(full_cents), dollars(k["line4"])
     start = end = None
     steps = [] if spousal is None else [spousal]
@@ -683,7 +692,7 @@ def deduction_columns(
     comp, accepted = _spousal_columns(status, compensation, spouse, spouse_paid, ops)
     k = deduction_kernel(full, comp, magi, ops.ints(start), ops.ints(end), phased, year, years, ops)
     return {
-        "defined": ops.where(accepted, known, False),
+        "defined": ops.where(k["unsure"], False, ops.where(accepted, known, False)),
         "limit": k["limit"],
         "full_limit": full,
         "phaseout_start": ops.objects(start_shown),

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
+from xl_rollover.core import limits
 from xl_rollover.core.rules.penalty_exceptions import EXCEPTIONS
 
 money = st.integers(min_value=0, max_value=5_000_000).map(lambda c: Decimal(c) / 100)
@@ -142,14 +143,40 @@ def test_corrective_is_for_plans_only_and_21_is_the_ira_case():
 def test_caps_are_table_data_not_branches_on_keys():
     by_key = {e.key: e for e in EXCEPTIONS}
     assert by_key["birth_adoption"].per_count and by_key["first_home"].lifetime
-    assert by_key["domestic_abuse"].balance_limit == "half" and by_key["emergency"].balance_limit == "over"
+    # the vested-balance caps: a share of the balance over a floor, rows of the limits table with their sources
+    abuse, emergency = by_key["domestic_abuse"], by_key["emergency"]
+    share_floor = [
+        (limits.value(e.balance_share_parameter, 2025)[0], limits.value(e.balance_floor_parameter, 2025)[0])
+        for e in (abuse, emergency)
+    ]
+    assert share_floor == [(Decimal("0.5"), 0), (1, 1000)]  # §72(t)(2)(K)(ii)(I)(bb); §72(t)(2)(I)(iii)(II)
+    assert limits.lookup(abuse.balance_share_parameter, None).source.startswith("IRC 72(t)(2)(K)(ii)(I)(bb)")
     import inspect
 
     from xl_rollover.core.rules import early_penalty as module
+    from xl_rollover.templates import excel_formulas
 
     source = inspect.getsource(module)
-    for key in ("birth_adoption", "domestic_abuse", "first_home", "emergency"):
+    for key in ("birth_adoption", "domestic_abuse", "first_home", "emergency", "half", "over"):
         assert f'"{key}"' not in source, key
+    assert '"half"' not in inspect.getsource(excel_formulas) and '"over"' not in inspect.getsource(excel_formulas)
+
+
+def test_a_changed_balance_row_changes_the_cap(monkeypatch):
+    # the rule reads the share and floor from the table: another row, another figure (no branch on the key)
+    base = xr.early_penalty(15000, 40, "IRA", "domestic_abuse", 15000, tax_year=2024)
+    assert base.excepted_amount == Decimal("7500.00")  # the lesser of 10,000 and 50% of 15,000
+    table = limits.value
+    rows = {"domestic_abuse_balance_share_72t2K": Decimal("0.25"), "domestic_abuse_balance_floor_72t2K": Decimal(1000)}
+
+    def value(name, year, filing_status=None):
+        return (rows[name], "test row") if name in rows else table(name, year, filing_status)
+
+    monkeypatch.setattr(limits, "value", value)
+    r = xr.early_penalty(15000, 40, "IRA", "domestic_abuse", 15000, tax_year=2024)
+    assert r.excepted_amount == Decimal("3500.00")  # 25% of (15,000 - 1,000)
+    assert "25% of the vested balance over 1,000.00 (3,500.00)" in r.steps[-2].rule
+    assert r.penalty == Decimal("1150.00")  # 10% of 11,500
 
 
 def test_status_words_say_why_there_is_no_tax():

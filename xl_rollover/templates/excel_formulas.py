@@ -669,16 +669,22 @@ class ExceptionsSheet:
     @staticmethod
     def caps() -> tuple[tuple[str, int | None], ...]:
         """(limit name, year or None) of every cap and rate the statement reads."""
-        names = sorted({e.cap_parameter for e in ExceptionsSheet.rows() if e.cap_parameter})
+        named = (
+            name
+            for e in ExceptionsSheet.rows()
+            for name in (e.cap_parameter, e.balance_share_parameter, e.balance_floor_parameter)
+        )
+        names = sorted({name for name in named if name})
         found: list[tuple[str, int | None]] = []
         for name in [*names, early_rules.RATE_PARAMETER, early_rules.SIMPLE_RATE_PARAMETER]:
             years = limits.years_for(name)
             found += [(name, y) for y in years] if years else [(name, None)]
         return tuple(found)
 
-    #: Columns of the exception rows: number, key, amount role, cap name, distributions after, needs 59½,
-    #: then one column an account type (1 where it applies), then the citation.
-    HEAD = ("number", "key", "amount", "cap", "distributions after", "needs 59½")
+    #: Columns of the exception rows: number, key, amount role, cap name, the vested-balance share and floor
+    #: names, distributions after, needs 59½, then one column an account type (1 where it applies), then the
+    #: citation.
+    HEAD = ("number", "key", "amount", "cap", "balance share", "balance floor", "distributions after", "needs 59½")
 
     def _last(self) -> int:
         return 2 + len(self.rows())
@@ -718,8 +724,8 @@ EXCEPTION_SHEET = ExceptionsSheet()
 
 
 def _role(e: Any) -> str:
-    """How an exception's amount reads, as the sheet says it: part, expenses, capped, half or over."""
-    return str(e.balance_limit) if e.amount_role == "vested_balance" else str(e.amount_role)
+    """How an exception's amount reads, as the sheet says it: part, expenses, capped or balance."""
+    return "balance" if e.amount_role == "vested_balance" else str(e.amount_role)
 
 
 def _age_59_5(age: Expr, dates: bool) -> tuple[Expr, Expr]:
@@ -749,8 +755,8 @@ def early_penalty_full(args: Mapping[str, Expr | None], field: str | None) -> Ex
     The excepted part is the lesser of the amount and what the exception covers: all of it at 59½ or from a
     governmental §457(b) plan; its amount (or all) for an exception without a cap; the expenses given; the
     lesser of the amount and the cap (first home, birth or adoption: one child, nothing used before); the lesser
-    of the year's cap and half the vested balance (domestic abuse, half-up to the cent); the lesser of the cap
-    and the balance over it (emergency). The tax is ``ROUND(cents*percent/100,0)``: a tie is exactly x.5.
+    of the year's cap and the exception's share of the vested balance over its floor, half-up to the cent
+    (domestic abuse: 50% of it all; emergency: all of it over $1,000; rows of the Exceptions sheet). The tax is ``ROUND(cents*percent/100,0)``: a tie is exactly x.5.
     Refused as the core refuses them (``#VALUE!``); a cap the sheet has no year for is said in words
     (:data:`NO_YEAR`). Not stated: a count of children other than 1 or a first-home amount used before.
     """
@@ -773,18 +779,27 @@ def early_penalty_full(args: Mapping[str, Expr | None], field: str | None) -> Ex
     role, cap_name = f"INDEX({s.col('amount')},{m})", f"INDEX({s.col('cap')},{m})"
     after, needs = f"INDEX({s.col('distributions after')},{m})", f"INDEX({s.col('needs 59½')},{m})"
     applies = f"INDEX({s.applies_ref()},{m},MATCH({kind},{s.accounts_ref()},0))"
-    key_year = f'{cap_name}&"|"&{year if year is not None else chr(34) * 2}'
-    key_any = f'{cap_name}&"|"'
-    cap = f"IF({s.found(key_year)},{s.value(key_year)},{s.value(key_any)})*100"
+
+    def keys(name: Expr) -> tuple[Expr, Expr]:
+        """The caps block's keys of a limits row: for the year, and as a constant."""
+        return f'{name}&"|"&{year if year is not None else chr(34) * 2}', f'{name}&"|"'
+
+    def by_year(column: str) -> Expr:
+        """The value of the limits row a column of the exception's row names: for the year, else the constant."""
+        at_year, constant = keys(f"INDEX({s.col(column)},{m})")
+        return f"IF({s.found(at_year)},{s.value(at_year)},{s.value(constant)})"
+
+    key_year, key_any = keys(cap_name)
+    cap, share, floor = f"{by_year('cap')}*100", by_year("balance share"), f"{by_year('balance floor')}*100"
     pct = (
         f'ROUND(INDEX({s.values_ref()},MATCH(IF({simple},"{early_rules.SIMPLE_RATE_PARAMETER}|",'
         f'"{early_rules.RATE_PARAMETER}|"),{s.keys_ref()},0))*100,0)'
     )
     gov = f'{kind}="GOV_457B"'
-    # what the exception covers (penalty_exceptions._cap), in cents
+    # what the exception covers (early_penalty._cap), in cents; a vested balance: balance_cap_kernel
     by_role = (
         f'IF({role}="part",IF({a_blank},{t},{a}),IF({role}="expenses",{a},MIN({cap},IF({role}="capped",'
-        f'IF({a_blank},{cap},{a}),IF({role}="half",ROUND({a}/2,0),MAX({a}-{cap},0))))))'
+        f"IF({a_blank},{cap},{a}),ROUND(MAX({a}-{floor},0)*{share},0)))))"
     )
 
     def kernel(covered: Expr, on_line2: Expr, off_form: Expr) -> dict[str, Expr]:
@@ -813,9 +828,9 @@ def early_penalty_full(args: Mapping[str, Expr | None], field: str | None) -> Ex
             f"IF(OR({old},{gov}),{t},{by_role})", f'OR(NOT({old}),{exc}="12")', f'AND({old},{exc}<>"12")'
         )
         late = f'IF({after}="",FALSE,IF({y_blank},TRUE,DATE({year},12,31)<={after}))'
-        no_amount = f'AND(NOT({old}),NOT({gov}),OR({role}="expenses",{role}="half",{role}="over"),{a_blank})'
+        no_amount = f'AND(NOT({old}),NOT({gov}),OR({role}="expenses",{role}="balance"),{a_blank})'
         refused = f"OR(NOT({applies}=1),{late},AND({needs}=1,NOT({old})),{no_amount})"
-        capped = f'AND(NOT({old}),NOT({gov}),OR({role}="capped",{role}="half",{role}="over"))'
+        capped = f'AND(NOT({old}),NOT({gov}),OR({role}="capped",{role}="balance"))'
         no_cap = f"AND({capped},NOT({s.found(key_year)}),NOT({s.found(key_any)}))"
         figure = f"({excepted_by[field]})/100"
         value = f'IF({exc}="",{value},IF({refused},{VALUE_ERROR},IF({no_cap},"{NO_YEAR}",{figure})))'

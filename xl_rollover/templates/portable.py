@@ -84,9 +84,9 @@ def write_exceptions(wb: Any, table: ExceptionsSheet, formats: dict[str, Any] | 
         0,
         0,
         "The §72(t)(2) exceptions the formulas read: Form 5329 line 2 number, where each applies (1 = yes), how its "
-        "amount reads (part: the part it covers, or all; expenses: the expenses given; capped: up to the cap; half: "
-        "up to the cap or half the vested balance; over: up to the cap or the vested balance over it), then the caps "
-        "and rates by year",
+        "amount reads (part: the part it covers, or all; expenses: the expenses given; capped: up to the cap; balance: "
+        "up to the cap or the balance share of the vested balance over the balance floor), then the caps, shares, "
+        "floors and rates by year",
         f.get("title"),
     )
     ws.write_row(1, 0, [*table.HEAD, *table.accounts(), "authority"], f.get("table_h"))
@@ -94,11 +94,14 @@ def write_exceptions(wb: Any, table: ExceptionsSheet, formats: dict[str, Any] | 
         ws.write_string(r, 0, e.number)
         ws.write_string(r, 1, e.key)
         ws.write_string(r, 2, _role(e))
-        if e.cap_parameter:
-            ws.write_string(r, 3, e.cap_parameter)
+        names = {"cap": e.cap_parameter, "balance share": e.balance_share_parameter}
+        for heading, name in (names | {"balance floor": e.balance_floor_parameter}).items():
+            if name:
+                ws.write_string(r, table.HEAD.index(heading), name)
         if e.distributions_after is not None:
-            ws.write_number(r, 4, (e.distributions_after - EXCEL_EPOCH).days, f.get("out_date"))
-        ws.write_number(r, 5, 1 if e.needs_age_59_5 else 0)
+            days = (e.distributions_after - EXCEL_EPOCH).days
+            ws.write_number(r, table.HEAD.index("distributions after"), days, f.get("out_date"))
+        ws.write_number(r, table.HEAD.index("needs 59½"), 1 if e.needs_age_59_5 else 0)
         for c, account in enumerate(table.accounts(), start=len(table.HEAD)):
             ws.write_number(r, c, 1 if e.applies_to(account) else 0)
         ws.write_string(r, len(table.HEAD) + len(table.accounts()), e.citation)
@@ -113,7 +116,7 @@ def write_exceptions(wb: Any, table: ExceptionsSheet, formats: dict[str, Any] | 
         ws.write_number(top + i, 3, float(row.value))
         ws.write_string(top + i, 4, row.source)
     ws.set_column(0, 0, 34)
-    ws.set_column(1, 5, 14)
+    ws.set_column(1, len(table.HEAD) - 1, 14)
     ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
 
 

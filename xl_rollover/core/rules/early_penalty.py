@@ -14,7 +14,7 @@ from .. import limits
 from ..age import HALF_59, parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
-from ..money import SCALAR, ZERO, cents, fmt, half_up_div, times, to_decimal, to_flag, to_money
+from ..money import SCALAR, ZERO, cents, fmt, half_up_div, to_decimal, to_flag, to_money
 from ..money import dollars as amount_of
 from .penalty_exceptions import PenaltyException, parse_account_type, parse_exception
 
@@ -58,14 +58,15 @@ def _cap(
     dollars, _ = limits.value(exc.cap_parameter, year)
     dollars = dollars + ZERO
     if exc.amount_role == "vested_balance":
-        assert amount is not None
-        if exc.balance_limit == "half":
-            half = times(amount, Decimal("0.5"))
-            return min(
-                dollars, half
-            ), f"lesser of {fmt(dollars)} for {year} and 50% of the vested balance ({fmt(half)})"
-        over = max(amount - dollars, ZERO)
-        return min(dollars, over), f"lesser of {fmt(dollars)} and the vested balance over {fmt(dollars)} ({fmt(over)})"
+        assert amount is not None and exc.balance_share_parameter and exc.balance_floor_parameter
+        share, _ = limits.value(exc.balance_share_parameter, year)
+        floor, _ = limits.value(exc.balance_floor_parameter, year)
+        part = amount_of(balance_cap_kernel(cents(amount), cents(floor + ZERO), rate_units(share)))
+        covered = min(dollars, part)
+        dated = f" for {year}" if limits.years_for(exc.cap_parameter) else ""
+        base = "the vested balance" + (f" over {fmt(floor + ZERO)}" if floor else "")
+        of = base if share == 1 else f"{(share * 100).normalize():f}% of {base}"
+        return covered, f"lesser of {fmt(dollars)}{dated} and {of} ({fmt(part)})"
     # capped: per child, less what earlier years used of a lifetime limit
     limit, words = dollars, f"limit {fmt(dollars)}"
     if exc.per_count:
@@ -293,6 +294,18 @@ CENTS_PLACES: dict[str, int] = {"rate": 2}
 def rate_units(rate: Decimal) -> tuple[int, int]:
     """A rate from the limits table as an exact integer fraction (``0.10`` -> ``(1, 10)``) for the kernel."""
     return rate.as_integer_ratio()
+
+
+def balance_cap_kernel(balance: Any, floor: Any, share: tuple[int, int], ops: Any = SCALAR) -> Any:
+    """What a vested-balance exception can cover, before its dollar limit, in integer cents: ``share`` (numerator,
+    denominator) of the vested balance over ``floor``, half-up to the cent, never below 0.
+
+    The one statement of the balance part of the §72(t)(2)(I)(iii) and §72(t)(2)(K)(ii)(I) caps (the
+    exception's share and floor are rows of the limits table: 50% of the whole balance; all of it over
+    $1,000); the cap is the lesser of this and the dollar limit.
+    """
+    top, bottom = share
+    return half_up_div(ops.maximum(balance - floor, 0) * top, bottom)
 
 
 def penalty_kernel(

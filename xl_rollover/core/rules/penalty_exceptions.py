@@ -69,12 +69,13 @@ class PenaltyException:
     distributions_after: dt.date | None = None  # applies to distributions after this date
     needs_age_59_5: bool = False
     # How the cap reads: ``per_count`` multiplies the limit by ``exception_count`` (per child);
-    # ``lifetime`` takes off what earlier years used (``first_home_used``); ``balance_limit`` is the
-    # vested-balance rule of a vested_balance cap: "half" (the lesser of the limit and 50% of the
-    # balance) or "over" (the lesser of the limit and the balance over the limit).
+    # ``lifetime`` takes off what earlier years used (``first_home_used``); a vested_balance cap is the
+    # lesser of the limit and a share of the vested balance over a floor, both rows of the limits table
+    # named here (``balance_share_parameter``, ``balance_floor_parameter``; early_penalty.balance_cap_kernel).
     per_count: bool = False
     lifetime: bool = False
-    balance_limit: str | None = None
+    balance_share_parameter: str | None = None
+    balance_floor_parameter: str | None = None
     # where an exception without a line 2 number is reported instead (and left off Form 5329 line 1)
     reported: str | None = None
 
@@ -281,7 +282,8 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         amount_help="the vested account balance (the cap is the year's dollar limit or 50% of it); required",
         cap_parameter="domestic_abuse_cap_72t2K",
         distributions_after=dt.date(2023, 12, 31),
-        balance_limit="half",
+        balance_share_parameter="domestic_abuse_balance_share_72t2K",
+        balance_floor_parameter="domestic_abuse_balance_floor_72t2K",
     ),
     PenaltyException(
         "emergency",
@@ -294,7 +296,8 @@ EXCEPTIONS: tuple[PenaltyException, ...] = (
         amount_help="the vested account balance (the cap is $1,000 or the balance over $1,000); required",
         cap_parameter="emergency_expense_cap_72t2I",
         distributions_after=dt.date(2023, 12, 31),
-        balance_limit="over",
+        balance_share_parameter="emergency_expense_balance_share_72t2I",
+        balance_floor_parameter="emergency_expense_balance_floor_72t2I",
     ),
     PenaltyException(
         "disaster",

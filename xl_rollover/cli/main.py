@@ -1,6 +1,7 @@
 """The ``xl-rollover`` command: the core rules from a shell, text or ``--json``.
 
-Exit codes: 0 done; 2 bad input (the message names the argument); 3 a case the rules refuse.
+Exit codes: 0 done; 2 bad input (the message names the argument); 3 a case the rules refuse; 4, 70, 130, 141:
+see :func:`main`.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -18,7 +20,7 @@ from xl_rollover import __version__
 from xl_rollover.core import demo
 from xl_rollover.core.errors import InputError, UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
-from xl_rollover.core.money import to_decimal
+from xl_rollover.core.money import said, shown, to_decimal
 from xl_rollover.core.registry import FUNCTIONS, Function, Param
 
 
@@ -38,15 +40,13 @@ def _places(text: str) -> str | None:
 def _fields(text: str, count: int, option: str) -> list[str]:
     parts = text.split(":")
     if len(parts) != count:
-        raise InputError(f"{option} {text!r} must have {count} parts separated by ':'")
+        raise InputError(f"{option} {shown(text)} must have {count} parts separated by ':'")
     return parts
 
 
-def _drac(text: str) -> tuple[str, str, str, bool]:
-    year, contributions, earnings, qualified = _fields(text, 4, "--roth-401k-rollover")
-    if qualified.lower() not in ("yes", "no", "true", "false"):
-        raise InputError(f"--roth-401k-rollover qualified {qualified!r} must be yes or no")
-    return year, contributions, earnings, qualified.lower() in ("yes", "true")
+def _drac(text: str) -> list[str]:
+    """``YEAR:CONTRIBUTIONS:EARNINGS:QUALIFIED`` as typed: the core reads each part (QUALIFIED as a yes/no flag)."""
+    return _fields(text, 4, "--roth-401k-rollover")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -454,17 +454,55 @@ def _calc(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Exit codes beyond the rules' (README, Command line): the system failed us (a file, standard output, memory),
+#: standard output closed early (a pipe, as 128 + SIGPIPE), interrupted (128 + SIGINT), a fault of ours.
+EXIT_SYSTEM, EXIT_PIPE, EXIT_INTERRUPTED, EXIT_INTERNAL = 4, 141, 130, 70
+
+
+def _drop_stdout() -> None:
+    """Standard output cannot take more (a closed pipe, a full disk): point it at the null device, so the
+    interpreter's last flush at exit does not fail again with a traceback."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real file behind sys.stdout (a test's capture)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command: one line on standard error and an exit code for every failure, never a traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        code = _run(args)
+        if sys.stdout is not None:  # None: started with standard output closed (Python then prints nothing)
+            sys.stdout.flush()  # a full disk or a closed pipe behind standard output is reported here, not at exit
+        return code
     except UnsupportedCase as exc:
         print(f"xl-rollover: not supported: {exc}", file=sys.stderr)
         return 3
     except XlRolloverError as exc:
         print(f"xl-rollover: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (``| head``): nothing to say, nobody to say it to
+        _drop_stdout()
+        return EXIT_PIPE
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else " (standard output)"
+        print(f"xl-rollover: error: {exc.strerror or type(exc).__name__}{where}", file=sys.stderr)
+        if not exc.filename:
+            _drop_stdout()
+        return EXIT_SYSTEM
+    except MemoryError:
+        print("xl-rollover: error: out of memory", file=sys.stderr)
+        return EXIT_SYSTEM
+    except KeyboardInterrupt:
+        print("xl-rollover: interrupted; nothing more was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last net: a fault of ours, named in one line for a report
+        print(f"xl-rollover: internal error ({type(exc).__name__}: {said(exc)}); please report it", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

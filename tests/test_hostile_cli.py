@@ -1,0 +1,81 @@
+"""The command line under hostile conditions: a full disk, a closed pipe, a fault of ours; one line, an exit code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from xl_rollover.cli import main as cli
+from xl_rollover.core.money import SHOWN
+
+
+def command(*argv: str, stdout: object = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xl_rollover.cli", *argv], stdout=stdout, stderr=subprocess.PIPE, text=True, check=False
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [("demo",), ("demo", "--json"), ("prorata", "10000", "5000", "20000")])
+def test_a_full_disk_behind_standard_output_is_one_line_exit_4(argv):
+    with open("/dev/full", "w") as full:
+        done = command(*argv, stdout=full)
+    assert done.returncode == cli.EXIT_SYSTEM
+    assert done.stderr == "xl-rollover: error: No space left on device (standard output)\n"
+
+
+def test_a_reader_that_stopped_early_is_no_traceback():
+    read, write = os.pipe()
+    os.close(read)  # like `xl-rollover ... | head -1` once head has gone
+    try:
+        done = command("form-8606", "--converted", "7000", "--json", stdout=write)
+    finally:
+        os.close(write)
+    assert done.returncode == cli.EXIT_PIPE
+    assert done.stderr == ""
+
+
+def test_a_fault_of_ours_is_one_line_exit_70(capsys, monkeypatch):
+    def broken(_args):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(cli, "_run", broken)
+    assert cli.main(["demo"]) == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err == "xl-rollover: internal error (ZeroDivisionError: division by zero); please report it\n"
+
+
+def test_interrupted_is_one_line_exit_130(capsys, monkeypatch):
+    def interrupted(_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_run", interrupted)
+    assert cli.main(["demo"]) == cli.EXIT_INTERRUPTED
+    assert capsys.readouterr().err == "xl-rollover: interrupted; nothing more was written\n"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("roth-penalty-free", "--distribution-year", "2027", "--age", "47", "--conversion", "9" * 5000),
+        ("roth-withdrawal", "1", "--distribution-year", "2027", "--age", "47", "--roth-401k-rollover", "9" * 5000),
+    ],
+)
+def test_a_malformed_table_row_is_repeated_cut_short(capsys, argv):
+    assert cli.main(list(argv)) == 2
+    err = capsys.readouterr().err
+    assert "must have" in err and len(err) < 2 * SHOWN + 80
+
+
+@pytest.mark.parametrize(("qualified", "taxable"), [("yes", "3500.00"), ("TRUE", "3500.00"), ("no", "4000.00")])
+def test_roth_401k_rollover_qualified_is_the_cores_flag(capsys, qualified, taxable):
+    # $5,000 out, no other basis; the rollover brought $1,000 contributions and $500 earnings: qualified, all
+    # $1,500 is contribution basis (taxable 3,500); not qualified, the $1,000 only (4,000) (Reg. §1.408A-10 A-3)
+    argv = ["roth-withdrawal", "5000", "--distribution-year", "2027", "--age", "47", "--json"]
+    assert cli.main([*argv, "--roth-401k-rollover", f"2020:1000:500:{qualified}"]) == 0
+    assert f'"taxable": "{taxable}"' in capsys.readouterr().out
+    assert cli.main([*argv, "--roth-401k-rollover", "2020:1000:500:maybe"]) == 2
+    assert "row 1 qualified 'maybe' must be TRUE or FALSE" in capsys.readouterr().err

@@ -2,7 +2,8 @@
 
 The core (the case's source figures), the worksheet function (as Excel calls it, one output field at a
 time), the CLI's ``--json`` and batch (row by row and, where the function has one, the whole-column
-kernel pass) must agree on every money field of the result, to the cent.
+kernel pass) must agree on every money field of the result, to the cent, and on every other field (1099-R
+codes, dates, flags, years) as text.
 """
 
 from __future__ import annotations
@@ -64,6 +65,24 @@ def cases() -> list[Any]:
 
 def money_fields(result: xr.Result) -> dict[str, Decimal]:
     return {k: v for k, v in result.flat().items() if isinstance(v, Decimal)}
+
+
+def other_fields(result: xr.Result) -> dict[str, Any]:
+    """The fields that are not money (codes, dates, flags, years, words), the explanation left out."""
+    return {k: v for k, v in result.flat().items() if not isinstance(v, Decimal) and not k.startswith("explanation")}
+
+
+def same_text(value: Any) -> str:
+    """A non-money value as every front end can be compared on: dates ISO, whole floats as integers, blank as ''."""
+    if isinstance(value, float) and value != value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
 
 
 def spec_for(function: str) -> Any:
@@ -158,13 +177,19 @@ def test_worked_example_gives_the_same_cents_through_every_front_end(function, c
     want = money_fields(core)
     assert want, case["id"]
 
+    others = {k: same_text(v) for k, v in other_fields(core).items()}  # codes, dates, flags: the same text
     for field, value in want.items():  # the worksheet function, one output field per call
         got = worksheet(function, case["args"], field)
         assert got == float(value), (case["id"], "worksheet", field, got, value)
+    for field, text_value in others.items():
+        got = worksheet(function, case["args"], field)
+        assert same_text(got) == text_value, (case["id"], "worksheet", field, got, text_value)
 
     shown = flatten(cli_json(function, case["args"]), "", {})
     for field, value in want.items():
         assert Decimal(str(shown[field])) == value, (case["id"], "cli --json", field, shown[field], value)
+    for field, text_value in others.items():
+        assert same_text(shown.get(field)) == text_value, (case["id"], "cli --json", field, shown.get(field))
 
     rule = batch.RULES[function]
     frame = pd.DataFrame([{k: text(cell(k, v), kind_of(function, k)) for k, v in case["args"].items()}])
@@ -175,3 +200,6 @@ def test_worked_example_gives_the_same_cents_through_every_front_end(function, c
         assert not out.loc[0].get("error"), (case["id"], how, out.loc[0].get("error"))
         for field, value in want.items():
             assert Decimal(str(out.loc[0, field])) == value, (case["id"], how, field, out.loc[0, field], value)
+        for field, text_value in others.items():
+            got = out.loc[0].get(field)
+            assert same_text(got) == text_value, (case["id"], how, field, got, text_value)

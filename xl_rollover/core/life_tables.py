@@ -17,10 +17,11 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
+from . import limits
 from .errors import UnsupportedCase
 
-#: The first distribution calendar year the carried tables apply to (§1.401(a)(9)-9(f)(1)).
-FIRST_YEAR = 2022
+#: The first distribution calendar year the carried tables apply to (§1.401(a)(9)-9(f); a limits row).
+FIRST_YEAR = int(limits.value("life_tables_first_year_1_401a9_9", None)[0])
 TABLE_CITATIONS = {
     "single": "Treas. Reg. §1.401(a)(9)-9(b) (Single Life Table, T.D. 9930)",
     "uniform": "Treas. Reg. §1.401(a)(9)-9(c) (Uniform Lifetime Table, T.D. 9930)",

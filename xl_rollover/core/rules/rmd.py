@@ -168,12 +168,22 @@ def tenths(period: Decimal) -> int:
     return int(units)
 
 
+#: Years by which a sole spouse beneficiary must be younger for the joint table (limits row, with its source).
+SPOUSE_GAP_PARAMETER = "rmd_spouse_joint_table_age_gap_years"
+
+
+def spouse_gap() -> int:
+    """Years a sole spouse beneficiary must be more than younger for the joint period to count (Treas. Reg.
+    §1.401(a)(9)-5, Q&A-4(b); Pub. 590-B, Table II), from the limits table."""
+    return int(limits.value(SPOUSE_GAP_PARAMETER, None)[0])
+
+
 def distribution_period(age: int, spouse_age: int | None) -> tuple[str, Decimal, Decimal | None]:
     """The table and divisor for an owner's age: the Uniform Lifetime Table, or for a sole spouse beneficiary more
-    than 10 years younger (``spouse_age`` given) the longer of it and the joint life expectancy, which is also
+    than :func:`spouse_gap` years younger (``spouse_age`` given) the longer of it and the joint life expectancy, which is also
     returned (Treas. Reg. §1.401(a)(9)-5; §1.401(a)(9)-9(c), (d))."""
     divisor = life_tables.factor("uniform", age)
-    if spouse_age is None or age - spouse_age <= 10:
+    if spouse_age is None or age - spouse_age <= spouse_gap():
         return "uniform", divisor, None
     joint = life_tables.joint(age, spouse_age)
     return ("joint", joint, joint) if joint > divisor else ("uniform", divisor, joint)
@@ -224,7 +234,8 @@ def required_minimum_distribution(
     if y < life_tables.FIRST_YEAR:
         raise UnknownYear(
             f"year {y} is before {life_tables.FIRST_YEAR}: the life expectancy tables carried here "
-            "(Treas. Reg. §1.401(a)(9)-9 as amended by T.D. 9930) apply from 2022; earlier tables are not carried"
+            f"(Treas. Reg. §1.401(a)(9)-9 as amended by T.D. 9930) apply from {life_tables.FIRST_YEAR}; earlier tables "
+            "are not carried"
         )
     if born.year > y:
         raise InputError(f"birth_date {born} is after the distribution year {y}")
@@ -272,10 +283,10 @@ def required_minimum_distribution(
         if joint is not None:
             steps.append(
                 Step(
-                    title="Spouse more than 10 years younger",
-                    rule="the spouse is the sole designated beneficiary and more than 10 years younger (ages on the "
-                    "birthdays in the year): the distribution period is the longer of the Uniform Lifetime Table's "
-                    "and the couple's joint and last survivor life expectancy",
+                    title=f"Spouse more than {spouse_gap()} years younger",
+                    rule=f"the spouse is the sole designated beneficiary and more than {spouse_gap()} years younger "
+                    "(ages on the birthdays in the year): the distribution period is the longer of the Uniform "
+                    "Lifetime Table's and the couple's joint and last survivor life expectancy",
                     citation="Treas. Reg. §1.401(a)(9)-5; Treas. Reg. §1.401(a)(9)-9(c), (d)",
                     inputs={"age": age, "spouse_age": spouse_age, "joint_life_expectancy": joint},
                     outputs={"table": "Joint and Last Survivor" if table == "joint" else "Uniform Lifetime"},
@@ -284,9 +295,9 @@ def required_minimum_distribution(
         else:
             steps.append(
                 Step(
-                    title="Spouse not more than 10 years younger",
-                    rule="the spouse is the sole designated beneficiary but not more than 10 years younger: the Uniform "
-                    "Lifetime Table applies",
+                    title=f"Spouse not more than {spouse_gap()} years younger",
+                    rule=f"the spouse is the sole designated beneficiary but not more than {spouse_gap()} years "
+                    "younger: the Uniform Lifetime Table applies",
                     citation="Treas. Reg. §1.401(a)(9)-5; Treas. Reg. §1.401(a)(9)-9(c)",
                     inputs={"age": age, "spouse_age": spouse_age},
                     outputs={"table": "Uniform Lifetime"},

@@ -26,7 +26,8 @@ from ..money import PRECISION, SCALAR, cents, dollars, half_up_div, said, shown,
 from ..serial_dates import NO_DATE, day_of
 
 NOTICE = "Notice 2022-6"
-FLOOR_RATE = Decimal("0.05")
+#: The rate a fixed amortization may always use, whatever 120% of the federal mid-term rate is (a limits row).
+FLOOR_RATE_PARAMETER = "sepp_interest_rate_floor_notice_2022_6"
 METHODS = {
     "rmd": "required_minimum_distribution",
     "required_minimum_distribution": "required_minimum_distribution",
@@ -185,17 +186,19 @@ def sepp_payment(
             raise InputError("interest_rate is required for the fixed amortization method (0.05 for 5%)")
         rate = _rate(interest_rate, "interest_rate")
         given_cap = None if rate_cap in (None, "") else _rate(rate_cap, "rate_cap")
-        cap = FLOOR_RATE if given_cap is None else max(FLOOR_RATE, given_cap)
+        floor, _ = limits.value(FLOOR_RATE_PARAMETER, y)
+        pct = f"{(floor * 100).normalize():f}%"
+        cap = floor if given_cap is None else max(floor, given_cap)
         if rate > cap:
             raise UnsupportedCase(
-                f"interest_rate {rate} exceeds the most Notice 2022-6 §3.02(c) allows, {cap}: the greater of 5% and "
+                f"interest_rate {rate} exceeds the most Notice 2022-6 §3.02(c) allows, {cap}: the greater of {pct} and "
                 "120% of the federal mid-term rate for either of the two months before the first payment"
-                + ("" if given_cap is not None else " (give rate_cap, that 120% figure, to allow more than 5%)")
+                + ("" if given_cap is not None else f" (give rate_cap, that 120% figure, to allow more than {pct})")
             )
         steps.append(
             Step(
                 title="Interest rate within the limit",
-                rule="the rate may be any rate not more than the greater of 5% and 120% of the federal mid-term "
+                rule=f"the rate may be any rate not more than the greater of {pct} and 120% of the federal mid-term "
                 "rate (IRC §1274(d)) for either of the two months before the month the payments begin",
                 citation=f"{NOTICE}, §3.02(c)",
                 inputs={"interest_rate": rate, "rate_cap": given_cap},

@@ -99,3 +99,71 @@ def test_lite_garbage_gives_values_error_values_or_xlwings_error(data):
                 assert v in EXCEL_ERRORS or not any(v.startswith(e + " ") for e in EXCEL_ERRORS)
     finally:
         del os.environ["XLWINGS_ON_SERVER"]
+
+
+#: A valid cell for each required argument (the rest left blank): every call below starts from an answer.
+VALID = {
+    "distribution": 100000.0,
+    "after_tax_basis": 20000.0,
+    "account_balance": 200000.0,
+    "converted": 10000.0,
+    "basis": 5000.0,
+    "year_end_value": 20000.0,
+    "taxable_amount": 10000.0,
+    "age": 45.0,
+    "amount": 5000.0,
+    "regular_contributions": 0.0,
+    "conversions": [[2025.0, 500.0, 20000.0]],
+    "distribution_year": 2027.0,
+    "year": 2025.0,
+    "employee_deferrals": 23500.0,
+    "employer_contributions": 10000.0,
+    "magi": 100000.0,
+    "filing_status": "single",
+    "active_participant": True,
+    "birth_date": dt.datetime(1950, 1, 1),
+    "prior_year_end_balance": 500000.0,
+    "balance": 500000.0,
+    "method": "rmd",
+    "limit_name": "annual_additions_limit_415c1A",
+}
+long_text = st.sampled_from(["x" * 32767, "9" * 300, "TRUE" * 1000])
+
+
+def valid_call(name):
+    return {p.name: [[VALID[p.name]]] if p.required else [[None]] for p in SPECS[name].params}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_one_argument_of_a_valid_call_replaced_gives_a_short_error_or_an_answer(data):
+    # from a valid call, so the garbage reaches each argument's own reading (not the first required blank)
+    name = data.draw(st.sampled_from(sorted(SPECS)))
+    args = valid_call(name)
+    args[data.draw(st.sampled_from(sorted(args)))] = data.draw(shaped(st.one_of(cell, long_text)))
+    lite = data.draw(st.booleans())
+    import os
+
+    if lite:
+        os.environ["XLWINGS_ON_SERVER"] = "true"
+    try:
+        out = getattr(F, name)(**args)
+    except xlwings.XlwingsError as exc:
+        assert lite and "Traceback" not in str(exc) and "xxxxxxxxxx" * 10 not in str(exc)
+        return
+    finally:
+        os.environ.pop("XLWINGS_ON_SERVER", None)
+    for v in [v for row in out for v in row] if isinstance(out, list) else [out]:
+        assert is_cell_value(v)
+        assert not (isinstance(v, str) and "xxxxxxxxxx" * 10 in v)  # an input is repeated cut short
+
+
+def test_a_flag_cell_reads_as_the_core_reads_it():
+    args = valid_call("EARLY_PENALTY")
+    args["account_type"] = [["SIMPLE_IRA"]]
+    args["output"] = [["rate"]]
+    for text in ("TRUE", " yes ", "1"):
+        args["simple_first_two_years"] = [[text]]
+        assert F.EARLY_PENALTY(**args) == 0.25
+    args["simple_first_two_years"] = [["maybe"]]
+    assert F.EARLY_PENALTY(**args) == "#VALUE! simple_first_two_years 'maybe' must be TRUE or FALSE"

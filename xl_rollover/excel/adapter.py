@@ -28,6 +28,7 @@ from typing import Any
 from xl_rollover.core.columns import COLUMN_RULES, run_columns
 from xl_rollover.core.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
+from xl_rollover.core.money import shown, to_flag
 from xl_rollover.core.registry import FUNCTIONS, Function, Param
 from xl_rollover.core.serial_dates import EPOCH
 
@@ -132,7 +133,7 @@ def excel_date(value: Any, name: str) -> dt.date:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise CellError("#VALUE!", f"{name} {value!r} is not a date (use a date cell or YYYY-MM-DD)") from None
+            raise CellError("#VALUE!", f"{name} {shown(value)} is not a date (use a date cell or YYYY-MM-DD)") from None
     raise CellError("#VALUE!", f"{name} must be a date")
 
 
@@ -173,13 +174,7 @@ def _read(value: Any, param: Param) -> Any:
     if param.kind == "date" and value is not None:
         return excel_date(value, param.name)  # a date cell, a serial number (Lite) or ISO text
     if param.kind == "flag" and value is not None:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (int, float)) and value in (0, 1):
-            return bool(value)
-        if isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE", "YES", "NO", "1", "0"):
-            return value.strip().upper() in ("TRUE", "YES", "1")
-        raise CellError("#VALUE!", f"{param.name} must be TRUE or FALSE, not {value!r}")
+        return to_flag(value, param.name)  # the core's one reading (an InputError is #VALUE!)
     if param.kind == "ratio" and isinstance(value, (int, float)) and not isinstance(value, bool) and value == -1:
         return UNROUNDED
     if param.kind == "text" and isinstance(value, float) and value == int(value):
@@ -282,7 +277,7 @@ def _output_name(output: Any) -> str | None:
     if output is None:
         return None
     if not isinstance(output, str):
-        raise CellError("#VALUE!", f'output must be a field name or "explain", not {output!r}')
+        raise CellError("#VALUE!", f'output must be a field name or "explain", not {shown(output)}')
     return output.strip().lower().replace(" ", "_").replace("-", "_")
 
 
@@ -301,7 +296,7 @@ def _check_field(field: str, results: Sequence[Result | CellError]) -> None:
     ok = [r for r in results if not isinstance(r, CellError)]
     if ok and not any(_value_of(r, field)[0] for r in ok):
         names = ", ".join(["explain", *ok[0].flat()])
-        raise CellError("#VALUE!", f"output {field!r} is not a result field; choose one of: {names}")
+        raise CellError("#VALUE!", f"output {shown(field)} is not a result field; choose one of: {names}")
 
 
 def error_of(exc: BaseException) -> CellError:

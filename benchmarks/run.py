@@ -206,48 +206,72 @@ def libreoffice_layouts(rows: int, rounds: int) -> None:
 
 
 def _alternating(
-    commands: dict[str, list[str]], rounds: int, env: dict[str, str] | None = None
+    commands: dict[str, list[str]],
+    rounds: int,
+    env: dict[str, str] | None = None,
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
-    """Wall seconds of each command in fresh processes, run in turn ``rounds`` times (the machine drifts)."""
+    """Wall seconds of each command in fresh processes, run in turn ``rounds`` times (the machine drifts).
+
+    ``cpu``, if given, receives each run's processor seconds (user + system, its threads included): less
+    sensitive than wall time to the other sessions' load on this 2-core machine, though not immune.
+    """
     import subprocess
 
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, command in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True, env=env)
             times[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if cpu is not None:
+                used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                cpu.setdefault(name, []).append(used)
     return times
 
 
-def parquet_pairs(rows: int, rounds: int) -> None:
+def parquet_pairs(rows: int, rounds: int, before: Path | None = None, shuffled: bool = False) -> None:
     """Target (issue 12): ``xl-rollover batch in.parquet -o out.parquet`` within 3x of a bare numpy/pandas script.
 
-    Both are whole fresh processes (interpreter, imports, reading, arithmetic, writing), run in turn.
+    Both are whole fresh processes (interpreter, imports, reading, arithmetic, writing), run in turn;
+    ``before`` (an older source tree) adds its batch run to each round. The scenarios come as two blocks
+    (prorata, then penalty), or with ``shuffled`` in random order (batch then puts each function's rows
+    back in input order).
     """
     import sys
 
     here = Path(__file__).resolve().parent
+    cpu: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.parquet"
-        scenarios(rows).to_parquet(source)
-        times = _alternating(
-            {
-                "bare": [sys.executable, str(here / "bare_parquet.py"), str(source), str(Path(tmp) / "bare.parquet")],
-                "batch": [
-                    *(sys.executable, "-m", "xl_rollover.cli", "batch", str(source)),
-                    *("-o", str(Path(tmp) / "out.parquet"), "--overwrite"),
-                ],
-            },
-            rounds,
-        )
-    bare, full = statistics.median(times["bare"]), statistics.median(times["batch"])
-    ratios = sorted(b / a for a, b in zip(times["bare"], times["batch"], strict=True))
-    print(f"\n## Parquet to Parquet, {rows:,} prorata + penalty rows, {rounds} alternating fresh-process pairs")
+        book = scenarios(rows)
+        if shuffled:
+            book = book.sample(frac=1.0, random_state=11).reset_index(drop=True)
+        book.to_parquet(source)
+        run = [*("-m", "xl_rollover.cli", "batch", str(source), "-o", str(Path(tmp) / "out.parquet"), "--overwrite")]
+        commands = {
+            "bare": [sys.executable, str(here / "bare_parquet.py"), str(source), str(Path(tmp) / "bare.parquet")]
+        }
+        if before is not None:
+            commands["before"] = ["env", f"PYTHONPATH={before.resolve()}", sys.executable, *run]
+        commands["batch"] = ["env", f"PYTHONPATH={here.parent}", sys.executable, *run]
+        times = _alternating(commands, rounds, cpu=cpu)
+    load = os.getloadavg()[0]
+    order = "in random order" if shuffled else "in two blocks"
     print(
-        f"| bare numpy/pandas script / `xl-rollover batch` | {bare:.2f} s / {full:.2f} s: ratio {full / bare:.2f} "
-        f"(pairs {ratios[0]:.2f}-{ratios[-1]:.2f}); batch {rows / full:,.0f} rows/s |"
+        f"\n## Parquet to Parquet, {rows:,} prorata + penalty rows {order}, {rounds} alternating fresh-process rounds"
     )
+    for what, found in (("wall", times), ("CPU (user + system)", cpu)):
+        bare = statistics.median(found["bare"])
+        for name in [n for n in commands if n != "bare"]:
+            full = statistics.median(found[name])
+            ratios = sorted(b / a for a, b in zip(found["bare"], found[name], strict=True))
+            print(
+                f"| {what}: bare script / `xl-rollover batch` ({name}) | {bare:.2f} s / {full:.2f} s: "
+                f"ratio {full / bare:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f}) | load average {load:.1f} |"
+            )
 
 
 #: Scalar calls measured against an older tree (``--scalar-before``): the four of issue 12's target.
@@ -303,6 +327,8 @@ def main() -> None:
     parser.add_argument("--lo-pairs", type=int, default=11, help="alternating whole-column/plain LibreOffice runs")
     parser.add_argument("--bombs-only", action="store_true", help="only the cost of refusing hostile workbooks")
     parser.add_argument("--parquet-pairs", type=int, default=0, help="only: batch Parquet run against bare script")
+    parser.add_argument("--parquet-before", type=Path, help="with --parquet-pairs: also this older source tree's batch")
+    parser.add_argument("--parquet-shuffled", action="store_true", help="with --parquet-pairs: rows in random order")
     parser.add_argument("--scalar-before", type=Path, help="only: scalar calls against this older source tree")
     parser.add_argument("--scalar-rounds", type=int, default=7, help="alternating rounds for --scalar-before")
     parser.add_argument("--lo-only", action="store_true", help="only: LibreOffice per-row / whole-column / plain")
@@ -312,7 +338,7 @@ def main() -> None:
     )
     if args.parquet_pairs or args.scalar_before or args.lo_only:
         if args.parquet_pairs:
-            parquet_pairs(args.rows, args.parquet_pairs)
+            parquet_pairs(args.rows, args.parquet_pairs, args.parquet_before, args.parquet_shuffled)
         if args.scalar_before:
             scalar_before_after(args.scalar_before, args.scalar_rounds)
         if args.lo_only:

@@ -45,3 +45,31 @@ def test_combined_rows_are_what_pandas_concat_makes_with_functions_interleaved()
     assert [str(v) for v in got["taxable_conversion"].iloc[[0, 5]]] == ["1485.00", "1485.00"]
     assert [str(v) for v in got["penalty"].iloc[[1, 4]]] == ["1000.00", "0.00"]
     assert got[batch.ERROR].iloc[3].startswith("basis") and "unknown" in got[batch.ERROR].iloc[2].lower()
+
+
+def test_functions_in_blocks_come_out_as_pandas_concat_makes_them_without_reordering():
+    # each function's rows are one unbroken run: its frame is a slice of the input, and the joined
+    # frame is already in row order (the sort is skipped); the result must be the same frame as ever
+    frame = pd.DataFrame(
+        {
+            "function": ["prorata_taxable"] * 3 + ["early_penalty"] * 2 + ["form_8606"],
+            "converted": [7500, 7600, "x", None, None, 7500],
+            "basis": [7500, 7500, 7500, None, None, None],
+            "year_end_value": [1850, 1850, 1850, None, None, 1850],
+            "nondeductible_contributions": [None] * 5 + [7500],
+            "taxable_amount": [None, None, None, 10000, 100, None],
+            "age": [None, None, None, 45, 60, None],
+        },
+        index=[10, 11, 12, 13, 14, 15],  # labels other than positions: kept as the input's
+    )
+    results = batch.run(frame)
+    for key, rows in (("prorata_taxable", [1, 2, 3]), ("early_penalty", [4, 5]), ("form_8606", [6])):
+        got = results[key]
+        assert list(got[batch.ROW]) == rows and list(got.index) == [r + 9 for r in rows]
+        one = batch.run_group(key, frame.iloc[[r - 1 for r in rows]], pd.Series(rows).to_numpy())
+        pd.testing.assert_frame_equal(got, one, check_exact=True)
+    got = batch.combined(results)
+    pd.testing.assert_frame_equal(got, _reference(results), check_exact=True)
+    assert [str(v) for v in got["taxable_conversion"].iloc[[0, 5]]] == ["1485.00", "1485.00"]  # Form 8606 l. 11
+    assert str(got["penalty"].iloc[3]) == "1000.00"  # 10% of 10,000 at 45 (IRC 72(t)(1))
+    assert got[batch.ERROR].iloc[2].startswith("converted")

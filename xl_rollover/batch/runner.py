@@ -433,6 +433,13 @@ def _groups(keys: list[str], codes: np.ndarray) -> Iterator[tuple[str, np.ndarra
         yield keys[code], np.flatnonzero(codes == code)
 
 
+def _rows(positions: np.ndarray) -> slice | np.ndarray:
+    """Row positions as a slice when they are one unbroken run (a view, not a copy of every column)."""
+    if len(positions) and positions[-1] - positions[0] + 1 == len(positions):  # ascending and distinct
+        return slice(int(positions[0]), int(positions[-1]) + 1)
+    return positions
+
+
 def run(
     frame: pd.DataFrame,
     function: str | None = None,
@@ -457,7 +464,7 @@ def run(
 
     out: dict[str, pd.DataFrame] = {}
     for key, positions in _groups(keys, codes):
-        group = frame if len(positions) == total else frame.iloc[positions]
+        group = frame.iloc[_rows(positions)]
         parts = [
             run_group(key, group.iloc[s : s + CHUNK], positions[s : s + CHUNK] + 1, tick)
             for s in range(0, len(group), CHUNK)
@@ -564,7 +571,9 @@ def combined(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     inputs = [c for c in whole.columns if c.startswith(INPUT_PREFIX)]
     fields = [c for c in whole.columns if c not in (ROW, FUNCTION, ERROR) and c not in inputs]
     whole = whole[[ROW, FUNCTION, *inputs, *fields, ERROR]]
-    return whole.sort_values(ROW, kind="stable") if len(frames) > 1 else whole
+    if len(frames) == 1 or whole[ROW].is_monotonic_increasing:  # in input order already (functions in blocks)
+        return whole
+    return whole.sort_values(ROW, kind="stable")
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

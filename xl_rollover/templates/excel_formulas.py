@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from xl_rollover.core import limits
-from xl_rollover.core.age import MAX_AGE
+from xl_rollover.core.age import HALF_59, MAX_AGE
 from xl_rollover.core.rules import early_penalty as early_rules
 from xl_rollover.core.rules import five_year
 from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
@@ -37,6 +37,11 @@ from xl_rollover.core.rules.split import WITHHOLDING_FLOOR_PARAMETER, WITHHOLDIN
 
 #: The largest amount the portable formulas take (dollars): keeps every exactness bound above.
 PORTABLE_MAX = 100_000_000
+#: Age 59½ as the formulas write it, and in months from the birth date (IRC §72(t)(2)(A)(i); a limits row).
+AGE_59_5, MONTHS_59_5 = f"{HALF_59.normalize():f}", int(HALF_59 * 12)
+#: Years after a period's first year that are still inside it (five-taxable-year periods as data, ``five_year``).
+_RECAPTURE_LAST = five_year.last_year(0, five_year.RECAPTURE)
+_QUALIFIED_LAST = five_year.last_year(0, five_year.QUALIFIED)
 #: What a portable cell shows for an amount above :data:`PORTABLE_MAX` (text, not an error value).
 TOO_LARGE = f"portable sheet: amounts above {PORTABLE_MAX:,} need the xl-rollover functions"
 #: A figure the core refuses as bad input: Excel's own error value, as the add-in's channels show it.
@@ -435,9 +440,11 @@ def early_penalty(args: Mapping[str, Expr | None], field: str | None) -> Expr:
     if args.get("account_type") not in ('"401K"', '"403B"', '"PLAN"', '"IRA"', None):
         raise NotImplementedError("EARLY_PENALTY for this account type")
     amount, age = cents(_arg(args, "taxable_amount")), _arg(args, "age")
-    bad_age = f"OR({age}<0,{age}>125)"  # parse_age: 0 to 125 (xl_rollover.core.age.MAX_AGE)
+    bad_age = f"OR({age}<0,{age}>{MAX_AGE})"  # parse_age: 0 to 125 (xl_rollover.core.age.MAX_AGE)
     bad_age = f"OR({_blank(age)},{negative([_arg(args, 'taxable_amount')])},{bad_age})"  # blank: required
-    value = f"IF({bad_age},{VALUE_ERROR},IF({age}>=59.5,0,ROUND({amount}/10,0))/100)"
+    top, bottom = early_rules.rate_units(limits.value(early_rules.RATE_PARAMETER, None)[0])  # §72(t)(1): 1/10
+    tax = f"ROUND({amount}{'' if top == 1 else f'*{top}'}/{bottom},0)"
+    value = f"IF({bad_age},{VALUE_ERROR},IF({age}>={AGE_59_5},0,{tax})/100)"
     return guard([_arg(args, "taxable_amount")], value)
 
 
@@ -457,15 +464,15 @@ def penalty_free(args: Mapping[str, Expr | None], field: str | None) -> Expr:
         raise NotImplementedError("ROTH_PENALTY_FREE over an input table of variable length")
     rows = ranges[name]
     year, age = _arg(args, "distribution_year"), _arg(args, "age")
-    old = f"({age}>=59.5)"
+    old = f"({age}>={AGE_59_5})"
     free = cents(_arg(args, "regular_contributions"))
     # build from the last layer back: each layer either stops the count, or adds itself and goes on
     tail = "0"
     for y, t, n in reversed(rows):
         ly, lt, ln = "{" + y + "}", cents("{" + t + "}"), cents("{" + n + "}")
-        stop = f"AND({lt}>0,{year}<={ly}+4,NOT{old})"
+        stop = f"AND({lt}>0,{year}<={ly}+{_RECAPTURE_LAST},NOT{old})"
         tail = f"IF({ly}>{year},0,IF({stop},0,{lt}+{ln}+{tail}))"
-    bad_age = f"OR({age}<0,{age}>125)"
+    bad_age = f"OR({age}<0,{age}>{MAX_AGE})"
     # an error value anywhere in the layers is the core's error, even where the count stops before it
     errors = "0*SUM(" + ",".join("{" + c + "}" for row in rows for c in row) + ")"
     amounts = [_arg(args, "regular_contributions")]
@@ -616,7 +623,7 @@ def mega_backdoor_room(args: Mapping[str, Expr | None], field: str | None) -> Ex
         for n in ("employee_deferrals", "employer_contributions", "compensation", "after_tax_so_far")
         if args.get(n) is not None
     ]
-    bad = f"OR({_bad_year(year)},{_negative(given)},{age}<0,{age}>125)"
+    bad = f"OR({_bad_year(year)},{_negative(given)},{age}<0,{age}>{MAX_AGE})"
     excess = f"{counted}>{l402g}"  # excess deferrals must be corrected (§402(g)(2)): InputError in the core
     value = (
         f'IF({bad},{VALUE_ERROR},IF(NOT({t.known(year)}),"{NO_YEAR}",IF({needs},"{NO_YEAR}",'
@@ -736,15 +743,15 @@ def _age_59_5(age: Expr, dates: bool) -> tuple[Expr, Expr]:
     the birth, at most 125 whole years apart.
     """
     if not dates:
-        return f"({age}>=59.5)", f'OR({age}="",{age}<0,{age}>125)'
+        return f"({age}>={AGE_59_5})", f'OR({age}="",{age}<0,{age}>{MAX_AGE})'
     birth, on = f"INDEX({age},1,1)", f"INDEX({age},1,2)"
 
     def serial_bad(d: Expr) -> Expr:
         return f'OR({d}="",{d}<61,{d}>=2958466,{d}<>INT({d}))'
 
     years = f"YEAR({on})-YEAR({birth})-IF(MONTH({on})*100+DAY({on})<MONTH({birth})*100+DAY({birth}),1,0)"
-    bad = f"IF(OR({serial_bad(birth)},{serial_bad(on)}),TRUE,IF({on}<{birth},TRUE,{years}>125))"
-    return f"({on}>=EDATE({birth},{59 * 12 + 6}))", bad
+    bad = f"IF(OR({serial_bad(birth)},{serial_bad(on)}),TRUE,IF({on}<{birth},TRUE,{years}>{MAX_AGE}))"
+    return f"({on}>=EDATE({birth},{MONTHS_59_5}))", bad
 
 
 def early_penalty_full(args: Mapping[str, Expr | None], field: str | None) -> Expr:
@@ -866,11 +873,6 @@ STATEMENTS["EARLY_PENALTY"] = _early_penalty_any
 # --- ROTH_IRA_DISTRIBUTION / ROTH_PENALTY_FREE over an input table of layers (IRC §408A(d); Reg. §1.408A-6) ----
 
 
-#: Years after a period's first year that are still inside it (five-taxable-year periods as data, ``five_year``).
-_RECAPTURE_LAST = five_year.last_year(0, five_year.RECAPTURE)
-_QUALIFIED_LAST = five_year.last_year(0, five_year.QUALIFIED)
-
-
 def _layers_of(args: Mapping[str, Expr | None]) -> tuple[Expr, tuple[Expr, Expr, Expr], int]:
     """The conversions table (``{tbl_<name>}``), its year, taxable and nontaxable column ranges (the build's
     ``tbl_<name>_<k>`` names) and its height; NotImplementedError for layers given another way."""
@@ -933,7 +935,7 @@ def roth_distribution(args: Mapping[str, Expr | None], field: str | None) -> Exp
     has_layers = f"COUNT({years_col})>0"
     earliest = f"MIN({years_col})"
     clock = f'IF({first}<>"",{first},IF({has_layers},{earliest},""))' if first else (f'IF({has_layers},{earliest},"")')
-    old = f"({age}>=59.5)"
+    old = f"({age}>={AGE_59_5})"
     qualified = f'IF({clock}="",FALSE,AND({year}>{clock}+{_QUALIFIED_LAST},{old}))'
     take = f"MIN({total},{reg})"
     line23 = f"MAX({total}-{reg},0)"
@@ -970,7 +972,7 @@ def roth_distribution(args: Mapping[str, Expr | None], field: str | None) -> Exp
         f"MIN({total},{reg})<0",
         f'{year}=""',
         _bad_year(year),
-        f'OR({age}="",{age}<0,{age}>125)',
+        f'OR({age}="",{age}<0,{age}>{MAX_AGE})',
         *_layer_refusals(table, cols, height),
         f"IF({has_layers},MAX({years_col})>{year},FALSE)",  # a layer after the distribution year
     ]
@@ -999,14 +1001,14 @@ def roth_penalty_free_table(args: Mapping[str, Expr | None], field: str | None) 
     for i in range(1, height + 1):
         y, t = f"INDEX({table},{i},1)", f"INDEX({table},{i},2)"
         stops.append(f'IF({y}="",{year}+1,IF(AND({t}>0,{y}<={year},{year}<={y}+{_RECAPTURE_LAST}),{y},{year}+1))')
-    cutoff = f"IF({age}>=59.5,{year}+1,MIN({','.join(stops)}))"
+    cutoff = f"IF({age}>={AGE_59_5},{year}+1,MIN({','.join(stops)}))"
     value = f"({cents(regular)}+{_basis_before(cols, cutoff)})/100"
     refusals = [
         f'{regular}=""',
         f"{cents(regular)}<0",
         f'{year}=""',
         _bad_year(year),
-        f'OR({age}="",{age}<0,{age}>125)',
+        f'OR({age}="",{age}<0,{age}>{MAX_AGE})',
         *_layer_refusals(table, cols, height),
     ]
     return guard([regular, table], f"IF(OR({','.join(refusals)}),{VALUE_ERROR},{value})")

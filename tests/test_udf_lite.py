@@ -68,6 +68,23 @@ CALLS = [
     ("RMD", [m(2025), m(19063), m(500000), m(N), m(N), m(N), m(N)]),
     ("SEPP_PAYMENT", [m(400000), m("1973-06-15"), m(2023), m("amortization"), m(0.04), m(N), m(N), m(N), m(N)]),
     ("SEPP_PAYMENT", [m(400000), m("1973-06-15"), m(2023), m("annuitization"), m(0.04), m(N), m(N), m(N), m(N)]),
+    # whole columns of the Roth functions: one conversions table for every row (the kernels, without numpy)
+    (
+        "ROTH_IRA_DISTRIBUTION",
+        [
+            m(10000, 10000, "x", 2000),
+            m(5000),
+            [["year", "taxable", "nontaxable"], [2022, 3000, 1000], [2024, 500.5, 0]],
+            m(2026),
+            m(45, 60, 45, 45),
+            m(2020),
+            m(N),
+            m("penalty"),
+            m(N),
+            m(N),
+        ],
+    ),
+    ("ROTH_PENALTY_FREE", [m(10000, 2000), [[2022, 3000, 1000], [2024, 500.5, 0]], m(2026), m(45, 60), m(N)]),
 ]
 
 
@@ -158,3 +175,12 @@ def test_rmd_and_sepp_answer_inside_pyodide(pyodide_run):
     assert a[16] == {"value": [[21101.63]]}
     # fixed annuitization is refused: a real #N/A
     assert a[17] == {"value": [[{"type": "Error", "errorType": "NotAvailable"}]]}
+
+
+def test_whole_column_roth_calls_answer_inside_pyodide(pyodide_run):
+    a = pyodide_run["answers"]
+    # tests/test_udf_roth_columns.py, hand-worked: 400.00 at 45 (10% of 499.50 taxable + 3,500.50 recaptured),
+    # nothing when qualified at 60 or when 2,000 takes regular contributions only; the text amount is #VALUE!
+    assert a[18] == {"value": [[400.0], [0.0], [{"type": "Error", "errorType": "Value"}], [0.0]]}
+    # penalty-free: regular only at 45 (2022's taxable part is inside 2022-2026); all basis at 60
+    assert a[19] == {"value": [[10000.0], [6500.5]]}

@@ -22,7 +22,7 @@ import itertools
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +85,15 @@ _FLOATS |= {YEARS_OR_NONE, RATE_OR_NONE}
 # --- Roth IRA ordering: a tax year or blank (0), a table of conversion layers (read by _layer_arrays) ----
 YEAR_OR_BLANK, LAYERS = "year_or_blank", "layers"
 _VALUED |= {YEAR_OR_BLANK}
+#: Most conversion layers (distinct years) a row takes through the column path: every row costs the widest
+#: row's layers, so a row of more goes to the core.
+MAX_LAYERS = 24
+#: The distribution's fields that are tax years, not cents: the year of every piece a row can have (regular
+#: contributions, two parts a layer, earnings) and of every layer left.
+_LAYER_YEARS = {
+    **{f"layers_out_{i}_year": 0 for i in range(1, 2 * MAX_LAYERS + 3)},
+    **{f"layers_left_conversions_{i}_year": 0 for i in range(1, MAX_LAYERS + 1)},
+}
 
 
 #: A parameter's reading when its registry kind and requiredness say it: (kind, required) -> reading.
@@ -215,11 +224,13 @@ COLUMN_RULES: dict[str, ColumnRule] = {
         defined=lambda c: roth_ordering.distribution_defined(
             c["conversions"], c["distribution_year"], c["age"], c["first_roth_year"], c["first_home_used"]
         ),
+        places=_LAYER_YEARS,
     ),
     "roth_penalty_free": _rule(
         "roth_penalty_free",
         roth_ordering.penalty_free_columns,
         readings=_readings("roth_penalty_free", distribution_year=YEAR),
+        places={"distribution_year": 0},
     ),
 }
 
@@ -540,15 +551,16 @@ def _read_text(np: Any, column: Any, reading: str) -> tuple[Any, Any] | None:
 
 
 def _run_rows(rule: ColumnRule, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[dict[str, Any], list[int]]:
-    """Without numpy: each row's cells read and the kernel run on Python ints."""
+    """Without numpy: each row's cells read (a single cell once, for every row) and the kernel run on Python ints."""
     results: dict[str, list[Any]] = {}
     failed: list[int] = []
+    whole = {name: columns.get(name) or [None] for name in rule.readings}
+    once = {name: _read_cell(column[0], rule.readings[name]) for name, column in whole.items() if len(column) == 1}
     for i in range(n):
         row: dict[str, Any] = {}
         certain = True
         for name, reading in rule.readings.items():
-            column = columns.get(name) or [None]
-            value, ok = _read_cell(column[0] if len(column) == 1 else column[i], reading)
+            value, ok = once[name] if name in once else _read_cell(whole[name][i], reading)
             row[name] = value
             certain = certain and ok
         flat: dict[str, Any] = {}
@@ -854,9 +866,6 @@ _PIECE = rf" *+(?:[0-9][0-9][0-9][0-9] *+: *+{_AMOUNT} *+: *+{_AMOUNT} *+)?+"
 _LAYERS_CELL = re.compile(rf"{_PIECE}(?:;{_PIECE})*+")
 _LAYERS_COLUMN = re.compile(rf"{_LAYERS_CELL.pattern}(?:\n{_LAYERS_CELL.pattern})*+")  # cells joined by newlines
 _TO_SPACES = str.maketrans(":;\n", "   ")
-#: Most conversion layers (distinct years) a row takes through the column path: every row costs the widest
-#: row's layers, so a row of more goes to the core.
-MAX_LAYERS = 24
 
 
 def cell_layers(value: object) -> tuple[list[int], list[int], list[int]] | None:
@@ -881,6 +890,21 @@ def cell_layers(value: object) -> tuple[list[int], list[int], list[int]] | None:
     if len(merged) > MAX_LAYERS:
         return None
     return [y for y, _, _ in merged], [t for _, t, _ in merged], [n for _, _, n in merged]
+
+
+def layers_cell(rows: Iterable[Sequence[object]]) -> str | None:
+    """A conversions table as the worksheet functions read it (rows of year, taxable part and nontaxable part
+    cells) as the one conversions cell :func:`cell_layers` reads, so that a whole-column call gives every row
+    the same layers; None when a cell is not certain (a year or amount only the core reads: it answers or
+    explains the table)."""
+    entries = []
+    for year, taxable, nontaxable in rows:
+        y, certain = _cell_year(year)
+        t, n = cell_cents(taxable), cell_cents(nontaxable)
+        if not certain or t is None or n is None:
+            return None
+        entries.append(f"{y}:{t // 100}.{t % 100:02d}:{n // 100}.{n % 100:02d}")
+    return ";".join(entries)
 
 
 def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:

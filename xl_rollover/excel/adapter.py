@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from xl_rollover.core.columns import COLUMN_RULES, run_columns
+from xl_rollover.core.columns import COLUMN_RULES, LAYERS, layers_cell, run_columns
 from xl_rollover.core.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
 from xl_rollover.core.money import shown, to_flag
@@ -341,46 +341,73 @@ def column_rule(entry: Function) -> str | None:
     return name if name in COLUMN_RULES else None
 
 
-def _kernel_rows(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> list[dict[str, Any] | None]:
-    """Each case's flat fields in integer units from the rule's kernel, or None for a case it hands back."""
+def _kernel_column(fn: str, name: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[list[Any], set[int]]:
+    """Each case's field ``name`` in integer units from the rule's kernel, and the cases it hands back (all of
+    them when the kernel has no such field)."""
     results, failed = run_columns(fn, columns, n)
-    if not results:  # every row handed back (the row-by-row runner without numpy)
-        return [None] * n
-    keys = list(results)
-    values = [v.tolist() if hasattr(v, "tolist") else list(v) for v in results.values()]
-    rows: list[dict[str, Any] | None] = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
-    for i in failed:
-        rows[i] = None
-    return rows
+    values = results.get(name)
+    if values is None:  # no such field, or every row handed back (the row-by-row runner without numpy)
+        return [None] * n, set(range(n))
+    return (values.tolist() if hasattr(values, "tolist") else list(values)), set(failed)
+
+
+def _table_cells(entry: Function, fn: str, extras: Mapping[str, Any]) -> dict[str, list[Any]] | None:
+    """The entry's table arguments (read whole by ``read_table``) as one-cell columns of the column rule's
+    reading, the same for every case as a single cell is; None when a table is not one the rule reads (the
+    core reads it)."""
+    tables: dict[str, list[Any]] = {}
+    for param in entry.params:
+        if param.kind != "table":
+            continue
+        cell = (
+            layers_cell(extras[param.core or param.name])
+            if COLUMN_RULES[fn].readings.get(param.name) == LAYERS
+            else None
+        )
+        if cell is None:
+            return None
+        tables[param.name] = [cell]
+    return tables
+
+
+def _core_has(entry: Function, name: str, case: dict[str, Any], extras: Mapping[str, Any]) -> bool:
+    """Whether the core's result of one case has the field ``name`` (blank or not)."""
+    try:
+        return _value_of(entry.call(**core_kwargs(entry.params, case), **extras), name)[0]
+    except Exception:
+        return False
 
 
 def _fast_column(
-    entry: Function, fn: str, name: str, columns: Mapping[str, Sequence[Any]], n: int
+    entry: Function,
+    fn: str,
+    name: str,
+    columns: Mapping[str, Sequence[Any]],
+    n: int,
+    extras: Mapping[str, Any],
 ) -> list[list[Any]] | None:
     """A whole-column call through the rule's kernel (:func:`column_rule`); cases it hands back go to the core.
 
-    None when no case took the kernel (the caller then runs the ordinary path, which also checks the
-    output name).
+    ``extras`` are the table arguments as the core takes them (every case's). None when no case took the
+    kernel (the caller then runs the ordinary path, which also checks the output name).
     """
     scale = 10 ** COLUMN_RULES[fn].places.get(name, 2)
-    column: list[list[Any]] = []
-    slow: list[int] = []
     try:
-        flats = _kernel_rows(fn, columns, n)
+        tables = _table_cells(entry, fn, extras)
+        if tables is None:
+            return None
+        values, slow = _kernel_column(fn, name, {**columns, **tables}, n)
     except Exception:  # a defect in the kernel's column path must not reach the sheet: the core answers instead
         return None
-    for i, flat in enumerate(flats):
-        if flat is None or name not in flat:
-            slow.append(i)
-            column.append([None])
-            continue
-        value = flat[name]
-        column.append([value / scale if type(value) is int else to_excel(value)])  # Decimal of law: a float
     if len(slow) == n:
         return None
-    for i in slow:
+    taken = [i for i in range(n) if i not in slow]
+    if all(values[i] is None for i in taken) and not _core_has(entry, name, case_at(columns, taken[0]), extras):
+        return None  # a field only handed-back rows have (results of varying shape): the core says which
+    column = [[value / scale if type(value) is int else to_excel(value)] for value in values]  # Decimal of law: a float
+    for i in sorted(slow):
         try:
-            result = entry.call(**core_kwargs(entry.params, case_at(columns, i)))
+            result = entry.call(**core_kwargs(entry.params, case_at(columns, i)), **extras)
         except Exception as exc:
             column[i] = [error_cell(error_of(exc))]
         else:
@@ -412,8 +439,8 @@ def run(
 
     field = output or entry.default_output
     fn = column_rule(entry) if whole_columns else None
-    if fn is not None and field is not None and field != "explain" and n > 1 and not extras:
-        column = _fast_column(entry, fn, field, columns, n)
+    if fn is not None and field is not None and field != "explain" and n > 1:
+        column = _fast_column(entry, fn, field, columns, n, extras)
         if column is not None:
             return column
 

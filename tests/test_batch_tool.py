@@ -129,7 +129,7 @@ def test_progress_bar_moves_at_least_once_a_second_without_reports(capsys):
             return len(waits) > 3
 
     clock = iter([1.0, 2.0, 3.0])
-    bar._stop, bar._time, bar.start = Stop(), lambda: next(clock), 0.0  # type: ignore[assignment]
+    bar._wait, bar._time, bar.start = Stop().wait, lambda: next(clock), 0.0  # type: ignore[method-assign]
     bar(5, 10)
     bar._tick()  # what the bar's thread runs
     draws = capsys.readouterr().err.split("\r")[1:]

@@ -79,3 +79,44 @@ def test_roth_401k_rollover_qualified_is_the_cores_flag(capsys, qualified, taxab
     assert f'"taxable": "{taxable}"' in capsys.readouterr().out
     assert cli.main([*argv, "--roth-401k-rollover", "2020:1000:500:maybe"]) == 2
     assert "row 1 qualified 'maybe' must be TRUE or FALSE" in capsys.readouterr().err
+
+
+def parquet(path, names):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = [pa.array(["prorata_taxable"]), pa.array([10000]), pa.array([5000]), pa.array([20000]), pa.array([1])]
+    pq.write_table(pa.Table.from_arrays(columns[: len(names)], names=names), path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("names", "text"),
+    [
+        (["function", "converted", "converted", "year_end_value"], "column 'converted' appears twice"),
+        (["function", "converted", "basis", "year_end_value", " "], "column 5 has no name"),
+    ],
+)
+def test_parquet_column_names_are_checked_like_a_csv_header(tmp_path, capsys, names, text):
+    # a name used twice was pyarrow's "ArrowInvalid: Multiple matches for FieldRef.Name(...)"; a blank one ran
+    source = parquet(tmp_path / "in.parquet", names)
+    assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("xl-rollover: error: ") and text in err and err.count("\n") == 1
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_library_message_with_a_line_break_stays_one_line(tmp_path, capsys):
+    # pyarrow's schema reader says "Couldn't deserialize thrift: No more data to read.\n": no empty line after it
+    source = tmp_path / "in.parquet"
+    source.write_bytes(b"PAR1" + b"\0" * 100 + b"PAR1")
+    assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read as Parquet" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["two\nlines.csv", "tab\there.csv"])
+def test_a_file_name_with_a_line_break_is_written_escaped(tmp_path, capsys, name):
+    assert cli.main(["batch", str(tmp_path / name), "-o", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no such file" in err

@@ -149,7 +149,7 @@ def _read_csv(file: Path) -> pd.DataFrame:
                     )
                 rows.append(row)
         except csv.Error as exc:
-            raise InputError(f"{file} line {reader.line_num}: {said(str(exc))}") from None
+            raise InputError(f"{file} line {reader.line_num}: {said(str(exc).strip())}") from None
     finally:
         csv.field_size_limit(old_limit)
     columns = [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in header]
@@ -165,7 +165,9 @@ def _read_xlsx(file: Path) -> pd.DataFrame:
     except MemoryError:
         raise
     except Exception as exc:
-        raise InputError(f"{file}: cannot read as an .xlsx workbook: {type(exc).__name__}: {said(str(exc))}") from None
+        raise InputError(
+            f"{file}: cannot read as an .xlsx workbook: {type(exc).__name__}: {said(str(exc).strip())}"
+        ) from None
     if raw.empty:
         raise InputError(f"{file}: the first sheet is empty; its first row must name the columns")
     header = _header(file, raw.iloc[0].tolist())
@@ -175,12 +177,22 @@ def _read_xlsx(file: Path) -> pd.DataFrame:
 
 
 def _read_parquet(file: Path) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
     try:
+        names = pq.read_schema(file).names  # the footer only: the names are checked before any data is read
+        seen: set[str] = set()
+        for position, name in enumerate(names, 1):
+            if not name.strip():
+                raise InputError(f"{file}: column {position} has no name; name every column")
+            if name.strip() in seen:
+                raise InputError(f"{file}: column {shown(name)} appears twice; name each column once")
+            seen.add(name.strip())
         frame = pd.read_parquet(file)
-    except MemoryError:
+    except (MemoryError, InputError):
         raise
     except Exception as exc:
-        raise InputError(f"{file}: cannot read as Parquet: {type(exc).__name__}: {said(str(exc))}") from None
+        raise InputError(f"{file}: cannot read as Parquet: {type(exc).__name__}: {said(str(exc).strip())}") from None
     if len(frame.columns) == 0:
         raise InputError(f"{file}: the Parquet file has no columns")
     return frame

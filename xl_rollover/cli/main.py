@@ -20,7 +20,7 @@ from xl_rollover import __version__
 from xl_rollover.core import demo
 from xl_rollover.core.errors import InputError, UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
-from xl_rollover.core.money import said, shown, to_decimal
+from xl_rollover.core.money import one_line, said, shown, to_decimal
 from xl_rollover.core.registry import FUNCTIONS, Function, Param
 
 
@@ -459,6 +459,11 @@ def _calc(args: argparse.Namespace) -> int:
 EXIT_SYSTEM, EXIT_PIPE, EXIT_INTERRUPTED, EXIT_INTERNAL = 4, 141, 130, 70
 
 
+def _line(message: object) -> str:
+    """A message as one line: a line break in it (from a file's name, a library's text) written escaped."""
+    return one_line(str(message).strip())
+
+
 def _drop_stdout() -> None:
     """Standard output cannot take more (a closed pipe, a full disk): point it at the null device, so the
     interpreter's last flush at exit does not fail again with a traceback."""
@@ -480,16 +485,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()  # a full disk or a closed pipe behind standard output is reported here, not at exit
         return code
     except UnsupportedCase as exc:
-        print(f"xl-rollover: not supported: {exc}", file=sys.stderr)
+        print(f"xl-rollover: not supported: {_line(exc)}", file=sys.stderr)
         return 3
     except XlRolloverError as exc:
-        print(f"xl-rollover: error: {exc}", file=sys.stderr)
+        print(f"xl-rollover: error: {_line(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader stopped early (``| head``): nothing to say, nobody to say it to
         _drop_stdout()
         return EXIT_PIPE
     except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else " (standard output)"
+        where = f": {_line(exc.filename)}" if exc.filename else " (standard output)"
         print(f"xl-rollover: error: {exc.strerror or type(exc).__name__}{where}", file=sys.stderr)
         if not exc.filename:
             _drop_stdout()

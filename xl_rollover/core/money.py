@@ -56,18 +56,27 @@ def shown(value: object) -> str:
 
 
 def said(value: object) -> str:
-    """An input as a message writes it without quotes (``10.005``), cut like :func:`shown`."""
-    if isinstance(value, str):
-        return value if len(value) <= SHOWN else value[: SHOWN - 3] + "..."
+    """An input as a message writes it without quotes (``10.005``), cut like :func:`shown`; a line break or other
+    control character is written escaped (``\\n``), so the message stays one line."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * SHOWN:
         return shown(value)
     if isinstance(value, Decimal) and value.is_finite() and not -SHOWN <= value.adjusted() <= SHOWN:
         return f"{value:.6E}"
     try:
-        text = str(value)
+        text = (value if isinstance(value, str) else str(value))[: 4 * SHOWN]
     except Exception:
         text = f"<{type(value).__name__}>"
+    text = one_line(text)
     return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
+
+
+#: Characters that end or break a line (and the other C0/C1 controls): a message never carries them raw.
+_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of a message: a line break or other control character written escaped (``\\n``)."""
+    return text if not _BREAKS.search(text) else repr(text)[1:-1]
 
 
 def _bounded(result: Decimal, value: object, name: str) -> Decimal:

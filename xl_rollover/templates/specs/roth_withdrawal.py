@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
+
+from xl_rollover.core.rules import five_year
 
 from ..model import Chart, Grid, Input, Output, Table, Template
 from .common import _WITHDRAWAL, _plus, _same, _t, _tm, _ty, _y
 
 # --- 5. Roth IRA withdrawals -----------------------------------------------------------------------------
 
+#: Years after a conversion's year still inside its recapture period (IRC §408A(d)(3)(F); a limits row).
+_LAST = five_year.last_year(0, five_year.RECAPTURE)
+
 
 def _clock(row: int) -> Callable[[dict[str, Any]], Any]:
-    """End of the 5-year period of the conversion in table row ``row`` (blank row: blank)."""
+    """End of the recapture period of the conversion in table row ``row`` (blank row: blank; IRC §408A(d)(3)(F))."""
 
     def end(v: dict[str, Any]) -> Any:
         year = v["tbl_conversions"][row - 1][0]
-        return "" if year in (None, "") else dt.date(int(year) + 4, 12, 31)
+        return "" if year in (None, "") else five_year.period_end(int(year), five_year.RECAPTURE)
 
     return end
 
@@ -147,7 +151,7 @@ ROTH = Template(
                 Output(
                     f"out_clock_{r}",
                     f"Conversion row {r}: period ends",
-                    formula=f'IF(INDEX({{tbl_conversions}},{r},1)="","",DATE(INDEX({{tbl_conversions}},{r},1)+4,12,31))',
+                    formula=f'IF(INDEX({{tbl_conversions}},{r},1)="","",DATE(INDEX({{tbl_conversions}},{r},1)+{_LAST},12,31))',
                     py=_clock(r),
                     fmt="date",
                     why="the conversion year and the next four tax years",

@@ -8,6 +8,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from xl_rollover.core.rules import five_year
+
 from ..model import Chart, Grid, Input, Output, Template, choice, lookup
 from .common import (
     _PRETAX_DESTINATION,
@@ -28,6 +30,8 @@ from .common import (
 
 # --- 1. Mega backdoor at separation ----------------------------------------------------------------------
 
+#: Years after a conversion's year still inside its recapture period (IRC §408A(d)(3)(F); a limits row).
+_RECAPTURE_LAST = five_year.last_year(0, five_year.RECAPTURE)
 #: Years of the penalty-free withdrawal timeline after the distribution year (the demo's 2026-2031).
 _TIMELINE_YEARS = 6
 
@@ -41,8 +45,8 @@ def _layers(option: str, split: tuple[Any, ...]) -> Grid:
             f"{taxable}_clock",
             "",
             # +0: a refusal in words (the portable flavour's) is an error here too, never a year
-            formula=f'IF({{{taxable}}}+0>0,{{{year}}}+4,"none")',
-            py=lambda v: _num(v[year]) + 4 if _num(v[taxable]) > 0 else "none",
+            formula=f'IF({{{taxable}}}+0>0,{{{year}}}+{_RECAPTURE_LAST},"none")',
+            py=lambda v: _num(v[year]) + _RECAPTURE_LAST if _num(v[taxable]) > 0 else "none",
             fmt="number",
         )
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import limits
+from . import life_tables, limits
 from .explain import Result
 from .rules.contribution_limits import (
     mega_backdoor_room,
@@ -476,7 +476,7 @@ DEDUCTION = Function(
 RMD_SPEC = Function(
     "RMD",
     (
-        Param("year", "Distribution calendar year, e.g. 2026 (2022 or later).", required=True),
+        Param("year", f"Distribution calendar year, e.g. 2026 ({life_tables.FIRST_YEAR} or later).", required=True),
         Param(
             "birth_date", "The account owner's date of birth (a date cell or YYYY-MM-DD).", kind="date", required=True
         ),
@@ -517,7 +517,8 @@ SEPP_SPEC = Function(
         ),
         Param(
             "year",
-            "The distribution year, e.g. 2026 (2022 or later); the age is the age on that year's birthday.",
+            f"The distribution year, e.g. 2026 ({life_tables.FIRST_YEAR} or later); the age is the age on that year's "
+            "birthday.",
             required=True,
         ),
         Param(

@@ -368,13 +368,23 @@ def _write_parquet(frame: pd.DataFrame, handle: IO[bytes]) -> None:
 
     Dictionary encoding for the text columns only: on the exact-decimal result columns it costs about a
     third of the writing time (1,000,000 rows) for files within 3% of the size; the values are the same.
+    No min/max statistics for the exact-decimal columns (every other column keeps them): Parquet compares
+    DECIMAL values stored as 16 big-endian bytes one byte at a time, about a quarter of the writing time;
+    the values, types (DECIMAL(38, s)) and schema metadata are the same, a reader just cannot skip on them.
     """
     out = frame.copy(deep=False)  # columns are replaced below, never changed in place
     for col in out.columns:
         if out[col].dtype == object:
             out[col] = pd.arrays.ArrowExtensionArray(_text_column(out[col], neutralised=False))
     texts = [col for col in out.columns if not pd.api.types.is_numeric_dtype(out[col].dtype)]
-    out.to_parquet(handle, index=False, use_dictionary=texts)
+    counted = [col for col in out.columns if not _is_decimal(out[col].dtype)]
+    out.to_parquet(handle, index=False, use_dictionary=texts, write_statistics=counted)
+
+
+def _is_decimal(dtype: Any) -> bool:
+    import pyarrow as pa
+
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_decimal(dtype.pyarrow_dtype)
 
 
 def sheet_names(keys: list[str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -120,3 +121,31 @@ def test_a_file_name_with_a_line_break_is_written_escaped(tmp_path, capsys, name
     assert cli.main(["batch", str(tmp_path / name), "-o", str(tmp_path / "out.csv")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no such file" in err
+
+
+def apostrophe_book(path):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("It's")
+    sheet.write("A1", 3)
+    sheet.write_formula("B1", "=A1*2")
+    book.add_worksheet("Main").write_formula("A1", "='It''s'!A1+1")
+    book.close()
+    return path
+
+
+def test_an_apostrophe_in_a_sheet_name_is_refused_by_the_formulas_engine(tmp_path, capsys):
+    # formulas 1.3.4 gave #REF! for every formula on "It's" and every reference to it (a valid workbook)
+    source = apostrophe_book(tmp_path / "in.xlsx")
+    assert cli.main(["calc", str(source), "-o", str(tmp_path / "out.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert 'sheet "It\'s" has an apostrophe in its name' in err and "--engine libreoffice" in err
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_libreoffice_reads_a_sheet_name_with_an_apostrophe(tmp_path, capsys):
+    source = apostrophe_book(tmp_path / "in.xlsx")
+    assert cli.main(["calc", str(source), "-o", str(tmp_path / "out.xlsx"), "--engine", "libreoffice", "--json"]) == 0
+    values = json.loads(capsys.readouterr().out)["values"]
+    assert values == {"It's!B1": 6, "Main!A1": 4}

@@ -41,6 +41,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from xl_rollover.core.errors import InputError
+from xl_rollover.core.money import shown
 from xl_rollover.core.registry import FUNCTIONS
 from xl_rollover.core.serial_dates import serial
 from xl_rollover.excel import functions
@@ -312,6 +313,8 @@ def calculate(
         raise InputError(
             f"{source}: {screen.formulas:,} formulas; the {engine} engine takes at most {MAX_FORMULAS[engine]:,}{hint}"
         )
+    if engine == "formulas":
+        _check_sheet_names(source)
     out = Path(output) if output is not None else None
     if out is not None:
         safe_output.check_target(out, source, overwrite, screen.macro_enabled)
@@ -338,6 +341,18 @@ def calculate(
     if out is not None:
         result.output = safe_output.write(out, _output_bytes(source, values), source, overwrite, screen.macro_enabled)
     return result
+
+
+def _check_sheet_names(source: Path) -> None:
+    """Refuse a sheet name the formulas engine cannot read: with an apostrophe (``It's``) every formula on that sheet,
+    and every reference to it, came out #REF! (formulas 1.3.4); LibreOffice reads it."""
+    with zipfile.ZipFile(source) as archive:
+        for sheet in _sheet_parts(archive):
+            if "'" in sheet:
+                raise InputError(
+                    f"{source}: sheet {shown(sheet)} has an apostrophe in its name, which the formulas engine cannot "
+                    "read (its cells would be #REF!); rename the sheet, or use --engine libreoffice"
+                )
 
 
 def _formulas_values(source: Path, messages: list[str], timeout: float) -> dict[str, Any]:

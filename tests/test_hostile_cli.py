@@ -149,3 +149,32 @@ def test_libreoffice_reads_a_sheet_name_with_an_apostrophe(tmp_path, capsys):
     assert cli.main(["calc", str(source), "-o", str(tmp_path / "out.xlsx"), "--engine", "libreoffice", "--json"]) == 0
     values = json.loads(capsys.readouterr().out)["values"]
     assert values == {"It's!B1": 6, "Main!A1": 4}
+
+
+def test_lite_replaces_a_planted_symlink_and_never_writes_through_it(tmp_path, capsys):
+    # main.py was written with Path.write_text, through a symlink and in place (a stop left half a file)
+    aim = tmp_path / "elsewhere.txt"
+    aim.write_text("kept")
+    folder = tmp_path / "lite"
+    folder.mkdir()
+    (folder / "main.py").symlink_to(aim)
+    assert cli.main(["lite", str(folder)]) == 0
+    assert not (folder / "main.py").is_symlink() and aim.read_text() == "kept"
+    assert (folder / "main.py").read_text(encoding="utf-8").startswith('"""')
+    assert sorted(p.name for p in folder.iterdir()) == ["main.py", "requirements.txt"]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "text"),
+    [
+        (lambda d: d.write_text("x") and d, 2, "is a file; give a folder for main.py"),
+        (lambda d: "", 2, "DIR is blank"),
+        (lambda d: (d / "main.py").mkdir(parents=True) or d, cli.EXIT_SYSTEM, "Is a directory: "),
+    ],
+)
+def test_lite_refuses_a_folder_it_cannot_use_in_one_line(tmp_path, capsys, make, code, text):
+    target = make(tmp_path / "lite")
+    assert cli.main(["lite", str(target)]) == code
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and text in err and ".part" not in err
+    assert not list(tmp_path.rglob("*.part"))

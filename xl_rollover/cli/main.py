@@ -494,7 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _drop_stdout()
         return EXIT_PIPE
     except OSError as exc:
-        where = f": {_line(exc.filename)}" if exc.filename else " (standard output)"
+        where = f": {_line(exc.filename)}" if exc.filename else " (standard output)"  # files are named where written
         print(f"xl-rollover: error: {exc.strerror or type(exc).__name__}{where}", file=sys.stderr)
         if not exc.filename:
             _drop_stdout()

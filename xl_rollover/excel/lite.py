@@ -14,12 +14,15 @@ committed copies: the formula table, then ``lite/main.py`` and ``lite/requiremen
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
 import modulefinder
+import os
 import posixpath
 import re
+import tempfile
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -27,6 +30,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import xl_rollover
+from xl_rollover.core.errors import InputError
 
 PACKAGES = ("xl_rollover",)
 #: What Lite imports: the worksheet functions and the script. The bundle holds these and the project
@@ -201,14 +205,34 @@ def main_py() -> str:
 
 
 def write(directory: str | Path) -> list[Path]:
-    """Write ``main.py`` and ``requirements.txt`` into ``directory`` (created if needed)."""
+    """Write ``main.py`` and ``requirements.txt`` into ``directory`` (created if needed), each whole or not at all."""
+    if not str(directory).strip():
+        raise InputError("DIR is blank; give the folder for main.py and requirements.txt (e.g. lite)")
     folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder} is a file; give a folder for main.py and requirements.txt")
     folder.mkdir(parents=True, exist_ok=True)
-    main = folder / "main.py"
-    req = folder / "requirements.txt"
-    main.write_text(main_py(), encoding="utf-8")
-    req.write_text(REQUIREMENTS, encoding="utf-8")
-    return [main, req]
+    return [_replace(folder / "main.py", main_py()), _replace(folder / "requirements.txt", REQUIREMENTS)]
+
+
+def _replace(path: Path, text: str) -> Path:
+    """``text`` into a private temporary file beside ``path``, renamed over it when complete: a file that is already
+    there is replaced whole (a symlink planted at ``path`` is replaced, never written through)."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # what an ordinary new file gets; mkstemp makes it 0600
+        os.replace(temporary, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):  # named as the file asked for, not the temporary one
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+    return path
 
 
 def regenerate(root: Path = ROOT) -> list[Path]:

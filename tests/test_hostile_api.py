@@ -184,3 +184,17 @@ def test_a_rate_too_small_to_work_with_is_refused(rate):
     with pytest.raises(InputError, match=r"interest_rate .* is not 0 but below 1E-12"):
         xr.sepp_payment(500000, "1970-01-01", 2025, "amortization", interest_rate=rate)
     assert xr.sepp_payment(500000, "1970-01-01", 2025, "amortization", interest_rate=0).payment == Decimal("15822.78")
+
+
+def test_numpy_numbers_from_a_pandas_cell_are_the_same_numbers():
+    # np.float64's repr is "np.float64(10000.5)" (numpy 2): Decimal(repr(v)) raised decimal.InvalidOperation;
+    # np.int64 was refused as "not a number"
+    import numpy as np
+
+    want = xr.prorata_taxable(10000.5, 5000, 20000).taxable_conversion
+    assert want == Decimal("8330.42")  # 10,000.50 less 0.167 (line 10, 5,000 / 30,000.50) of it, Form 8606 ln 18
+    assert xr.prorata_taxable(np.float64(10000.5), np.int64(5000), np.int32(20000)).taxable_conversion == want
+    assert xr.early_penalty(np.float64(1000), np.int64(45)).penalty == Decimal("100.00")
+    assert xr.irs_limit("annual_additions_limit_415c1A", np.int64(2026)).value == Decimal("72000")
+    with pytest.raises(InputError, match="must be a number, not bool"):
+        xr.prorata_taxable(np.bool_(True), 5000, 20000)

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from numbers import Integral
 from typing import Any
 
 from .errors import InputError
@@ -105,6 +106,8 @@ def to_decimal(value: object, name: str) -> Decimal:
     """
     if isinstance(value, bool):
         raise InputError(f"{name} must be a number, not the logical value {value}")
+    if isinstance(value, Integral) and not isinstance(value, int):
+        value = int(value)  # numpy's integers (a pandas cell): the same whole number
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -114,7 +117,7 @@ def to_decimal(value: object, name: str) -> Decimal:
     elif isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             raise InputError(f"{name} must be a finite number, not {value}")
-        result = Decimal(repr(value))
+        result = Decimal(float.__repr__(value))  # numpy's float64 is a float whose repr is "np.float64(...)"
     elif isinstance(value, str):
         if len(value) > MAX_NUMBER_TEXT:
             raise InputError(

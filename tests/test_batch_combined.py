@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from xl_rollover.batch import runner as batch
@@ -73,3 +75,19 @@ def test_functions_in_blocks_come_out_as_pandas_concat_makes_them_without_reorde
     assert [str(v) for v in got["taxable_conversion"].iloc[[0, 5]]] == ["1485.00", "1485.00"]  # Form 8606 l. 11
     assert str(got["penalty"].iloc[3]) == "1000.00"  # 10% of 10,000 at 45 (IRC 72(t)(1))
     assert got[batch.ERROR].iloc[2].startswith("converted")
+
+
+def test_fields_sharing_one_kernel_array_are_separate_columns():
+    # Form 8606 line 11 is nontaxable_conversion, line 18 taxable_conversion (one kernel array each, one Arrow
+    # array between the two columns): the figures are the same, and changing one column leaves the other as it was
+    frame = pd.DataFrame({"converted": [7500.0, 1000.0], "basis": [7500.0, 0.0], "year_end_value": [1850.0, 0.0]})
+    out = batch.run_vectorised(batch.RULES["prorata_taxable"], frame)
+    # 7,500 x 0.802 = 6,015.00 nontaxable, 1,485.00 taxable; no basis: all 1,000.00 taxable
+    assert [str(v) for v in out["lines_11"]] == [str(v) for v in out["nontaxable_conversion"]] == ["6015.00", "0.00"]
+    assert [str(v) for v in out["lines_18"]] == [str(v) for v in out["taxable_conversion"]] == ["1485.00", "1000.00"]
+    assert [str(v) for v in out["lines_7"]] == [str(v) for v in out["lines_15b"]] == ["0.00", "0.00"]
+    out.loc[0, "lines_11"] = Decimal("1.00")
+    out["lines_7"] = out["lines_7"].fillna(Decimal("0"))
+    out.loc[1, "lines_15b"] = Decimal("2.00")
+    assert str(out.loc[0, "nontaxable_conversion"]) == "6015.00" and str(out.loc[0, "lines_11"]) == "1.00"
+    assert [str(v) for v in out["lines_7"]] == ["0.00", "0.00"] and str(out.loc[1, "lines_15b"]) == "2.00"

@@ -228,6 +228,11 @@ def decimal_column(units: np.ndarray, places: int, null: np.ndarray, validity: A
 
     ``validity`` is the packed not-null bitmap (None when nothing is null); computed here unless given.
     """
+    return pd.arrays.ArrowExtensionArray(_decimal_array(units, places, null, validity))
+
+
+def _decimal_array(units: np.ndarray, places: int, null: np.ndarray, validity: Any = False) -> Any:
+    """:func:`decimal_column`'s Arrow array (immutable: columns holding the same figures may share it)."""
     import pyarrow as pa
 
     n = len(units)
@@ -236,10 +241,16 @@ def decimal_column(units: np.ndarray, places: int, null: np.ndarray, validity: A
     data = np.empty((n, 2), np.int64)
     data[:, 0] = units
     data[:, 1] = units >> 63  # two's complement high word: -1 for a negative value, else 0
-    array = pa.Array.from_buffers(
+    return pa.Array.from_buffers(
         pa.decimal128(38, places), n, [validity, pa.py_buffer(data)], null_count=int(null.sum())
     )
-    return pd.arrays.ArrowExtensionArray(array)
+
+
+def _same_figures(column: np.ndarray) -> tuple[str, int]:
+    """What a kernel column is: one value spread over every row (numpy's zero stride), or that very array."""
+    if column.ndim == 1 and column.strides == (0,) and len(column):
+        return "every row", int(column[0])
+    return "array", id(column)
 
 
 def _validity(null: np.ndarray) -> Any:
@@ -304,13 +315,23 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
         tick(len(rest) % TICK)
     out: dict[str, Any] = {}
     validity = _validity(null)
+    # fields that are one kernel array (Form 8606 line 11 and nontaxable_conversion) share one Arrow array
+    # (immutable; each column its own pandas wrapper): a third fewer decimal128 columns built for prorata
+    built: dict[tuple[tuple[str, int], int], Any] = {}
     for name, column in columns.items():
         blank = null | absent[name] if name in absent else null
         if name in widened:
             values = widened[name]
         elif column.dtype.kind in "iu":
             whole = column.astype(np.int64, copy=False)
-            out[name] = decimal_column(whole, UNITS.get(name, 2), blank, False if name in absent else validity)
+            places = UNITS.get(name, 2)
+            if name in absent:
+                out[name] = decimal_column(whole, places, blank)
+                continue
+            key = (_same_figures(column), places)  # `columns` keeps every array alive: no id is reused
+            if key not in built:
+                built[key] = _decimal_array(whole, places, blank, validity)
+            out[name] = pd.arrays.ArrowExtensionArray(built[key])
             continue
         elif blank.any():
             values = column.astype(object)  # a copy: the kernel's arrays may be shared between fields

@@ -40,11 +40,8 @@ def clients() -> list[dict[str, Any]]:
       above it (excess deferrals: #VALUE!), also above §402(g) with no catch-up (under 50 or blank age);
     - compensation blank (no cap), below the §415(c) limit (the cap binds), 0, and above the limit;
     - room clamped at 0 (employer and after-tax money above the cap), exactly 0, and with cents;
-    - paychecks 0, 1, 3, 7, 14, 26 (cents rounded down); a negative amount (#VALUE!); the portable range's edge.
-
-    Not generated: a refused room (an error value or words) with 0 paychecks: the per-paycheck row is a plain
-    formula whose value :func:`xl_rollover.templates.evaluation.compute` gives as the room's error, while a spreadsheet's IF gives
-    0 without reading the room (the add-in flavour's formula does the same); such clients get 14 paychecks.
+    - paychecks 0, 1, 3, 7, 14, 26 (cents rounded down); a negative amount (#VALUE!); the portable range's edge;
+    - a refused room (an error value or words) with 0 paychecks: the per-paycheck IF does not read the room, 0.00.
     """
     rng = random.Random(415)
     years = ROOM_LIMITS.years()
@@ -73,6 +70,8 @@ def clients() -> list[dict[str, Any]]:
         out.append({"in_year": float(year)})
         out.append({"in_year": float(year), "in_age": 61.0, "in_deferrals": 40000.0, "in_paychecks": 3.0})
     out.append({"in_deferrals": -1.0})  # a negative amount: the core refuses it
+    out.append({"in_deferrals": -1.0, "in_paychecks": 0.0})  # refused, and no paychecks left: 0.00 a paycheck
+    out.append({"in_year": 1990.0, "in_paychecks": 0.0})  # a year the sheet lacks (words), no paychecks: 0.00
     out.append({"in_employer": -0.01, "in_year": 2027.0})  # refused before the year is looked up
     out.append({"in_comp": float(PORTABLE_MAX), "in_employer": 100.0})  # the portable range's edge
     out.append({"in_deferrals": 24500.0, "in_employer": 47500.0, "in_after_tax": 0.0})  # room exactly 0
@@ -90,9 +89,6 @@ def clients() -> list[dict[str, Any]]:
                 "in_paychecks": float(rng.randint(0, 26)),
             }
         )
-    for client in out:
-        if client.get("in_paychecks") == 0 and not isinstance(evaluation.evaluate(T, client)["out_room"], float):
-            client["in_paychecks"] = 14.0
     return out
 
 
@@ -104,6 +100,7 @@ def test_clients_hit_every_branch():
     assert {0.0, 11250.0, 7500.0, 8000.0, 6000.0, 6500.0} <= catch
     assert any(isinstance(v["out_room"], str) and "§402(g)" in v["out_room"] for v in values)  # excess deferrals
     assert any(isinstance(v["out_room"], str) and "not in the limits table" in v["out_room"] for v in values)
+    assert any(isinstance(v["out_room"], str) and v["out_per_paycheck"] == 0.0 for v in values)  # IF not taken
     rooms = [v["out_room"] for v in values if isinstance(v["out_room"], float)]
     assert 0.0 in rooms and any(r % 1 for r in rooms)
     # the compensation cap binds with room left, and the limit binds with compensation given

@@ -1,8 +1,15 @@
-"""Template evaluation: the value each output cell stores (computed by the functions Excel calls) and its formula."""
+"""Template evaluation: the value each output cell stores (computed by the functions Excel calls) and its formula.
+
+A plain formula's value is its Python mirror (``Output.py``), read as Excel reads the formula: an error value in a
+cell the formula always reads is the formula's value; a cell read only inside a branch of IF, CHOOSE or IFERROR
+(or under ISERROR and its kind) stops the mirror only if the mirror reads it, so a branch Excel does not take
+passes no error on (``IF(paychecks>0, room/paychecks, 0)`` is 0 with 0 paychecks, whatever the room).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from xl_rollover.core.registry import FUNCTIONS
@@ -22,9 +29,68 @@ def excel_value(value: Any, kind: str) -> Any:
     return value
 
 
+def _error(value: Any) -> str | None:
+    """The Excel error code a value holds (the functions give it with their reason after a space), or None."""
+    return value.split(" ", 1)[0] if isinstance(value, str) and value.startswith("#") else None
+
+
+class ErrorValue(Exception):
+    """A plain formula's mirror read a cell holding an error value: the formula's value is that error."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Cells(dict[str, Any]):
+    """The named values as a plain formula's mirror reads them: reading an error value raises :class:`ErrorValue`
+    (Excel's formula then has that error), reading any other value gives it. :meth:`raw` reads without stopping."""
+
+    def __getitem__(self, name: str) -> Any:
+        value = dict.__getitem__(self, name)
+        code = _error(value)
+        if code is not None:
+            raise ErrorValue(code)
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def raw(self, name: str) -> Any:
+        return dict.__getitem__(self, name)
+
+
+#: Excel functions that evaluate an argument only when its branch is taken (from this argument on), or that
+#: catch an error value in it: a cell read there does not make the formula an error by itself.
+_LAZY_FROM = {"IF": 1, "CHOOSE": 1, "IFERROR": 0, "IFNA": 0}
+_LAZY_FROM |= dict.fromkeys(("ISERROR", "ISERR", "ISNA", "ISNUMBER", "ISTEXT", "ISBLANK", "ISLOGICAL"), 0)
+_TOKEN = re.compile(r'"(?:[^"]|"")*"|\{(\w+)\}|([A-Z][A-Z0-9.]*)\(|\(|\)|,')
+
+
+def always_read(formula: str) -> list[str]:
+    """The names a plain formula (``{name}`` placeholders) reads whichever way its IFs go, in the formula's order."""
+    frames: list[list[Any]] = []  # [function name, argument index] of each open parenthesis
+    found: dict[str, None] = {}
+    for m in _TOKEN.finditer(formula):
+        token = m.group(0)
+        if m.group(1):
+            if not any(f[0] in _LAZY_FROM and f[1] >= _LAZY_FROM[f[0]] for f in frames):
+                found[m.group(1)] = None
+        elif m.group(2) or token == "(":
+            frames.append([m.group(2) or "", 0])
+        elif token == ")" and frames:
+            frames.pop()
+        elif token == "," and frames:
+            frames[-1][1] += 1
+    return list(found)
+
+
 def evaluate(template: Template, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Every named value: inputs (as Excel passes them) and outputs computed by the project's functions."""
-    values: dict[str, Any] = {}
+    values = Cells()
     for _, items in template.inputs:
         for item in items:
             if isinstance(item, Table):
@@ -47,40 +113,41 @@ def evaluate(template: Template, overrides: dict[str, Any] | None = None) -> dic
                             values[cell.name] = compute(cell, values)
                 for name, c0, c1 in out.ranges:
                     values[name] = [
-                        [values[c.name] if c is not None else None for c in row[c0 : c1 + 1]] for row in out.rows
+                        [values.raw(c.name) if c is not None else None for c in row[c0 : c1 + 1]] for row in out.rows
                     ]
             else:
                 values[out.name] = compute(out, values)
     for out in (*template.summary[1:], *template.summary[:1], PREPARED_LINE):  # the sentence reads the figures
         values[out.name] = compute(out, values)
-    return values
+    return dict(values.items())
 
 
-def _arg(value: Any, values: dict[str, Any]) -> Any:
+def _arg(value: Any, values: Cells) -> Any:
     if isinstance(value, str) and value.startswith(("in_", "out_", "tbl_")):
-        return values[value]
+        return values.raw(value)  # Excel passes a function its argument's value, an error value too
     if isinstance(value, tuple):  # an age pair (birth date, distribution date) of names
         return [[_arg(v, values) for v in value]]
     return value
 
 
 def compute(out: Output, values: dict[str, Any]) -> Any:
-    """The value the formula gives (the same Python function Excel calls)."""
+    """The value the formula gives (the same Python function Excel calls; a plain formula's mirror, read lazily)."""
+    cells = values if isinstance(values, Cells) else Cells(values)
     if out.function:
         udf = getattr(functions, out.function)
         arity = len(FUNCTIONS[out.function].params)
-        args = [_arg(a, values) for a in out.args] + [None] * (arity - len(out.args))
+        args = [_arg(a, cells) for a in out.args] + [None] * (arity - len(out.args))
         output_index = [p.name for p in FUNCTIONS[out.function].params].index("output")
         args[output_index] = out.field
         return udf(*args)
     assert out.py is not None, out.name
-    import re
-
-    for name in re.findall(r"\{(\w+)\}", out.formula or ""):
-        value = values.get(name)
-        if isinstance(value, str) and value.startswith("#"):
-            return value.split(" ", 1)[0]  # an error in a referenced cell propagates, as in Excel
-    return out.py(values)
+    try:
+        for name in always_read(out.formula or ""):
+            if name in cells:
+                cells[name]  # an error in a cell the formula always reads is the formula's value, as in Excel
+        return out.py(cells)
+    except ErrorValue as error:
+        return error.code
 
 
 def formula(out: Output, template: Template) -> str:

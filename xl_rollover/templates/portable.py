@@ -214,14 +214,15 @@ def portable(template: Template) -> Template:
             return out
         original = out
         text = statement(out, template)
-        return replace(
-            out,
-            function=None,
-            args=(),
-            field=None,
-            formula=text,
-            py=lambda v: evaluation.compute(original, v),
-        )
+        read = tuple(dict.fromkeys(re.findall(r"\{(\w+)\}", text)))
+
+        def value(v: dict[str, Any]) -> Any:
+            for name in read:  # an error in any cell the statement reads is its value (the refusals read them all)
+                if name in v:
+                    v[name]
+            return evaluation.compute(original, v)
+
+        return replace(out, function=None, args=(), field=None, formula=text, py=value)
 
     outputs = []
     for group, outs in template.outputs:

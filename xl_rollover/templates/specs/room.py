@@ -12,9 +12,12 @@ from .common import _ROOM, _num, _same, _t, _tm, _ty, _y
 
 
 def _per_paycheck(v: dict[str, Any]) -> float:
+    """IF(paychecks>0, ROUNDDOWN(room/paychecks, 2), 0): the room is read only when there are paychecks left."""
     n = _num(v["in_paychecks"])
+    if n <= 0:
+        return 0.0
     room = Decimal(str(v["out_room"]))
-    return float((room / Decimal(str(n))).quantize(Decimal("0.01"), rounding=ROUND_DOWN)) if n else 0.0
+    return float((room / Decimal(str(n))).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
 
 
 ROOM = Template(

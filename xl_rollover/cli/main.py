@@ -419,6 +419,7 @@ def _calc(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from xl_rollover.engines import child, recalc  # needs the `calc` extra (formulas)
+    from xl_rollover.engines.number_format import shown
 
     source = Path(args.workbook)
     suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"
@@ -441,8 +442,8 @@ def _calc(args: argparse.Namespace) -> int:
         )
     else:
         print(f"recalculated {source} -> {output} ({len(result.values)} formula cells)")
-        for name, label, value in recalc.named_values(output):
-            print(f"  {label[:64]:<64} {recalc.show(name, value):>16}")
+        for _, label, value, number_format in recalc.named_values(output):
+            print(f"  {label[:64]:<64} {shown(value, number_format):>16}")  # as the cell shows it
     if result.errors:
         for cell, error in result.errors.items():
             why = " (a function this engine does not know)" if error == "#NAME?" else ""

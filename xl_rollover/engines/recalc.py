@@ -693,8 +693,8 @@ def _col_name(n: int) -> str:
 _ONE_CELL = re.compile(r"(?:'(?:[^']|'')+'|[^'!\s]+)!\$?[A-Za-z]{1,3}\$?\d+")
 
 
-def named_values(path: str | Path) -> list[tuple[str, str, Any]]:
-    """The workbook's single-cell defined names as (name, label, value), in sheet order.
+def named_values(path: str | Path) -> list[tuple[str, str, Any, str]]:
+    """The workbook's single-cell defined names as (name, label, value, number format), in sheet order.
 
     The label is the text in the cell to the left of the value when there is one (the templates'
     layout), else the name itself.
@@ -703,7 +703,7 @@ def named_values(path: str | Path) -> list[tuple[str, str, Any]]:
     from openpyxl.utils.cell import coordinate_from_string, get_column_letter
 
     book = openpyxl.load_workbook(path, data_only=True)
-    found: list[tuple[int, int, int, str, str, Any]] = []
+    found: list[tuple[int, int, int, str, str, Any, str]] = []
     try:
         for name, defined in book.defined_names.items():
             # only a name that is one cell (Sheet!$A$1): a name over other names, a formula or a union
@@ -718,18 +718,8 @@ def named_values(path: str | Path) -> list[tuple[str, str, Any]]:
                 cell = ws[f"{letter}{row}"]
                 left = ws[f"{get_column_letter(cell.column - 1)}{row}"].value if cell.column > 1 else None
                 label = left.strip() if isinstance(left, str) and left.strip() else name
-                found.append((book.sheetnames.index(sheet), cell.column, row, name, label, cell.value))
+                place = (book.sheetnames.index(sheet), cell.column, row)
+                found.append((*place, name, label, cell.value, cell.number_format or "General"))
     finally:
         book.close()
-    return [(name, label, value) for *_, name, label, value in sorted(found)]
-
-
-def show(name: str, value: Any) -> str:
-    """A figure for the terminal: outputs' numbers as money (two decimals), inputs as typed."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value).upper()
-    if isinstance(value, (int, float)) and name.startswith("out_"):
-        return f"{value:,.2f}"
-    if isinstance(value, float) and value == int(value):
-        return f"{int(value)}"
-    return str(value)
+    return [(name, label, value, number_format) for *_, name, label, value, number_format in sorted(found)]

@@ -63,7 +63,7 @@ def separation_clients() -> list[dict[str, Any]]:
     - refusals as input errors: a zero balance, a negative amount, an age above 125; the range's edge and
       BEYOND (words, tested apart); ages around 59½ (the timeline's 10% tax) and fractional ages;
     - option C's Roth IRA amount: none, all that is eligible (no traditional form), the basis, any amount
-      between, and above what is eligible (#VALUE!);
+      between, and above what is eligible (option C not possible, in words);
     - marginal rates 10%, 22%, 35% too (the cost's ROUND at a half-cent), next year's backdoor and other IRAs.
     """
     rng = random.Random(72548)
@@ -149,7 +149,7 @@ def separation_clients() -> list[dict[str, Any]]:
         rmd_c = 0 if age < 69 else rng.choice([0, rng.randint(1, balance_c)])
         clients.append(rmd_client(basis_c, balance_c, rmd_c, age))
     # option C (the Roth IRA amount typed in): none, all that is eligible, about the basis, or anything between;
-    # above what is eligible (#VALUE!) for a few, their pretax to an IRA (see above)
+    # above what is eligible (option C not possible, in words) for a few, their pretax to an IRA (see above)
     for k, client in enumerate(clients[1:], start=1):
         facts = {"in_pretax": 0.0, "in_basis": 40000.0, "in_earnings": 1850.0, "in_rmd": 0.0} | client
         balance_c = sum(round((facts[n] or 0) * 100) for n in ("in_pretax", "in_basis", "in_earnings"))
@@ -267,7 +267,7 @@ def test_separation_clients_reach_every_branch():
             hits["no_trad_form"] += not any(n.startswith("direct rollover to traditional") for n in names)
         # option C: the Roth IRA amount typed in
         if isinstance(v["out_c_taxable"], str):
-            hits["c_above_eligible"] += v["out_c_taxable"].startswith("#VALUE! to_roth_ira")
+            hits["c_above_eligible"] += v["out_c_check"].startswith("no: ") and v["out_c_taxable"] == "not possible"
         else:
             hits["c_converts_pretax"] += v["out_c_roth_pretax"] > 0
             hits["c_leaves_basis"] += v["out_c_trad_basis"] > 0

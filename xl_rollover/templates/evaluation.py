@@ -15,7 +15,7 @@ from typing import Any
 from xl_rollover.core.registry import FUNCTIONS
 from xl_rollover.excel import functions
 
-from .model import EXCEL_EPOCH, PREPARED_LINE, Grid, Input, Output, Table, Template, output_cells
+from .model import EXCEL_EPOCH, NOT_POSSIBLE, PREPARED_LINE, Grid, Input, Output, Table, Template, output_cells
 
 
 def excel_value(value: Any, kind: str) -> Any:
@@ -133,6 +133,12 @@ def _arg(value: Any, values: Cells) -> Any:
 def compute(out: Output, values: dict[str, Any]) -> Any:
     """The value the formula gives (the same Python function Excel calls; a plain formula's mirror, read lazily)."""
     cells = values if isinstance(values, Cells) else Cells(values)
+    if out.gate is not None:
+        try:
+            if cells[out.gate] != "yes":
+                return NOT_POSSIBLE
+        except ErrorValue as error:
+            return error.code
     if out.function:
         udf = getattr(functions, out.function)
         arity = len(FUNCTIONS[out.function].params)
@@ -151,6 +157,12 @@ def compute(out: Output, values: dict[str, Any]) -> Any:
 
 
 def formula(out: Output, template: Template) -> str:
+    """The cell's formula as written in the workbook (``=...``, defined names for the placeholders)."""
+    text = _formula(out, template)
+    return f'=IF({out.gate}="yes",{text[1:]},"{NOT_POSSIBLE}")' if out.gate else text
+
+
+def _formula(out: Output, template: Template) -> str:
     if out.function:
         params = [p.name for p in FUNCTIONS[out.function].params]
         args: list[str] = []

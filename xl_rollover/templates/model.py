@@ -41,6 +41,13 @@ class Output:
     why: str = ""
     cite: str = ""
     fmt: str = "money"  # money | ratio | text | date | flag | number
+    #: A text cell that says "yes" when this figure can be computed; otherwise the cell shows :data:`NOT_POSSIBLE`
+    #: (the formula is ``IF(gate="yes", figure, "not possible")``, e.g. option C when its amount cannot be rolled over).
+    gate: str | None = None
+
+
+#: What a gated cell shows when its gate does not say "yes" (the gate cell itself says why, in words).
+NOT_POSSIBLE = "not possible"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from xl_rollover.excel import functions
 
 from . import build, evaluation
 from .excel_formulas import EXCEPTION_SHEET, ROOM_LIMITS, STATEMENTS, ExceptionsSheet, LimitsSheet
-from .model import EXCEL_EPOCH, Grid, Output, Table, Template
+from .model import EXCEL_EPOCH, NOT_POSSIBLE, Grid, Output, Table, Template
 
 FOLDER = build.HERE / "portable"
 
@@ -224,17 +224,33 @@ def portable(template: Template) -> Template:
 
         return replace(out, function=None, args=(), field=None, formula=text, py=value)
 
+    def portable_cell(out: Output) -> Output:
+        return gated(swap(out))
+
     outputs = []
     for group, outs in template.outputs:
         swapped: list[Output | Grid] = []
         for out in outs:
             if isinstance(out, Grid):
-                rows = tuple(tuple(swap(c) if c is not None else None for c in row) for row in out.rows)
+                rows = tuple(tuple(portable_cell(c) if c is not None else None for c in row) for row in out.rows)
                 swapped.append(replace(out, rows=rows))
             else:
-                swapped.append(swap(out))
+                swapped.append(portable_cell(out))
         outputs.append((group, tuple(swapped)))
-    return replace(template, outputs=tuple(outputs), summary=tuple(swap(o) for o in template.summary))
+    return replace(template, outputs=tuple(outputs), summary=tuple(portable_cell(o) for o in template.summary))
+
+
+def gated(out: Output) -> Output:
+    """A plain-formula cell with its gate written into the formula (``IF({gate}="yes", ..., "not possible")``)."""
+    if out.gate is None:
+        return out
+    assert out.formula is not None and out.py is not None, out.name
+    return replace(
+        out,
+        formula=f'IF({{{out.gate}}}="yes",{out.formula},"{NOT_POSSIBLE}")',
+        py=lambda v: evaluation.compute(out, v),
+        gate=None,
+    )
 
 
 def templates() -> list[Template]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from xl_rollover.core.rules import five_year
@@ -167,7 +167,41 @@ def _first_free(o: str) -> Output:
     )
 
 
+#: Why option C cannot be done, in words: the Roth IRA amount typed in is more than what can be rolled over.
+_C_TOO_MUCH = (" is more than the ", " that can be rolled over")
+
+
+def _option_c_check(v: dict[str, Any]) -> str:
+    roth, eligible = (Decimal(str(_num(v[n]))).quantize(Decimal("0.01"), ROUND_HALF_UP) for n in _C_CHECKED)
+    if roth <= eligible:
+        return "yes"
+    return f"no: {_tm(v, 'in_c_roth')}{_C_TOO_MUCH[0]}{_tm(v, 'out_eligible')}{_C_TOO_MUCH[1]}"
+
+
+_C_CHECKED = ("in_c_roth", "out_eligible")
+#: The summary sentence's words around the check's reason.
+_C_SAYS, _C_BALANCE = "its Roth IRA amount ", " (the whole balance less the RMD)"
+_C_WORDS = f'{_t("in_c_roth")}&"{_C_TOO_MUCH[0]}"&{_t("out_eligible")}&"{_C_TOO_MUCH[1]}"'
+
+#: Whether option C can be done (the gate of every option C cell): the Roth IRA amount typed in is part of one
+#: direct rollover, so at most the eligible rollover distribution; if not, why, in words, in this one cell.
+_C_CHECK = Output(
+    "out_c_check",
+    "Option C: can it be done?",
+    formula=f'IF(ROUND({{in_c_roth}},2)<=ROUND({{out_eligible}},2),"yes","no: "&{_C_WORDS})',
+    py=_option_c_check,
+    fmt="text",
+    why=(
+        "the Roth IRA amount is part of the direct rollovers, so at most the eligible rollover distribution (the "
+        "whole balance less the RMD); when it is more, each option C figure says not possible and options A and B stand"
+    ),
+    cite="IRC §402(c)(1), §402(c)(4); Notice 2014-54 §III.B",
+)
+
+
 def _option_c_sentence(v: dict[str, Any]) -> str:
+    if v["out_c_check"] != "yes":
+        return f"Option C, your own split, cannot be done: {_C_SAYS}{v['out_c_check'][4:]}{_C_BALANCE}."
     d = _num(v["out_c_minus_a"])
     if d > 0:
         cost = f"Option C, your own split, costs {_tm(v, 'out_c_minus_a')} more tax than A"
@@ -232,7 +266,8 @@ _SEPARATION_SUMMARY = (
             f'IF({{out_b_minus_a}}>0,"Option A saves "&{_t("out_b_minus_a")}&" of tax over the two years",'
             f'IF({{out_b_minus_a}}<0,"Option B saves "&FIXED(-{{out_b_minus_a}},2)&" of tax over the two years",'
             f'"Both options cost the same tax over the two years"))&"; "&{_separation_clause("a")}&", "&'
-            f'{_separation_clause("b")}&". "&{_OPTION_C_COST}&"; "&{_separation_clause("c")}&"."'
+            f'{_separation_clause("b")}&". "&IF({{out_c_check}}="yes",{_OPTION_C_COST}&"; "&{_separation_clause("c")},'
+            f'"Option C, your own split, cannot be done: {_C_SAYS}"&{_C_WORDS}&"{_C_BALANCE}")&"."'
         ),
         py=_separation_sentence,
         fmt="text",
@@ -665,6 +700,7 @@ SEPARATION = Template(
         (
             "Option C: your own split",
             (
+                _C_CHECK,
                 Output(
                     "out_c_roth_pretax",
                     "To the Roth IRA: pretax dollars (taxable)",
@@ -835,3 +871,27 @@ def _prefix_options(template: Template) -> None:
 
 
 _prefix_options(SEPARATION)
+
+
+def _gate_option_c(template: Template) -> None:
+    """Every option C figure says "not possible" when option C cannot be done (:data:`_C_CHECK` says why), so
+    options A and B, the charts and the report still compute and print (the layers' calendar years stay)."""
+
+    def gate(out: Output) -> Output:
+        option_c = re.match(r"out_(c_|cmp_\w+_c$|sum_c_)", out.name) and not out.name.endswith(("_check", "_year"))
+        return replace(out, gate=_C_CHECK.name) if option_c else out
+
+    groups = []
+    for title, outs in template.outputs:
+        gated = [
+            replace(out, rows=tuple(tuple(c and gate(c) for c in row) for row in out.rows))
+            if isinstance(out, Grid)
+            else gate(out)
+            for out in outs
+        ]
+        groups.append((title, tuple(gated)))
+    template.outputs = tuple(groups)
+    template.summary = tuple(gate(out) for out in template.summary)
+
+
+_gate_option_c(SEPARATION)

@@ -178,3 +178,92 @@ def test_lite_refuses_a_folder_it_cannot_use_in_one_line(tmp_path, capsys, make,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and text in err and ".part" not in err
     assert not list(tmp_path.rglob("*.part"))
+
+
+# --- every function subcommand, one argument at a time given garbage ------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from xl_rollover.core.registry import FUNCTIONS  # noqa: E402
+
+#: A valid command-line value for each required argument (by core keyword), so each call starts from an answer.
+GOOD = {
+    "distribution": "100000",
+    "after_tax_basis": "20000",
+    "account_balance": "200000",
+    "converted": "10000",
+    "basis": "5000",
+    "year_end_value": "20000",
+    "taxable_amount": "10000",
+    "age": "45",
+    "amount": "5000",
+    "regular_contributions": "0",
+    "conversions": "2025:500:20000",
+    "distribution_year": "2027",
+    "year": "2025",
+    "employee_deferrals": "23500",
+    "employer_contributions": "10000",
+    "magi": "100000",
+    "filing_status": "single",
+    "birth_date": "1950-01-01",
+    "prior_year_end_balance": "500000",
+    "balance": "500000",
+    "method": "rmd",
+    "name": "annual_additions_limit_415c1A",
+}
+COMMANDS = {entry.cli: entry for entry in FUNCTIONS.values() if entry.cli}
+shell_garbage = st.one_of(
+    st.text(max_size=12).filter(lambda t: not t.startswith("-")),
+    st.sampled_from(
+        ["", " ", "nan", "inf", "1e400", "-1", "9" * 5000, "x" * 5000, "１２", "²", "2025-02-30", "::", "a:b:c"]
+    ),
+    st.sampled_from(["9990-01-01:9999-12-31", "1970-01-01:", "2025:1:1:1", "none", "full", "0.0000000000001", "300"]),
+)
+
+
+def argv_for(entry, replaced=None, value="", extra=()):
+    """The subcommand's argv: each required argument valid (its spelling from the parser), ``replaced`` given ``value``."""
+    positional, options = [], []
+    for param in entry.params:
+        key = cli._core_keyword(param)
+        if param.kind == "output" or (not param.required and key != replaced):
+            continue
+        spelling = cli._option(param)
+        if param.kind == "flag":
+            options.append(spelling)
+            continue
+        text = value if key == replaced else GOOD[key]
+        if spelling.startswith("--"):
+            options += [spelling, text]
+        else:
+            positional.append(text)
+    return [entry.cli, *options, *extra, "--", *positional] if positional else [entry.cli, *options, *extra]
+
+
+@settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_every_subcommand_argument_given_garbage_is_an_answer_or_one_line(capsys, data):
+    entry = COMMANDS[data.draw(st.sampled_from(sorted(COMMANDS)))]
+    keys = [cli._core_keyword(p) for p in entry.params if p.kind not in ("output", "flag")]
+    extra = data.draw(st.sampled_from([(), ("--json",), ("--no-explain",)]))
+    argv = argv_for(entry, data.draw(st.sampled_from(keys)), data.draw(shell_garbage), extra)
+    try:
+        code = cli.main(argv)
+    except SystemExit as stop:  # argparse: a usage line and one error line, exit 2
+        code = stop.code
+    out, err = capsys.readouterr()
+    assert code in (0, 2, 3), (argv, err)
+    assert "Traceback" not in err and len(err) < 3000
+    if code == 0:
+        assert out and not err
+    else:
+        assert err.splitlines()[-1].startswith(("xl-rollover: ", "usage: ", "xl-rollover ")), err
+
+
+def test_every_subcommand_runs_from_the_valid_arguments(capsys):
+    for name, entry in COMMANDS.items():
+        assert cli.main(argv_for(entry, extra=("--json",))) == 0, (name, capsys.readouterr().err)
+        capsys.readouterr()

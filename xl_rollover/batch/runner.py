@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from xl_rollover.core.columns import COLUMN_RULES, run_columns
+from xl_rollover.core.columns import COLUMN_RULES, Coded, run_columns
 from xl_rollover.core.errors import InputError, XlRolloverError
 from xl_rollover.core.money import said, shown
 from xl_rollover.core.registry import FUNCTIONS, Function
@@ -53,7 +53,7 @@ class Rule:
 
     name: str  # the core function's name, the results key
     spec: Function  # the registry entry (name, parameters, core call)
-    vectorised: Callable[[pd.DataFrame], tuple[dict[str, np.ndarray], np.ndarray]] | None = None
+    vectorised: Callable[[pd.DataFrame], tuple[dict[str, Any], np.ndarray]] | None = None
 
     @property
     def args(self) -> tuple[str, ...]:
@@ -69,8 +69,9 @@ def normalise(name: object) -> str:
 # --- whole columns: the rule's kernel through the one column runner ------------------------------
 
 
-def _raw_column(column: pd.Series) -> Any:
-    """A table column as the runner takes it: plain numpy numbers, or cells with missing values as None."""
+def _raw_column(column: pd.Series, coded: bool = False) -> Any:
+    """A table column as the runner takes it: plain numpy numbers, or cells with missing values as None
+    (``coded``: a text column as its distinct cells and codes, :class:`~xl_rollover.core.columns.Coded`)."""
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
         return column.to_numpy()
@@ -80,6 +81,8 @@ def _raw_column(column: pd.Series) -> Any:
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         texts = np.empty(len(uniques) + 1, dtype=object)
         texts[:-1] = uniques.to_numpy(dtype=object)  # in C (iterating an Arrow-backed index is slow)
+        if coded:
+            return Coded(texts, np.where(codes < 0, len(uniques), codes))
         return texts[codes]  # code -1 (missing) takes the last entry, None
     values = column.to_numpy(dtype=object, na_value=None)
     missing = pd.isna(values)
@@ -89,19 +92,22 @@ def _raw_column(column: pd.Series) -> Any:
     return values
 
 
-def _kernel_vector(name: str, frame: pd.DataFrame) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _kernel_vector(name: str, frame: pd.DataFrame) -> tuple[dict[str, Any], np.ndarray]:
     """Whole columns through :func:`xl_rollover.core.columns.run_columns`: its result columns and the rows it took.
 
     The columns stay numpy arrays (no frame in between: pandas would turn object columns of text into
-    string columns and back).
+    string columns and back); text columns go in, and object columns of a few distinct values come out,
+    as :class:`~xl_rollover.core.columns.Coded` (each distinct value read or converted once).
     """
     n = len(frame)
-    columns = {arg: _raw_column(frame[arg]) for arg in COLUMN_RULES[name].readings if arg in frame}
-    results, failed = run_columns(name, columns, n)
+    columns = {arg: _raw_column(frame[arg], coded=True) for arg in COLUMN_RULES[name].readings if arg in frame}
+    results, failed = run_columns(name, columns, n, coded=True)
     ok = np.ones(n, bool)
     ok[failed] = False
-    arrays = {k: v if isinstance(v, np.ma.MaskedArray) else np.asarray(v) for k, v in results.items()}
-    return {k: v.astype(object) if v.dtype.kind in "US" else v for k, v in arrays.items()}, ok  # text of any length
+    arrays = {k: v if isinstance(v, (np.ma.MaskedArray, Coded)) else np.asarray(v) for k, v in results.items()}
+    return {
+        k: v.astype(object) if not isinstance(v, Coded) and v.dtype.kind in "US" else v for k, v in arrays.items()
+    }, ok  # text of any length
 
 
 #: Decimal places of the kernel columns other than cents: Form 8606 line 10, the rate.
@@ -274,7 +280,13 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
     copy = len(rest) > 0  # the rows the core answers are written into the columns
     columns: dict[str, np.ndarray] = {}
     absent: dict[str, np.ndarray] = {}  # rows that do not have the field (a masked kernel value: blank)
+    coded: dict[str, Coded] = {}  # object columns spread from distinct values (kept so while no row is rewritten)
     for c, values in result.items():
+        if isinstance(values, Coded):
+            if not copy:
+                coded[c] = values
+                continue
+            values = values.values[values.codes]
         if isinstance(values, np.ma.MaskedArray):  # a field some rows do not have (results of varying shape)
             absent[c] = np.ma.getmaskarray(values).copy() if copy else np.ma.getmaskarray(values)
             values = np.ma.getdata(values)
@@ -318,6 +330,9 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
     # fields that are one kernel array (Form 8606 line 11 and nontaxable_conversion) share one Arrow array
     # (immutable; each column its own pandas wrapper): a third fewer decimal128 columns built for prorata
     built: dict[tuple[tuple[str, int], int], Any] = {}
+    for name in result:  # the kernel's field order
+        if name in coded:
+            out[name] = _coded_column(coded[name])
     for name, column in columns.items():
         blank = null | absent[name] if name in absent else null
         if name in widened:
@@ -341,7 +356,21 @@ def run_vectorised(rule: Rule, frame: pd.DataFrame, tick: Callable[[int], None] 
         values[blank] = None
         out[name] = values
     out[ERROR] = errors
-    return pd.DataFrame(out, index=frame.index)
+    return pd.DataFrame({name: out[name] for name in [*result, *columns, ERROR] if name in out}, index=frame.index)
+
+
+def _coded_column(column: Coded) -> Any:
+    """An object column spread from distinct values, as the frame would hold ``values[codes]``.
+
+    pandas makes a column of only text and blanks a text column, converting every cell; here each
+    distinct value the rows use is converted once and spread with a take: the same values and dtype.
+    """
+    values, codes = column
+    used = np.bincount(codes, minlength=len(values)) > 0
+    kind = pd.Series(values[used], dtype=None if used.any() else object).dtype  # pandas' own inference
+    if not isinstance(kind, pd.StringDtype):
+        return values[codes]  # not only text: objects, as pandas keeps them
+    return pd.array(np.where(used, values, None), dtype=kind).take(codes)
 
 
 # --- a whole book ----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import limits
 from .age import MAX_AGE
@@ -342,14 +342,55 @@ def _read_array(np: Any, column: Any, reading: str, n: int) -> tuple[Any, Any] |
     raise ValueError(f"unknown reading {reading}")  # pragma: no cover
 
 
+class Coded(NamedTuple):
+    """A result column spread from a few distinct values: ``values[codes]`` (``run_columns(coded=True)``)."""
+
+    values: Any  # the distinct values, an object array
+    codes: Any  # each row's position in ``values``
+
+
 class _NumpyOps:
-    """numpy's element operations for the kernels (see :class:`xl_rollover.core.money.ScalarOps`)."""
+    """numpy's element operations for the kernels (see :class:`xl_rollover.core.money.ScalarOps`).
+
+    Object columns it spreads from distinct values (a value of law per key, a text per branch, a packed
+    piece's plain value) are remembered with their codes, so a caller building text columns converts each
+    distinct value once (:meth:`coded`); the columns themselves are ordinary arrays.
+    """
 
     def __init__(self, np: Any) -> None:
-        self.where = np.where
         self.minimum = np.minimum
         self.maximum = np.maximum
         self._np = np
+        self._spread: dict[int, tuple[Any, Any, Any]] = {}  # id(column) -> (column, distinct values, codes)
+
+    def _spread_column(self, values: Any, codes: Any) -> Any:
+        """``values[codes]`` (an object column), remembered with its codes."""
+        column = values[codes]
+        self._spread[id(column)] = (column, values, codes)
+        return column
+
+    def _codes_of(self, value: Any) -> tuple[Any, Any] | None:
+        """(distinct values, codes) of a remembered column or a text/None scalar (one value), else None."""
+        if value is None or type(value) is str:
+            one = self._np.empty(1, object)
+            one[0] = value
+            return one, 0
+        entry = self._spread.get(id(value))
+        return (entry[1], entry[2]) if entry is not None and entry[0] is value else None
+
+    def coded(self, column: Any) -> Any:
+        """A result column as :class:`Coded` when spread from distinct values, else the column itself."""
+        entry = self._spread.get(id(column))
+        return Coded(entry[1], entry[2]) if entry is not None and entry[0] is column else column
+
+    def where(self, condition: Any, a: Any, b: Any) -> Any:
+        """``np.where``; text (or None) in both branches stays objects, spread from the branches' values."""
+        np = self._np
+        left, right = self._codes_of(a), self._codes_of(b)
+        if left is None or right is None or np.ndim(condition) == 0:
+            return np.where(condition, a, b)
+        codes = np.where(condition, left[1], np.asarray(right[1]) + len(left[0]))
+        return self._spread_column(np.concatenate([left[0], right[0]]), codes)
 
     def per_key(self, fn: Callable[..., tuple[Any, ...]], *keys: Any) -> tuple[Any, ...]:
         """``fn`` called once per distinct combination of the key columns; its values spread back to every row.
@@ -370,7 +411,8 @@ class _NumpyOps:
                 size, code, _ = _factorize(np, code)
         _, inverse, first = _factorize(np, code)
         rows = [fn(*key) for key in zip(*(a[first].tolist() for a in arrays), strict=True)]
-        return tuple(_as_column(np, [row[j] for row in rows])[inverse] for j in range(len(rows[0])))
+        distinct = [_as_column(np, [row[j] for row in rows]) for j in range(len(rows[0]))]
+        return tuple(self._spread_column(d, inverse) if d.dtype == object else d[inverse] for d in distinct)
 
     def ints(self, values: Any) -> Any:
         """Values as int64 for arithmetic (from an object column of Python ints)."""
@@ -400,8 +442,8 @@ class _NumpyOps:
             if not exact and not any(isinstance(v, np.ndarray) for v in values):  # one value a piece: look it up
                 lookup = np.empty(len(values) + 1, object)
                 lookup[:-1] = values
-                grid = lookup[np.where(kept, order, len(values))]  # the last entry, None, where no piece is left
-                fields.append([grid[:, k] for k in range(width)])
+                codes = np.where(kept, order, len(values))  # the last entry, None, where no piece is left
+                fields.append([self._spread_column(lookup, np.ascontiguousarray(codes[:, k])) for k in range(width)])
                 continue
             whole = exact or all(v is None or isinstance(v, (int, np.ndarray)) for v in values)  # ints or None
             if whole:
@@ -481,11 +523,15 @@ def _numpy() -> Any:
     return numpy
 
 
-def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[dict[str, Any], list[int]]:
+def run_columns(
+    fn: str, columns: Mapping[str, Sequence[Any]], n: int, *, coded: bool = False
+) -> tuple[dict[str, Any], list[int]]:
     """Run ``fn``'s kernel over ``n`` rows of raw argument columns: (flat result columns, rows handed back).
 
     Result columns hold integer units (cents; :attr:`ColumnRule.places` for the others) as numpy
-    arrays, or lists without numpy; a handed-back row's values are meaningless there.
+    arrays, or lists without numpy; a handed-back row's values are meaningless there. With ``coded``,
+    an object column spread from a few distinct values comes as :class:`Coded` (numpy only). An argument
+    column may also be :class:`Coded` (numpy only): text as its distinct cells, each read once.
     """
     rule = COLUMN_RULES[fn]
     np = _numpy()
@@ -497,6 +543,12 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
         column = columns.get(name)
         if column is None:
             column = [None]
+        if isinstance(column, Coded):  # text given as its distinct cells (a table's column): each read once
+            if reading != LAYERS:
+                parsed[name], certain = _read_distinct(np, column.values.tolist(), column.codes, reading)
+                ok &= certain
+                continue
+            column = column.values[column.codes]
         read = _read_array(np, column, reading, len(column)) if isinstance(column, np.ndarray) else None
         if read is None and reading == LAYERS:
             read = _layer_arrays(np, column)
@@ -519,10 +571,13 @@ def run_columns(fn: str, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[
         parsed[name] = values
     if rule.defined is not None:
         ok &= np.asarray(rule.defined(parsed), bool)
-    results = rule.kernel(parsed, _NumpyOps(np))
+    ops = _NumpyOps(np)
+    results = rule.kernel(parsed, ops)
     if "defined" in results:
         ok &= np.asarray(results.pop("defined"), bool)
     results = {k: (np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else v) for k, v in results.items()}
+    if coded:
+        results = {k: ops.coded(v) for k, v in results.items()}
     return results, np.flatnonzero(~ok).tolist()
 
 
@@ -541,13 +596,18 @@ def _read_text(np: Any, column: Any, reading: str) -> tuple[Any, Any] | None:
         return None
     index = {cell: i for i, cell in enumerate(distinct)}
     inverse = np.fromiter(map(index.__getitem__, column), np.int64, len(column))
+    return _read_distinct(np, list(index), inverse, reading)
+
+
+def _read_distinct(np: Any, cells: Sequence[Any], codes: Any, reading: str) -> tuple[Any, Any]:
+    """A column given as its distinct cells and each row's position among them: each cell read once."""
     read_one = CELL_READERS.get(reading) or functools.partial(_read_cell, reading=reading)
-    cells = [read_one(cell) for cell in index]
-    certain = np.array([c for _, c in cells], bool)[inverse]
+    read = [read_one(cell) for cell in cells]
+    certain = np.array([c for _, c in read], bool)[codes]
     if reading not in _VALUED:
         return None, certain
     dtype = np.float64 if reading in _FLOATS else np.int64
-    return np.array([v for v, _ in cells], dtype=dtype)[inverse], certain
+    return np.array([v for v, _ in read], dtype=dtype)[codes], certain
 
 
 def _run_rows(rule: ColumnRule, columns: Mapping[str, Sequence[Any]], n: int) -> tuple[dict[str, Any], list[int]]:

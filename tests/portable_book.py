@@ -18,10 +18,11 @@ from typing import Any
 import xlsxwriter
 
 from tests.test_portable import _order, _same
+from xl_rollover.core.serial_dates import serial
 from xl_rollover.engines import recalc
 from xl_rollover.templates import evaluation, portable
 from xl_rollover.templates.excel_formulas import NO_YEAR, TOO_LARGE
-from xl_rollover.templates.model import EXCEL_EPOCH, Grid, Input, Output, Table, Template, output_cells
+from xl_rollover.templates.model import Grid, Input, Output, Table, Template, output_cells
 
 #: Where the core's UnknownYear message starts (``xl_rollover.core.limits.lookup``): the portable cell says NO_YEAR.
 UNKNOWN_YEAR = re.compile(r"^#VALUE! year \d+ is not in the limits table")
@@ -33,7 +34,7 @@ def _cell(ws: Any, r: int, c: int, value: Any, kind: str, blank_format: Any = No
             ws.write_blank(r, c, None, blank_format)
         return
     if isinstance(value, dt.date):
-        ws.write_number(r, c, (value - EXCEL_EPOCH).days)
+        ws.write_number(r, c, serial(value))
     elif kind == "date" and isinstance(value, (int, float)):
         ws.write_number(r, c, value)
     else:
@@ -128,7 +129,7 @@ def portable_expected(t: Template, core: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, str) and value.startswith("#"):
             value = value.split(" ", 1)[0]
         elif isinstance(value, dt.date):  # a date as the sheet holds it
-            value = float((value - EXCEL_EPOCH).days)
+            value = float(serial(value))
         expected[o.name] = value
     return expected
 

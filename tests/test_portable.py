@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 
+from xl_rollover.core.serial_dates import serial
 from xl_rollover.engines import recalc
 from xl_rollover.excel import functions
 from xl_rollover.templates import evaluation, model, portable
@@ -173,7 +174,7 @@ def _clients_book(t: Template, clients: list[dict[str, Any]], path: Path) -> dic
             assert isinstance(i, Input)
             value = client.get(i.name, i.value)
             if isinstance(value, dt.date):
-                ws.write_number(r, columns[i.name], (value - model.EXCEL_EPOCH).days)
+                ws.write_number(r, columns[i.name], serial(value))
             elif value is None:
                 pass
             else:

@@ -16,10 +16,11 @@ import xlsxwriter
 from tests.portable_book import beyond_the_range_in_words, check_clients, clients_book
 from tests.test_portable import CLIENTS, FORMULAS_CLIENTS, needs_libreoffice
 from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
+from xl_rollover.core.serial_dates import serial
 from xl_rollover.engines import recalc
 from xl_rollover.templates import evaluation
 from xl_rollover.templates.excel_formulas import NO_YEAR, PORTABLE_MAX
-from xl_rollover.templates.model import EXCEL_EPOCH, output_cells
+from xl_rollover.templates.model import output_cells
 from xl_rollover.templates.specs import ACCOUNT_WORDS, NO_EXCEPTION, TEMPLATES
 from xl_rollover.templates.specs.common import _exception_words
 
@@ -30,7 +31,7 @@ WORDS = {e.number: _exception_words(e) for e in NUMBERED}
 
 
 def _serial(day: dt.date) -> float:
-    return float((day - EXCEL_EPOCH).days)
+    return float(serial(day))
 
 
 def _age(birth: dt.date, on: dt.date) -> list[list[float]]:

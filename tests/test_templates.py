@@ -9,9 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xl_rollover.core.serial_dates import day_of, serial
 from xl_rollover.engines.recalc import calculate
 from xl_rollover.templates.evaluation import evaluate
-from xl_rollover.templates.model import EXCEL_EPOCH, Input, Table, output_cells
+from xl_rollover.templates.model import Input, Table, output_cells
 from xl_rollover.templates.rebuild import build_all
 from xl_rollover.templates.specs import TEMPLATES, VARIANTS
 
@@ -49,7 +50,7 @@ def _defined_cells(path: Path) -> dict[str, tuple[str, str]]:
 
 def _expected(value: object) -> object:
     if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH).days)
+        return float(serial(value))
     return value
 
 
@@ -76,7 +77,7 @@ def _set_inputs(source: Path, target: Path, overrides: dict[str, object]) -> Non
                 for c, v in enumerate(row):
                     target_cell = ws.cell(row=cell.row + r, column=cell.column + c)
                     if isinstance(v, float) and target_cell.number_format.startswith("yyyy"):
-                        v = dt.datetime.combine(EXCEL_EPOCH + dt.timedelta(days=int(v)), dt.time())
+                        v = dt.datetime.combine(day_of(int(v)), dt.time())
                     target_cell.value = v
         else:
             ws[ref].value = value

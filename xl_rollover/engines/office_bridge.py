@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from xl_rollover.core.serial_dates import EPOCH
+from xl_rollover.core.serial_dates import serial
 
 
 def _arg(value: Any) -> Any:
@@ -37,7 +37,7 @@ def _cell_out(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return float((value - EPOCH).days)
+        return float(serial(value))
     return value
 
 

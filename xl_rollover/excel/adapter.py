@@ -30,7 +30,7 @@ from xl_rollover.core.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
 from xl_rollover.core.money import shown, to_flag
 from xl_rollover.core.registry import FUNCTIONS, Function, Param
-from xl_rollover.core.serial_dates import EPOCH
+from xl_rollover.core.serial_dates import day_of
 
 #: Excel's error values, as xlwings passes them with ``err_to_str=True``.
 EXCEL_ERRORS = (
@@ -46,7 +46,6 @@ EXCEL_ERRORS = (
     "#CALC!",
 )
 #: Day 0 of Excel's 1900 date system as used by serial numbers from 1900-03-01 on.
-EXCEL_EPOCH = EPOCH  # one statement: xl_rollover.core.serial_dates
 #: Most rows one call accepts: Excel's sheet height.
 MAX_ROWS = 1_048_576
 #: Longest text Excel keeps in a cell.
@@ -128,7 +127,7 @@ def excel_date(value: Any, name: str) -> dt.date:
             raise CellError(
                 "#VALUE!", f"{name} {value} is not an Excel date serial number (whole days from 1900-03-01)"
             )
-        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return day_of(int(value))
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())

@@ -23,10 +23,11 @@ import xlsxwriter
 
 from xl_rollover.core.age import MAX_AGE
 from xl_rollover.core.money import MAX_AMOUNT
+from xl_rollover.core.serial_dates import serial
 from xl_rollover.engines.ooxml import keep_stored_values
 
 from .evaluation import evaluate, formula
-from .model import DISCLAIMER, EXCEL_EPOCH, FIXED_DATE, PREPARED_LINE, Chart, Grid, Input, Output, Table, Template
+from .model import DISCLAIMER, FIXED_DATE, PREPARED_LINE, Chart, Grid, Input, Output, Table, Template
 
 HERE: Path = Path(__file__).resolve().parents[2] / "workbooks"
 
@@ -482,7 +483,7 @@ def _output_group(
 
 def _cached(value: Any) -> Any:
     if isinstance(value, dt.date):
-        return (value - EXCEL_EPOCH).days
+        return serial(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if value is None:

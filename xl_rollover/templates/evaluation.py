@@ -13,15 +13,16 @@ import re
 from typing import Any
 
 from xl_rollover.core.registry import FUNCTIONS
+from xl_rollover.core.serial_dates import serial
 from xl_rollover.excel import functions
 
-from .model import EXCEL_EPOCH, NOT_POSSIBLE, PREPARED_LINE, Grid, Input, Output, Table, Template, output_cells
+from .model import NOT_POSSIBLE, PREPARED_LINE, Grid, Input, Output, Table, Template, output_cells
 
 
 def excel_value(value: Any, kind: str) -> Any:
     """An input as Excel passes it to a function: dates as serial numbers, everything else as is."""
     if kind == "date" and isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH).days)
+        return float(serial(value))
     if isinstance(value, bool):
         return value
     if isinstance(value, int):

@@ -8,10 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from xl_rollover.core.serial_dates import EPOCH
+from xl_rollover.core.serial_dates import day_of
 
 FIXED_DATE = dt.datetime(2026, 1, 1)
-EXCEL_EPOCH = EPOCH  # one statement: xl_rollover.core.serial_dates
 
 
 @dataclass(frozen=True)
@@ -180,7 +179,7 @@ def output_cells(template: Template) -> list[Output]:
 
 def _prepared_text(v: dict[str, Any]) -> str:
     day = v["in_prepared"]
-    text = (EXCEL_EPOCH + dt.timedelta(days=int(day))).isoformat() if isinstance(day, (int, float)) else ""
+    text = day_of(int(day)).isoformat() if isinstance(day, (int, float)) else ""
     return f"Prepared for {v['in_client'] or ''} by {v['in_firm'] or ''}, {text}"
 
 

@@ -22,11 +22,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from xl_rollover.core.serial_dates import serial
 from xl_rollover.excel import functions
 
 from . import build, evaluation
 from .excel_formulas import EXCEPTION_SHEET, ROOM_LIMITS, STATEMENTS, ExceptionsSheet, LimitsSheet
-from .model import EXCEL_EPOCH, NOT_POSSIBLE, Grid, Output, Table, Template
+from .model import NOT_POSSIBLE, Grid, Output, Table, Template
 
 FOLDER = build.HERE / "portable"
 
@@ -99,8 +100,9 @@ def write_exceptions(wb: Any, table: ExceptionsSheet, formats: dict[str, Any] | 
             if name:
                 ws.write_string(r, table.HEAD.index(heading), name)
         if e.distributions_after is not None:
-            days = (e.distributions_after - EXCEL_EPOCH).days
-            ws.write_number(r, table.HEAD.index("distributions after"), days, f.get("out_date"))
+            ws.write_number(
+                r, table.HEAD.index("distributions after"), serial(e.distributions_after), f.get("out_date")
+            )
         ws.write_number(r, table.HEAD.index("needs 59½"), 1 if e.needs_age_59_5 else 0)
         for c, account in enumerate(table.accounts(), start=len(table.HEAD)):
             ws.write_number(r, c, 1 if e.applies_to(account) else 0)

@@ -267,3 +267,30 @@ def test_every_subcommand_runs_from_the_valid_arguments(capsys):
     for name, entry in COMMANDS.items():
         assert cli.main(argv_for(entry, extra=("--json",))) == 0, (name, capsys.readouterr().err)
         capsys.readouterr()
+
+
+def test_xlsx_input_text_and_error_values_are_not_read_as_blank(tmp_path, capsys):
+    # pandas' reader made the text N/A, null, NA and an error value (#N/A from =NA()) blank: an optional input then
+    # fell back to its default (distributions 0) and the row was computed; a CSV refused the same cells
+    import xlsxwriter
+
+    source = tmp_path / "in.xlsx"
+    book = xlsxwriter.Workbook(str(source))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["function", "converted", "basis", "year_end_value", "distributions"])
+    for row, distributions in enumerate(["N/A", "null", None, 0], 1):
+        sheet.write_row(row, 0, ["prorata_taxable", 10000, 5000, 20000])
+        if distributions is None:
+            sheet.write_formula(row, 4, "=NA()", None, "#N/A")
+        else:
+            sheet.write(row, 4, distributions)
+    sheet.write_row(5, 0, ["NA", 10000, 5000, 20000])
+    book.close()
+    assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.csv")]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:3] == [
+        "xl-rollover: row 1 (prorata_taxable): distributions must be a number, not the text 'N/A'",
+        "xl-rollover: row 2 (prorata_taxable): distributions must be a number, not the text 'null'",
+        "xl-rollover: row 3 (prorata_taxable): distributions is the error value #N/A",
+    ]
+    assert lines[3].startswith("xl-rollover: row 5: unknown function 'NA'; known: ") and len(lines) == 4

@@ -157,23 +157,33 @@ def _read_csv(file: Path) -> pd.DataFrame:
 
 
 def _read_xlsx(file: Path) -> pd.DataFrame:
+    """The first sheet's cells as they are: text is text (pandas' reader made "N/A", "null" or "NA" blank, and an
+    error value such as #N/A from a formula blank, so an optional input fell back to its default), an error value
+    is its text (#N/A), which the worksheet functions' reading refuses by name."""
+    from openpyxl import load_workbook
+
     from xl_rollover.engines.safe_xlsx import check_workbook  # the same checks as `calc` for a workbook from outside
 
     check_workbook(file).close()
     try:
-        raw = pd.read_excel(file, header=None, dtype=object)
+        book = load_workbook(file, read_only=True, data_only=True, keep_links=False)
+        try:
+            rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
     except MemoryError:
         raise
     except Exception as exc:
         raise InputError(
             f"{file}: cannot read as an .xlsx workbook: {type(exc).__name__}: {said(str(exc).strip())}"
         ) from None
-    if raw.empty:
+    rows = [row for row in rows if not all(batch_blank(v) for v in row)] if rows else rows
+    if not rows:
         raise InputError(f"{file}: the first sheet is empty; its first row must name the columns")
-    header = _header(file, raw.iloc[0].tolist())
-    body = raw.iloc[1:]
-    body = body[~body.map(batch_blank).all(axis=1)] if len(body) else body
-    return _frame(file, header, [body[c].tolist() for c in body.columns])
+    width = max(len(row) for row in rows)
+    rows = [row + [None] * (width - len(row)) for row in rows]
+    header = _header(file, rows[0])
+    return _frame(file, header, [list(column) for column in zip(*rows[1:], strict=True)] or [[] for _ in header])
 
 
 def _read_parquet(file: Path) -> pd.DataFrame:

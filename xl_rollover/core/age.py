@@ -23,6 +23,12 @@ AGE_59_5_PARAMETER = "early_distribution_age_72t2Ai"
 HALF_59 = limits.value(AGE_59_5_PARAMETER, None)[0]
 
 
+def age_words(years: Decimal) -> str:
+    """An age from the tables as people write it: ``70.5`` as 70½, ``50`` as 50."""
+    whole = int(years)
+    return f"{whole}½" if years - whole == Decimal("0.5") else f"{years.normalize():f}"
+
+
 @dataclass(frozen=True)
 class Age:
     """An age as given: years (exact decimal), or a birth date and a distribution date."""

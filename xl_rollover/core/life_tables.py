@@ -27,7 +27,6 @@ TABLE_CITATIONS = {
     "uniform": "Treas. Reg. §1.401(a)(9)-9(c) (Uniform Lifetime Table, T.D. 9930)",
     "joint": "Treas. Reg. §1.401(a)(9)-9(d) (Joint and Last Survivor Table, T.D. 9930)",
 }
-TOP_AGE = 120  # the tables' last row is "120+"
 
 
 @cache
@@ -43,18 +42,26 @@ def _rows() -> dict[str, dict[int, Decimal]]:
 def _joint() -> dict[tuple[int, int], Decimal]:
     text = (resources.files("xl_rollover.core") / "data" / "joint_life_table.csv").read_text(encoding="utf-8")
     cells: dict[tuple[int, int], Decimal] = {}
-    for record in csv.DictReader(io.StringIO(text)):
+    reader = csv.DictReader(io.StringIO(text))
+    others = [int(name) for name in reader.fieldnames or () if name.isdigit()]
+    for record in reader:
         age = int(record["age"])
-        for other in range(TOP_AGE + 1):
+        for other in others:
             value = record[str(other)].strip()
             if value:
                 cells[(age, other)] = Decimal(value)
     return cells
 
 
+@cache
+def top_age() -> int:
+    """The tables' last row, their "120+": older ages read it (from the data, the Single Life Table's last age)."""
+    return max(_rows()["single"])
+
+
 def joint(age: int, other_age: int) -> Decimal:
     """The joint and last survivor life expectancy of two ages (Treas. Reg. §1.401(a)(9)-9(d)); 120+ for older ages."""
-    a, b = min(age, TOP_AGE), min(other_age, TOP_AGE)
+    a, b = min(age, top_age()), min(other_age, top_age())
     cells = _joint()
     one, two = cells.get((a, b)), cells.get((b, a))
     if one is not None and two is not None and one != two:

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from .. import limits
+from ..age import age_words
 from ..errors import InputError, UnsupportedCase, XlRolloverError
 from ..explain import Result, Step
 from ..money import SCALAR, ZERO, cents, dollars, fmt, to_decimal, to_flag, to_money
@@ -40,6 +41,11 @@ def _threshold(name: str) -> float:
     if float(value) != value:  # pragma: no cover - the table's ages and years are exact in binary
         raise ValueError(f"{name} {value} is not exact as a binary fraction")
     return float(value)
+
+
+def _ira_catch_up_age() -> str:
+    """The age the IRA catch-up starts, as the explanations write it (IRC §219(b)(5)(B); a limits row)."""
+    return age_words(_constant("ira_catchup_age_219b5B")[0])
 
 
 @cache
@@ -370,8 +376,8 @@ def roth_ira_contribution_limit(
     steps.append(
         Step(
             title="Limit before the phase-out",
-            rule="the lesser of the dollar limit (plus the catch-up from age 50) and taxable compensation"
-            + ("" if comp is not None else f"; {_NO_COMPENSATION}"),
+            rule=f"the lesser of the dollar limit (plus the catch-up from age {_ira_catch_up_age()}) and taxable "
+            "compensation" + ("" if comp is not None else f"; {_NO_COMPENSATION}"),
             citation=f"IRC §408A(c)(2)(A), §219(b)(1), §219(b)(5) | {src}",
             form_line="Pub. 590-A Worksheet 2-2, line 6",
             inputs={"year": y, "age": years, "dollar limit": full, "compensation": comp},
@@ -538,7 +544,7 @@ def traditional_ira_deduction_limit(
         steps.append(
             Step(
                 title="Dollar limit",
-                rule=f"{which}; the dollar limit (plus the catch-up from age 50)",
+                rule=f"{which}; the dollar limit (plus the catch-up from age {_ira_catch_up_age()})",
                 citation=f"IRC §219(b)(1)(A), §219(b)(5), §219(g)(1) | {src}",
                 inputs={"year": y, "age": years, "filing_status": status},
                 outputs={"dollar limit": full},
@@ -557,12 +563,12 @@ def traditional_ira_deduction_limit(
     )
     if k["barred"]:
         bar_age, src_bar = _constant("ira_deduction_age_bar_219d1")
-        _, src_last = _constant("ira_deduction_age_bar_last_year_219d1")
+        last, src_last = _constant("ira_deduction_age_bar_last_year_219d1")
         steps.append(
             Step(
-                title="Age 70½ before 2020",
+                title=f"Age {age_words(bar_age)} before {last + 1}",
                 rule=f"for {y}, no deduction for an individual who reached age {bar_age} by the end of the year "
-                "(the bar was repealed for years after 2019)",
+                f"(the bar was repealed for years after {last})",
                 citation=f"{src_bar} | {src_last}",
                 inputs={"year": y, "age": years},
                 outputs={"limit": ZERO},

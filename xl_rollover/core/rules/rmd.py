@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from .. import life_tables, limits
-from ..age import MAX_AGE, add_months, to_date
+from ..age import MAX_AGE, add_months, age_words, to_date
 from ..errors import InputError, UnknownYear, UnsupportedCase, XlRolloverError
 from ..explain import Result, Step
 from ..money import SCALAR, ZERO, cents, dollars, half_up_div, to_flag, to_money
@@ -259,7 +259,7 @@ def required_minimum_distribution(
         steps.append(
             Step(
                 title="No distribution required this year",
-                rule=f"{y} is before the first distribution year {first} (the year age {_age_text(band.age)} is "
+                rule=f"{y} is before the first distribution year {first} (the year age {age_words(band.age)} is "
                 "attained): no minimum distribution is required for it",
                 citation=RMD_CITATION,
                 inputs={"year": y, "first_rmd_year": first},
@@ -314,7 +314,7 @@ def required_minimum_distribution(
                 else f"of the Uniform Lifetime Table for age {age}"
             )
             + f" (ages on the {y} birthdays"
-            + (", the table's 120+ row" if age >= 120 else "")
+            + (f", the table's {life_tables.top_age()}+ row" if age >= life_tables.top_age() else "")
             + "), rounded half-up to the cent (the project's rounding; the rule states no rounding)",
             citation=f"{RMD_CITATION}; {life_tables.TABLE_CITATIONS[table]}",
             inputs={"prior_year_end_balance": balance, "age": age, "divisor": divisor},
@@ -369,13 +369,9 @@ def required_minimum_distribution(
     )
 
 
-def _age_text(age: Decimal) -> str:
-    return "70½" if age == Decimal("70.5") else f"{age.normalize():f}"
-
-
 def _age_step(born: dt.date, band: AgeBand, first: int, rbd: dt.date) -> Step:
     rule = (
-        f"born {born.isoformat()}: the applicable age is {_age_text(band.age)}, attained in {first}; the required "
+        f"born {born.isoformat()}: the applicable age is {age_words(band.age)}, attained in {first}; the required "
         f"beginning date is April 1 of the next year"
     )
     if band.provisional:

@@ -159,7 +159,7 @@ def sepp_payment(
             rule=f"the {TABLE_NAMES[table]} figure for age {age}"
             + (f" and the beneficiary's age {y - beneficiary.year}" if beneficiary is not None else "")
             + f" (ages on the {y} birthdays"
-            + (", the table's 120+ row" if age >= 120 else "")
+            + (f", the table's {life_tables.top_age()}+ row" if age >= life_tables.top_age() else "")
             + ")",
             citation=f"{NOTICE}, §3.02(a); {life_tables.TABLE_CITATIONS[table]}",
             inputs={"birth_date": born, "year": y, "life_table": table},

@@ -925,6 +925,9 @@ _AMOUNT = r"[0-9]++(?:\.[0-9][0-9]?+)?+"  # possessive: no backtracking (the gra
 _PIECE = rf" *+(?:[0-9][0-9][0-9][0-9] *+: *+{_AMOUNT} *+: *+{_AMOUNT} *+)?+"
 _LAYERS_CELL = re.compile(rf"{_PIECE}(?:;{_PIECE})*+")
 _LAYERS_COLUMN = re.compile(rf"{_LAYERS_CELL.pattern}(?:\n{_LAYERS_CELL.pattern})*+")  # cells joined by newlines
+#: The same grammar for a column with no space at all (pieces between ``;`` and newlines): about twice as fast.
+_TIGHT_PIECE = rf"(?:[0-9][0-9][0-9][0-9]:{_AMOUNT}:{_AMOUNT})?+"
+_TIGHT_COLUMN = re.compile(rf"{_TIGHT_PIECE}(?:[;\n]{_TIGHT_PIECE})*+")
 _TO_SPACES = str.maketrans(":;\n", "   ")
 
 
@@ -975,17 +978,26 @@ def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
     if isinstance(column, np.ndarray) and column.dtype.kind in "fiub":  # numbers: only a missing value (NaN) is blank
         missing = np.isnan(column) if column.dtype.kind == "f" else np.zeros(n, bool)
         return ([], [], []), missing
-    text = np.fromiter(map(isinstance, column, itertools.repeat(str, n)), bool, n)
-    texts = [v if t else "" for v, t in zip(column, text.tolist(), strict=True)]
-    joined = "\n".join(texts)
-    if joined.count("\n") == max(n - 1, 0) and _LAYERS_COLUMN.fullmatch(joined):  # every text cell plain
+    cells = column.tolist() if isinstance(column, np.ndarray) else list(column)
+    blanks = False  # whether a cell may be None (blank: certain, no layers)
+    try:  # every cell text (the common case): joined as it is
+        joined = "\n".join(cells)
+        text, texts = np.ones(n, bool), cells
+    except TypeError:
+        blanks = True  # blanks (None) or other values: those cells joined as empty
+        text = np.fromiter(map(isinstance, cells, itertools.repeat(str, n)), bool, n)
+        texts = [v if t else "" for v, t in zip(cells, text.tolist(), strict=True)]
+        joined = "\n".join(texts)
+    grammar = _LAYERS_COLUMN if " " in joined else _TIGHT_COLUMN
+    if joined.count("\n") == max(n - 1, 0) and grammar.fullmatch(joined):  # every text cell plain
         plain = text
     else:  # find the cells that are not: the core reads them
         plain = np.fromiter(map(_LAYERS_CELL.fullmatch, texts), bool, n) & text
-        for i in np.flatnonzero(~plain):
-            texts[i] = ""
+        texts = [t if p else "" for t, p in zip(texts, plain.tolist(), strict=True)]
         joined = "\n".join(texts)
-    certain = plain | np.fromiter(map(operator.is_, column, itertools.repeat(None, n)), bool, n)
+    certain = (
+        plain | np.fromiter(map(operator.is_, cells, itertools.repeat(None, n)), bool, n) if blanks else plain.copy()
+    )
     counts = np.fromiter(map(str.count, texts, ":" * n), np.int64, n) // 2
     # every number of the certain cells at once; whole cents of at most 13 + 2 digits are exact in float64
     # (below 2**53) and the amounts checked against MAX_CENTS, so rounding the cents is exact
@@ -1001,12 +1013,17 @@ def _layer_arrays(np: Any, column: Any) -> tuple[Any, Any]:
     taxable, nontaxable = (np.round(numbers[:, k] * 100).astype(np.int64) for k in (1, 2))
     certain[rows[bad]] = False
     keep = certain[rows]
-    keys, where = np.unique(rows[keep] * 10_000 + years[keep], return_inverse=True)  # (row, year), sorted
-    sums = np.zeros((2, len(keys)), np.int64)
-    np.add.at(sums[0], where, taxable[keep])
-    np.add.at(sums[1], where, nontaxable[keep])
+    keys = rows[keep] * 10_000 + years[keep]  # (row, year)
+    if np.all(keys[1:] > keys[:-1]):  # each row's years ascending, one entry a year: already the layers
+        sums = np.stack([taxable[keep], nontaxable[keep]])
+    else:  # entries of one year summed, years sorted
+        keys, where = np.unique(keys, return_inverse=True)
+        sums = np.zeros((2, len(keys)), np.int64)
+        np.add.at(sums[0], where, taxable[keep])
+        np.add.at(sums[1], where, nontaxable[keep])
     row_of = keys // 10_000
-    position = np.arange(len(keys)) - np.searchsorted(row_of, row_of)
+    first = np.flatnonzero(np.diff(row_of, prepend=-1))  # where each row's layers start
+    position = np.arange(len(keys)) - np.repeat(first, np.diff(first, append=len(keys)))
     certain[row_of[position >= MAX_LAYERS]] = False  # a row of many layers: the core (the grid stays small)
     kept = certain[row_of]
     row_of, position, keys, sums = row_of[kept], position[kept], keys[kept], sums[:, kept]

@@ -420,7 +420,11 @@ class _NumpyOps:
 
     def objects(self, values: Any) -> Any:
         """Values as Python objects (ints stay ints in a batch result, not cents)."""
-        return self._np.asarray(values, dtype=object)  # no copy when already objects
+        np = self._np
+        array = np.asarray(values)
+        if array.dtype.kind in "iu" and array.ndim == 1 and len(array):  # whole numbers (years): looked up
+            return _python_ints(np, array, np.zeros(len(array), bool))
+        return np.asarray(values, dtype=object)  # no copy when already objects
 
     def blank_where(self, condition: Any, values: Any) -> Any:
         np = self._np
@@ -432,34 +436,43 @@ class _NumpyOps:
     ) -> list[tuple[Any, ...]]:
         np = self._np
         n = max((np.size(p) for p in present), default=0)
-        kept = np.column_stack([np.broadcast_to(p, (n,)) for p in present])
-        order = np.argsort(~kept, axis=1, kind="stable")
-        kept = np.take_along_axis(kept, order, 1)
-        width = int(kept.sum(1).max()) if n else 0
-        kept, order = kept[:, :width], order[:, :width]
+        filled = np.zeros(n, np.intp)  # pieces kept so far in each row
+        blocks = []  # per piece: the rows keeping it, and its place among each row's kept pieces
+        for here in present:
+            rows = np.flatnonzero(np.broadcast_to(here, (n,)))
+            blocks.append((filled[rows], rows))
+            filled[rows] += 1
+        width = int(filled.max()) if n else 0
+        kept = np.arange(width)[:, None] < filled  # place by row: a piece is there
         fields = []
         for values, exact in zip(zip(*pieces, strict=True), units, strict=True):
             if not exact and not any(isinstance(v, np.ndarray) for v in values):  # one value a piece: look it up
                 lookup = np.empty(len(values) + 1, object)
                 lookup[:-1] = values
-                codes = np.where(kept, order, len(values))  # the last entry, None, where no piece is left
-                fields.append([self._spread_column(lookup, np.ascontiguousarray(codes[:, k])) for k in range(width)])
+                codes = np.full((width, n), len(values), np.intp)  # the last entry, None, where no piece is left
+                for j, (place, rows) in enumerate(blocks):
+                    codes[place, rows] = j
+                fields.append([self._spread_column(lookup, codes[k]) for k in range(width)])
                 continue
             whole = exact or all(v is None or isinstance(v, (int, np.ndarray)) for v in values)  # ints or None
             if whole:
-                grid = np.stack([np.broadcast_to(NONE_INT if v is None else v, (n,)) for v in values], axis=1)
+                columns = [np.broadcast_to(NONE_INT if v is None else v, (n,)) for v in values]
+                packed = np.zeros((width, n), np.result_type(*columns))
             else:
-                grid = np.empty((n, len(values)), object)
-                for k, v in enumerate(values):
-                    grid[:, k] = v
-            grid = np.take_along_axis(grid, order, 1)
+                columns = []
+                for v in values:
+                    columns.append(np.empty(n, object))
+                    columns[-1][:] = v
+                packed = np.full((width, n), None, object)
+            for (place, rows), column in zip(blocks, columns, strict=True):
+                packed[place, rows] = column[rows]
             if exact:
-                fields.append([np.ma.masked_array(grid[:, k], mask=~kept[:, k]) for k in range(width)])
+                fields.append([np.ma.masked_array(packed[k], mask=~kept[k]) for k in range(width)])
                 continue
-            blank = ~kept | (grid == NONE_INT) if whole else ~kept
-            grid = _python_ints(np, grid, blank) if whole else grid
-            grid[blank] = None
-            fields.append([grid[:, k] for k in range(width)])
+            blank = ~kept | (packed == NONE_INT) if whole else ~kept
+            packed = _python_ints(np, packed, blank) if whole else packed
+            packed[blank] = None
+            fields.append([packed[k] for k in range(width)])
         return [tuple(column[k] for column in fields) for k in range(width)]
 
     def distinct(self, columns: Sequence[Any]) -> list[int]:

@@ -133,3 +133,22 @@ def test_demo_option_b_blocked_until_2030():
     b = demo.run().options[1]
     assert b.penalty_free(2029) == 0
     assert b.penalty_free(2030) == Decimal("49350.00")  # 41,850 rolled in 2025 + 7,500 backdoor in 2026
+
+
+@settings(max_examples=300)
+@given(
+    cents,
+    st.lists(layer, max_size=4),
+    st.integers(min_value=2000, max_value=2040),
+    st.decimals(min_value=0, max_value=Decimal("59.4"), places=1),
+)
+def test_penalty_free_amount_is_exactly_where_tax_or_the_10_percent_begins(regular, layers, year, age):
+    # Two statements of the ordering agree (Reg. §1.408A-6 A-5(c), A-8): before 59½, withdrawing the
+    # penalty-free amount costs nothing; one cent more is under §72(t): a recaptured conversion part (not
+    # income) or, once all basis is out, earnings (income too, A-4).
+    layers = [(min(y, year), t, n) for y, t, n in layers]
+    free = xr.roth_penalty_free(regular, layers, distribution_year=year, age=age).penalty_free
+    at = xr.roth_ira_distribution(free, regular, layers, distribution_year=year, age=age)
+    assert (at.taxable, at.penalty_base, at.penalty) == (0, 0, 0)
+    over = xr.roth_ira_distribution(free + Decimal("0.01"), regular, layers, distribution_year=year, age=age)
+    assert over.penalty_base == Decimal("0.01") and over.taxable in (0, Decimal("0.01"))

@@ -294,3 +294,43 @@ def test_xlsx_input_text_and_error_values_are_not_read_as_blank(tmp_path, capsys
         "xl-rollover: row 3 (prorata_taxable): distributions is the error value #N/A",
     ]
     assert lines[3].startswith("xl-rollover: row 5: unknown function 'NA'; known: ") and len(lines) == 4
+
+
+def test_xlsx_input_with_formulas_never_calculated_is_refused_then_calc_fixes_it(tmp_path, capsys):
+    # openpyxl writes a formula with no value: read as blank, distributions (=1000*2) silently became 0
+    import openpyxl
+
+    source = tmp_path / "in.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["function", "converted", "basis", "year_end_value", "distributions"])
+    book.active.append(["prorata_taxable", 10000, 5000, 20000, "=1000*2"])
+    book.save(source)
+    assert cli.main(["batch", str(source), "-o", str(tmp_path / "out.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "1 formula cell(s) saved without a calculated value" in err and "xl-rollover calc" in err
+    assert cli.main(["calc", str(source), "-o", str(tmp_path / "calculated.xlsx")]) == 0
+    assert cli.main(["batch", str(tmp_path / "calculated.xlsx"), "-o", str(tmp_path / "out.csv")]) == 0
+    # line 7 = 2,000; line 9 = 20,000 + 2,000 + 10,000; line 10 = 5,000 / 32,000 = 0.156 (Form 8606)
+    assert ",0.156," in (tmp_path / "out.csv").read_text()
+
+
+def test_an_empty_text_result_is_a_calculated_value(tmp_path):
+    # Excel stores a formula that gives "" as t="str" with an empty <v>: calculated, not missing
+    import zipfile
+
+    import openpyxl
+
+    from xl_rollover.engines.safe_xlsx import vet
+
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        '<c r="A1" t="str"><f>""</f><v></v></c><c r="B1"><f>1+1</f><v></v></c><c r="C1"><f>1+1</f><v>2</v></c>'
+        "</row></sheetData></worksheet>"
+    )
+    book = tmp_path / "book.xlsx"
+    plain = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(book, "w") as archive:
+        for info in source.infolist():
+            archive.writestr(info, sheet if info.filename == "xl/worksheets/sheet1.xml" else source.read(info))
+    assert vet(book).uncalculated == 1  # B1 only

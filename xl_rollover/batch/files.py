@@ -162,9 +162,14 @@ def _read_xlsx(file: Path) -> pd.DataFrame:
     is its text (#N/A), which the worksheet functions' reading refuses by name."""
     from openpyxl import load_workbook
 
-    from xl_rollover.engines.safe_xlsx import check_workbook  # the same checks as `calc` for a workbook from outside
+    from xl_rollover.engines.safe_xlsx import vet  # the same checks as `calc` for a workbook from outside
 
-    check_workbook(file).close()
+    uncalculated = vet(file).uncalculated
+    if uncalculated:  # read as blank, an optional input would silently take its default
+        raise InputError(
+            f"{file}: {uncalculated:,} formula cell(s) saved without a calculated value (a program that does not "
+            "calculate wrote it); open and save it in Excel or LibreOffice, or run `xl-rollover calc` on it first"
+        )
     try:
         book = load_workbook(file, read_only=True, data_only=True, keep_links=False)
         try:

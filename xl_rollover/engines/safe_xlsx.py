@@ -76,6 +76,8 @@ class Screen:
     macro_enabled: bool = False
     outside: list[str] = field(default_factory=list)  # links and calls that reach outside the workbook
     formula_problem: str | None = None  # the first formula over a length or nesting limit
+    #: Formula cells saved without a calculated value (written by a program that does not calculate).
+    uncalculated: int = 0
 
 
 def check_workbook(path: str | Path) -> zipfile.ZipFile:
@@ -247,19 +249,27 @@ class _Reader:
         formula: list[str] | None = None
         formula_chars = 0
         rels = name.lower().endswith(".rels")
+        #: The current cell <c>: has it a formula, and is its value <v> absent (False), open (None) or given (True)?
+        cell_formula = False
+        cell_value: bool | None = False
 
         def refuse_dtd(*_args: object) -> None:
             raise InputError(f"{file}: part {name!r} declares a DTD or entities; refused (XML entity attack?)")
 
         def start(tag: str, attrs: dict[str, str]) -> None:
-            nonlocal depth, formula, formula_chars
+            nonlocal depth, formula, formula_chars, cell_formula, cell_value
             depth += 1
             if depth > MAX_XML_DEPTH:
                 raise InputError(f"{file}: part {name!r} nests elements over {MAX_XML_DEPTH} deep; refused")
             local = tag.rpartition(":")[2]
             if local == "c":
                 screen.cells += 1
+                # a text result may be empty (t="str", <v></v>: a formula that gives ""); any other needs its value
+                cell_formula, cell_value = False, attrs.get("t") == "str"
+            elif local == "v" and not cell_value:
+                cell_value = None  # its text decides (a <v/> without text is no value)
             elif local in ("f", "definedName"):
+                cell_formula = cell_formula or local == "f"
                 screen.formulas += local == "f"
                 formula, formula_chars = [], 0
             elif local == "externalReference":
@@ -277,12 +287,16 @@ class _Reader:
         def end(tag: str) -> None:
             nonlocal depth, formula
             depth -= 1
+            if cell_formula and not cell_value and tag.rpartition(":")[2] == "c":
+                screen.uncalculated += 1
             if formula is not None and tag.rpartition(":")[2] in ("f", "definedName"):
                 _check_formula(screen, "".join(formula), formula_chars)
                 formula = None
 
         def text(data: str) -> None:
-            nonlocal formula_chars
+            nonlocal formula_chars, cell_value
+            if cell_value is None and data.strip():
+                cell_value = True
             if formula is not None:
                 formula_chars += len(data)
                 if formula_chars <= MAX_FORMULA_CHARS:

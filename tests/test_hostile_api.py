@@ -198,3 +198,17 @@ def test_numpy_numbers_from_a_pandas_cell_are_the_same_numbers():
     assert xr.irs_limit("annual_additions_limit_415c1A", np.int64(2026)).value == Decimal("72000")
     with pytest.raises(InputError, match="must be a number, not bool"):
         xr.prorata_taxable(np.bool_(True), 5000, 20000)
+
+
+@pytest.mark.parametrize("text", ["2025W011", "2025-W01-1", "20250101", "2025-1-1", "２０２５-０１-０１", "2025-02-30"])
+def test_a_date_in_another_form_is_refused_in_every_face(text):
+    # Python 3.11's date.fromisoformat reads 20250101 and the ISO week date 2025-W01-1 (2024-12-30): the core and
+    # the worksheet functions took them as dates though every message asks for YYYY-MM-DD
+    from xl_rollover.excel.adapter import CellError, excel_date
+
+    with pytest.raises(InputError, match="is not a date \\(use YYYY-MM-DD\\)"):
+        xr.required_minimum_distribution(2025, text, 100000)
+    with pytest.raises(CellError, match="is not a date"):
+        excel_date(text, "birth_date")
+    # age 75 in 2025: Uniform Lifetime Table divisor 24.6 (Reg. §1.401(a)(9)-9(c)); 100,000 / 24.6
+    assert xr.required_minimum_distribution(2025, " 1950-01-01 ", 100000).amount == Decimal("4065.04")

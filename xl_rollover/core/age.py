@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -68,17 +69,33 @@ def date_59_5(birth_date: dt.date) -> dt.date:
     return add_months(birth_date, int(HALF_59 * 12))  # 59½ years: 714 months
 
 
+#: The one text form of a date taken: YYYY-MM-DD (Python 3.11's fromisoformat also reads 20250101 and the week
+#: date 2025-W01-1, which is 2024-12-30; neither is taken).
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> dt.date | None:
+    """``YYYY-MM-DD`` (spaces around it allowed) as a date; None for any other text or an impossible date."""
+    text = text.strip()
+    if not ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:  # 2025-02-30, 0000-01-01
+        return None
+
+
 def to_date(value: object, name: str) -> dt.date:
-    """A date given as ``date``, ``datetime`` or ISO text ``YYYY-MM-DD``."""
+    """A date given as ``date``, ``datetime`` or text ``YYYY-MM-DD``."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:40])  # no ISO date is longer
-        except ValueError:
-            raise InputError(f"{name} {shown(value)} is not a date (use YYYY-MM-DD)") from None
+        day = iso_date(value)
+        if day is None:
+            raise InputError(f"{name} {shown(value)} is not a date (use YYYY-MM-DD)")
+        return day
     raise InputError(f"{name} must be a date, not {type(value).__name__} {shown(value)}")
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from . import limits
-from .age import MAX_AGE
+from .age import ISO_DATE, MAX_AGE
 from .money import FLAG_WORDS, MAX_AMOUNT, MAX_CENTS, SCALAR, plain_cents
 from .registry import FUNCTIONS
 from .rules import contribution_limits, early_penalty, form_8606, rmd, roth_ordering, sepp, split
@@ -656,7 +656,6 @@ def _run_rows(rule: ColumnRule, columns: Mapping[str, Sequence[Any]], n: int) ->
 # it (xl_rollover.excel.adapter._read, then the core's parser); anything else is not certain, and the
 # core answers it. Results are cached per distinct cell (typed: True, 1 and 1.0 are different cells).
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NOT_CERTAIN = (0, False)
 
 
@@ -772,7 +771,7 @@ def _cell_date(value: object) -> tuple[Any, bool]:
         low, high = _SERIALS
         ok = low <= value < high and value == int(value)
         return (int(value), True) if ok else _NOT_CERTAIN
-    if isinstance(value, str) and type(value) is str and _ISO_DATE.fullmatch(text := value.strip()):
+    if isinstance(value, str) and type(value) is str and ISO_DATE.fullmatch(text := value.strip()):
         try:
             return serial(dt.date.fromisoformat(text)), True
         except ValueError:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from xl_rollover.core.age import iso_date
 from xl_rollover.core.columns import COLUMN_RULES, LAYERS, layers_cell, run_columns
 from xl_rollover.core.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
@@ -129,10 +130,10 @@ def excel_date(value: Any, name: str) -> dt.date:
             )
         return day_of(int(value))
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise CellError("#VALUE!", f"{name} {shown(value)} is not a date (use a date cell or YYYY-MM-DD)") from None
+        day = iso_date(value)
+        if day is None:
+            raise CellError("#VALUE!", f"{name} {shown(value)} is not a date (use a date cell or YYYY-MM-DD)")
+        return day
     raise CellError("#VALUE!", f"{name} must be a date")
 
 

@@ -724,6 +724,9 @@ def roth_rollover_split(
         "the account is the employee's own (not inherited, not an alternate payee's)",
         "the distribution is not an annuity payment, holds no designated Roth money and no pre-1987 after-tax "
         "contributions (each would be refused if said)",
+        "apart from any required minimum distribution, the whole distribution is an eligible rollover distribution: "
+        "not a hardship distribution, not one of a series of substantially equal periodic payments, not a deemed "
+        "loan or a corrective distribution (those cannot be rolled over and are not under the 20% withholding)",
         "account_balance is the contract the basis belongs to (the whole account, or a separately accounted "
         "after-tax sub-account treated as a separate contract)",
         "state income tax withholding is not computed",
@@ -739,7 +742,7 @@ def roth_rollover_split(
         Step(
             title="Assumptions",
             rule="; ".join(assumptions),
-            citation="IRC §72(e)(8), §72(d)(2), §402A(d)(4), §401(a)(9); Notice 2014-54",
+            citation="IRC §72(e)(8), §72(d)(2), §402A(d)(4), §401(a)(9), §402(c)(4); Notice 2014-54",
         )
     )
 

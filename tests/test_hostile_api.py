@@ -159,10 +159,15 @@ def test_exception_codes_still_read_as_numbers():
     assert xr.early_penalty(1000, 45, exception=3.0).exception == "disability"
 
 
-def test_an_unhashable_filing_status_is_not_a_type_error():
-    assert xr.irs_limit("annual_additions_limit_415c1A", 2026, [1]).value == Decimal("72000")
+@pytest.mark.parametrize("status", [[1], "banana", 5])
+def test_a_filing_status_that_is_no_status_is_refused_even_where_the_limit_ignores_it(status):
+    # [1] was a TypeError (the row cache's key); "banana" and 5 were silently ignored by a limit without statuses
+    with pytest.raises(InputError, match=r"filing_status .* is not one of SINGLE"):
+        xr.irs_limit("annual_additions_limit_415c1A", 2026, status)
     with pytest.raises(InputError, match="filing_status"):
-        xr.roth_ira_contribution_limit(2025, 100000, ["single"], 45)
+        xr.roth_ira_contribution_limit(2025, 100000, status, 45)
+    for ignored in ("MFJ", " ", None):  # a real status (or none) for a limit that does not depend on one
+        assert xr.irs_limit("annual_additions_limit_415c1A", 2026, ignored).value == Decimal("72000")
 
 
 @pytest.mark.parametrize(

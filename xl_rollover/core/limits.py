@@ -227,6 +227,8 @@ class UnsupportedFilingStatus(InputError):
 def irs_limit(name: str, year: object, filing_status: str | None = None) -> IrsLimit:
     """Return one annual limit from the shipped table, with its source; unknown names or years are errors."""
     tax_year = parse_year(year)
+    if filing_status is not None and not (isinstance(filing_status, str) and not filing_status.strip()):
+        parse_filing_status(filing_status)  # no status at all is refused, even for a limit that does not depend on one
     row = lookup(name, tax_year, filing_status)
     status = parse_filing_status(filing_status) if row.filing_status and filing_status else None
     step = Step(

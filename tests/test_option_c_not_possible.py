@@ -29,7 +29,7 @@ TOO_MUCH = {"in_c_roth": 50000}
 WHY = "no: 50,000.00 is more than the 41,850.00 that can be rolled over"
 SENTENCE_C = (
     "Option C, your own split, cannot be done: its Roth IRA amount 50,000.00 is more than the 41,850.00 that can be "
-    "rolled over (the whole balance less the RMD)."
+    "rolled over (the whole balance less any required minimum distribution)."
 )
 GATED = [o.name for o in output_cells(SEPARATION) if o.gate]
 

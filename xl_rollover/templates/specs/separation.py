@@ -180,7 +180,7 @@ def _option_c_check(v: dict[str, Any]) -> str:
 
 _C_CHECKED = ("in_c_roth", "out_eligible")
 #: The summary sentence's words around the check's reason.
-_C_SAYS, _C_BALANCE = "its Roth IRA amount ", " (the whole balance less the RMD)"
+_C_SAYS, _C_BALANCE = "its Roth IRA amount ", " (the whole balance less any required minimum distribution)"
 _C_WORDS = f'{_t("in_c_roth")}&"{_C_TOO_MUCH[0]}"&{_t("out_eligible")}&"{_C_TOO_MUCH[1]}"'
 
 #: Whether option C can be done (the gate of every option C cell): the Roth IRA amount typed in is part of one

@@ -64,6 +64,20 @@ def test_roth_first_home_relief_is_one_lifetime_10000(
 
 
 @settings(max_examples=300, deadline=None)
+@given(taxable=money, balance=money, year=st.sampled_from([2024, 2025, 2026]))
+def test_vested_balance_caps_as_the_code_states_them(taxable, balance, year):
+    """§72(t)(2)(K)(ii)(I): the lesser of the year's dollar limit (10,000; 10,300; 10,500) and 50% of the vested
+    balance, here half-up to the cent; §72(t)(2)(I)(iii): the lesser of 1,000 and the balance over 1,000."""
+    dollar = {2024: 10000, 2025: 10300, 2026: 10500}[year]
+    half = (balance / 2).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    abuse = xr.early_penalty(taxable, 40, "IRA", "domestic_abuse", balance, year)
+    assert abuse.excepted_amount == min(taxable, dollar, half)
+    emergency = xr.early_penalty(taxable, 40, "401K", "emergency", balance, year)
+    assert emergency.excepted_amount == min(taxable, 1000, max(balance - 1000, 0))
+    assert emergency.penalized_amount + emergency.excepted_amount == taxable
+
+
+@settings(max_examples=300, deadline=None)
 @given(taxable=money, count=st.integers(min_value=1, max_value=20), amount=st.none() | money)
 def test_birth_or_adoption_never_exceeds_5000_per_child(taxable, count, amount):
     r = xr.early_penalty(taxable, 30, "401K", "birth_adoption", amount, 2026, exception_count=count)

@@ -52,9 +52,9 @@ def clients() -> list[dict[str, Any]]:
     - every account type with no exception (10%; 59½ off the form; a governmental 457(b) excepted as 13), and
       every numbered exception with every account type, applicable (its cap or amount rule) or not (#VALUE!);
     - amount rules: part (blank = all, less or more than the amount), expenses (blank: #VALUE!), capped (first
-      home 10,000 and birth or adoption 5,000: blank = the cap, below, above), half (domestic abuse: the year's
-      cap or half the vested balance, odd cents rounding half-up; 2024-2026, 2023 refused, 2027 said in words),
-      over (emergency: the vested balance below 1,000, between, above 2,000);
+      home 10,000 and birth or adoption 5,000: blank = the cap, below, above), balance (domestic abuse: the
+      year's cap or a 0.5 share of the vested balance, odd cents rounding half-up; 2024-2026, 2023 refused, 2027
+      said in words; emergency: the cap or the balance over a 1,000 floor: below 1,000, between, above 2,000);
     - age 59½ to the day: the day before, the day itself, a 31st birthday (the month's last day), 29 February;
       exception 12 at 59½ (lines 1 and 2) and before it (#VALUE!); other exceptions at 59½ (off the form);
     - SIMPLE IRA in its first two years (25%, ties at cents = 2 mod 4) and the flag on another account

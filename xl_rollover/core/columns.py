@@ -11,7 +11,8 @@ test_udf_fast prove it). numpy is imported only when a run needs it: the core st
 
 Columns hold raw cell values, one per row or a single value for every row: lists (``None`` or text of
 only spaces is blank; a float NaN in a list is not blank: Excel passes no NaN, the core refuses it), or
-numpy arrays from a table (a NaN in a float array is a missing value, blank).
+numpy arrays from a table (a NaN in a float array is a missing value, blank), or a table's text column as
+:class:`Coded` (its distinct cells and each row's position among them: each distinct cell is read once).
 """
 
 from __future__ import annotations

@@ -58,6 +58,16 @@ def test_the_spouse_age_gap_for_the_joint_table_is_the_tables(rows):
     assert any(s.title == "Spouse not more than 12 years younger" for s in found.steps)
 
 
+def test_the_required_beginning_date_is_the_tables(rows):
+    # IRC §401(a)(9)(C)(i): April 1 after the first distribution year (born 1951-02-01: 73 in 2024, RBD 2025-04-01)
+    args = (2024, "1951-02-01", 100000)
+    found = xr.required_minimum_distribution(*args)
+    assert found.required_beginning_date.isoformat() == "2025-04-01" and "April 1, 2025" in found.explain()[-2].rule
+    rows["rmd_required_beginning_month_401a9Ci"], rows["rmd_required_beginning_day_401a9Ci"] = Decimal(5), Decimal(15)
+    found = xr.required_minimum_distribution(*args)
+    assert found.required_beginning_date.isoformat() == "2025-05-15" and "May 15, 2025" in found.explain()[-2].rule
+
+
 def test_the_life_tables_first_year_is_the_tables():
     # read once at import (as the 59½ age is): the table's row, T.D. 9930's 2022
     assert life_tables.FIRST_YEAR == limits.value("life_tables_first_year_1_401a9_9", None)[0] == 2022

@@ -189,10 +189,42 @@ def distribution_period(age: int, spouse_age: int | None) -> tuple[str, Decimal,
     return ("joint", joint, joint) if joint > divisor else ("uniform", divisor, joint)
 
 
+#: The required beginning date's month and day in the year after the first distribution year (limits rows).
+RBD_PARAMETERS = ("rmd_required_beginning_month_401a9Ci", "rmd_required_beginning_day_401a9Ci")
+
+
+def required_beginning(year: int) -> dt.date:
+    """The required beginning date in ``year`` (April 1, IRC §401(a)(9)(C)(i)), from the limits table."""
+    month, day = (int(limits.value(name, None)[0]) for name in RBD_PARAMETERS)
+    return dt.date(year, month, day)
+
+
+#: Month names for explanations, in English whatever the locale.
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _day_words(day: dt.date) -> str:
+    """A month and day as the explanations write them, in English whatever the locale: April 1."""
+    return f"{_MONTHS[day.month - 1]} {day.day}"
+
+
 def deadlines(year: int, first: int) -> tuple[dt.date, dt.date | None]:
     """The required beginning date (April 1 after the first distribution year) and the year's deadline: that date
     for the first year, December 31 for later years, none before the first year (IRC §401(a)(9)(C)(i))."""
-    rbd = dt.date(first + 1, 4, 1)
+    rbd = required_beginning(first + 1)
     return rbd, None if year < first else rbd if year == first else dt.date(year, 12, 31)
 
 
@@ -323,7 +355,7 @@ def required_minimum_distribution(
     )
     if y == first:
         due = (
-            f"the first year's distribution may wait until the required beginning date, April 1, {first + 1}; "
+            f"the first year's distribution may wait until the required beginning date, {_day_words(rbd)}, {first + 1}; "
             f"if it does, the {first + 1} distribution is also due by December 31, {first + 1}"
         )
     elif y == first + 1:
@@ -332,7 +364,7 @@ def required_minimum_distribution(
         # distributions made in that first year (after the valuation date) reduce (Q&A-1(c), Q&A-3(a), (c)).
         due = (
             f"the distribution for {y} is due by December 31, {y}; if the {first} distribution was deferred to the "
-            f"required beginning date, it is due by April 1, {y} as well (two distributions in {y}), and the "
+            f"required beginning date, it is due by {_day_words(rbd)}, {y} as well (two distributions in {y}), and the "
             f"December 31, {first} balance used here is not reduced by it"
         )
     else:
@@ -350,7 +382,7 @@ def required_minimum_distribution(
         Step(
             title="Assumptions",
             rule="an IRA, or an employer plan participant who is retired or a 5% owner (a plan may let a participant "
-            "still working delay the start until April 1 after retiring); the balance is the account's value on "
+            f"still working delay the start until {_day_words(rbd)} after retiring); the balance is the account's value on "
             "December 31 of the prior year as the plan or custodian reports it, adjusted where the regulations require "
             "(e.g. an outstanding rollover); the owner is alive and is the original owner",
             citation="IRC §401(a)(9)(C)(i)(II), (ii); Treas. Reg. §1.401(a)(9)-5",
@@ -372,7 +404,7 @@ def required_minimum_distribution(
 def _age_step(born: dt.date, band: AgeBand, first: int, rbd: dt.date) -> Step:
     rule = (
         f"born {born.isoformat()}: the applicable age is {age_words(band.age)}, attained in {first}; the required "
-        f"beginning date is April 1 of the next year"
+        f"beginning date is {_day_words(rbd)} of the next year"
     )
     if band.provisional:
         rule += f" ({PROVISIONAL_NOTE})"

@@ -91,3 +91,22 @@ def test_fields_sharing_one_kernel_array_are_separate_columns():
     out.loc[1, "lines_15b"] = Decimal("2.00")
     assert str(out.loc[0, "nontaxable_conversion"]) == "6015.00" and str(out.loc[0, "lines_11"]) == "1.00"
     assert [str(v) for v in out["lines_7"]] == ["0.00", "0.00"] and str(out.loc[1, "lines_15b"]) == "2.00"
+
+
+def test_rows_as_text_from_dask_come_out_in_number_order():
+    # run_dask gives every value as text (as_text): row "10" must still follow row "9", not row "1"
+    frame = pd.DataFrame(
+        {
+            "function": ["early_penalty", "prorata_taxable"] * 6,
+            "taxable_amount": [10000, None] * 6,
+            "age": [45, None] * 6,
+            "converted": [None, 7500] * 6,
+            "basis": [None, 7500] * 6,
+            "year_end_value": [None, 1850] * 6,
+        }
+    )
+    results = {key: batch.as_text(part) for key, part in batch.run(frame).items()}
+    got = batch.combined(results)
+    assert list(got[batch.ROW]) == [str(n) for n in range(1, 13)]
+    assert got["penalty"].iloc[0] == "1000.00" and pd.isna(got["penalty"].iloc[1])  # 10% of 10,000 at 45, IRC 72(t)(1)
+    assert got["taxable_conversion"].iloc[11] == "1485.00"  # Form 8606 line 18: 7,500 - 6,015.00

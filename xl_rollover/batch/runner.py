@@ -621,9 +621,10 @@ def combined(results: dict[str, pd.DataFrame]) -> pd.DataFrame:
     inputs = [c for c in whole.columns if c.startswith(INPUT_PREFIX)]
     fields = [c for c in whole.columns if c not in (ROW, FUNCTION, ERROR) and c not in inputs]
     whole = whole[[ROW, FUNCTION, *inputs, *fields, ERROR]]
-    if len(frames) == 1 or whole[ROW].is_monotonic_increasing:  # in input order already (functions in blocks)
+    # row numbers as numbers: Dask's results are text, and "10" sorts before "2"
+    if len(frames) == 1 or _as_int(whole[ROW]).is_monotonic_increasing:  # in input order already (blocks)
         return whole
-    return whole.sort_values(ROW, kind="stable")
+    return whole.sort_values(ROW, kind="stable", key=_as_int)
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

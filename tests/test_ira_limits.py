@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import xl_rollover as xr
@@ -56,13 +56,17 @@ def test_roth_limit_invariants(year, magi, status, age, own, traditional, spouse
 
 @settings(max_examples=300, deadline=None)
 @given(years, cents, statuses, ages, st.one_of(st.none(), small), st.booleans(), st.booleans(), small, small)
+@example(2018, Decimal("0.00"), "SINGLE", Decimal("70.0"), None, False, False, Decimal(0), Decimal(0))
 def test_deduction_limit_invariants(year, magi, status, age, own, covered, spouse_covered, spouse, spouse_paid):
     assume(not (spouse_covered and status in ("SINGLE", "HOH", "QSS")))
     spousal = status == "MFJ" and own is not None
     spouse_comp = spouse + spouse_paid if spousal else None
-    r = xr.traditional_ira_deduction_limit(
-        year, magi, status, age, covered, spouse_covered, own, spouse_comp, spouse_paid if spousal else 0
-    )
+    args = (year, magi, status, age, covered, spouse_covered, own, spouse_comp, spouse_paid if spousal else 0)
+    if year <= 2019 and age == 70:  # 70½ by December 31 or not: the birth date decides (IRC §219(d)(1))
+        with pytest.raises(InputError, match="depends on the birth date"):
+            xr.traditional_ira_deduction_limit(*args)
+        return
+    r = xr.traditional_ira_deduction_limit(*args)
     full = _dollar_limit(year, age)
     counted = None if own is None else own + (spouse if spousal and own < spouse_comp else 0)
     assert 0 <= r.limit <= full

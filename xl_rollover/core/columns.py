@@ -32,7 +32,7 @@ from .age import ISO_DATE, MAX_AGE
 from .money import FLAG_WORDS, MAX_AMOUNT, MAX_CENTS, SCALAR, plain_cents
 from .registry import FUNCTIONS
 from .rules import contribution_limits, early_penalty, form_8606, rmd, roth_ordering, sepp, split
-from .serial_dates import NO_DATE, serial
+from .serial_dates import END_SERIAL, FIRST_SERIAL, NO_DATE, serial
 
 # how a column is read
 MONEY, MONEY_OR_BLANK, YEARS, BLANK, THREE_OR_BLANK, TEN_PERCENT_ACCOUNT = (
@@ -757,10 +757,6 @@ def _cell_flag_or_false(value: object) -> tuple[Any, bool]:
     return (0, True) if is_blank(value) else _cell_flag(value)
 
 
-#: Excel's serial numbers the worksheet functions take as dates: whole days 1900-03-01 to 9999-12-31.
-_SERIALS = (61, 2958466)
-
-
 @_cached
 def _cell_date(value: object) -> tuple[Any, bool]:
     if isinstance(value, dt.datetime):
@@ -769,8 +765,7 @@ def _cell_date(value: object) -> tuple[Any, bool]:
     if isinstance(value, dt.date):
         return serial(value), True
     if isinstance(value, (int, float)) and type(value) in (int, float):
-        low, high = _SERIALS
-        ok = low <= value < high and value == int(value)
+        ok = FIRST_SERIAL <= value < END_SERIAL and value == int(value)
         return (int(value), True) if ok else _NOT_CERTAIN
     if isinstance(value, str) and type(value) is str and ISO_DATE.fullmatch(text := value.strip()):
         try:
@@ -875,7 +870,7 @@ def _array_date(blank: Any) -> Callable[[Any, Any, int], tuple[Any, Any] | None]
         if numbers is None:
             return None
         values, missing, logical = numbers
-        low, high = _SERIALS
+        low, high = FIRST_SERIAL, END_SERIAL
         with np.errstate(invalid="ignore"):
             ok = (values >= low) & (values < high) & (values == np.floor(values)) & (logical is None)
         serials = np.where(ok, values, 0).astype(np.int64)

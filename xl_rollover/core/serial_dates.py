@@ -12,6 +12,11 @@ import datetime as dt
 #: Day 0 of spreadsheet serial numbers (1900 date system).
 EPOCH = dt.date(1899, 12, 30)
 
+#: The serial numbers taken as dates, whole days from 1900-03-01 (61: before it Excel's and Calc's counts
+#: differ) to 9999-12-31 (2958465, Excel's last date); ``FIRST_SERIAL <= n < END_SERIAL``.
+FIRST_SERIAL = 61
+END_SERIAL = 2958466
+
 
 def serial(day: dt.date) -> int:
     """A date as its spreadsheet serial number (whole days since :data:`EPOCH`)."""
@@ -19,7 +24,7 @@ def serial(day: dt.date) -> int:
 
 
 def day_of(number: int) -> dt.date:
-    """The date a spreadsheet serial number stands for (valid from 61, 1900-03-01)."""
+    """The date a spreadsheet serial number stands for (valid from :data:`FIRST_SERIAL`, 1900-03-01)."""
     return EPOCH + dt.timedelta(days=number)
 
 

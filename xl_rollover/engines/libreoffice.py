@@ -119,7 +119,6 @@ def _basic_module() -> str:
 _CALL = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(SPECS) + r")\s*\(", re.IGNORECASE)
 #: Formula text in string literals and quoted sheet names: left as it is.
 _QUOTED = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
-_FORMULA = re.compile(r"(<f(?:\s[^>]*)?>)(.*?)(</f>)", re.DOTALL)
 
 
 def _to_addin(formula: str) -> str:
@@ -138,22 +137,10 @@ def _addin_copy(source: Path, target: Path) -> None:
     calculate 20,000 single-cell calls). Only the text inside ``<f>`` of the sheet parts changes; a file
     that is not a zip is copied as it is (LibreOffice then says why it cannot open it).
     """
-    from xml.sax.saxutils import escape, unescape
-
-    from .safe_xlsx import decode_part, encode_part
-
-    def fix(match: re.Match[str]) -> str:
-        text = unescape(match.group(2), {"&quot;": '"', "&apos;": "'"})
-        new = _to_addin(text)
-        return match.group(0) if new == text else match.group(1) + escape(new) + match.group(3)
+    from .safe_xlsx import rewrite_formulas
 
     try:
-        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                data = zin.read(info)
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    data = encode_part(_FORMULA.sub(fix, decode_part(data)))
-                zout.writestr(info, data)
+        rewrite_formulas(source, target, _to_addin)
     except zipfile.BadZipFile:
         shutil.copyfile(source, target)
 

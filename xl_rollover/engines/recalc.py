@@ -50,7 +50,7 @@ from xl_rollover.excel.adapter import EXCEL_ERRORS
 from . import child, safe_output, safe_xlsx
 from .office_bridge import ERROR_MARK
 from .ooxml import keep_stored_values, unescape_xstring, xml_text
-from .safe_xlsx import decode_part, encode_part, vet
+from .safe_xlsx import decode_part, encode_part, rewrite_formulas, vet
 
 ENGINES = ("formulas", "libreoffice")
 #: Formula cells each engine takes. The formulas engine holds a compiled graph of every cell in
@@ -267,22 +267,7 @@ def _keep_error_values(table: dict[str, Any]) -> None:
 def _prepared_copy(source: Path, folder: Path) -> Path:
     """A copy whose formulas have omitted arguments filled (see module docstring)."""
     target = folder / source.name
-    pattern = re.compile(r"(<f(?:\s[^>]*)?>)(.*?)(</f>)", re.DOTALL)
-
-    def fix(match: re.Match[str]) -> str:
-        text = match.group(2)
-        if not _CALL.search(text):
-            return match.group(0)
-        from xml.sax.saxutils import unescape
-
-        return match.group(1) + escape(fill_omitted_arguments(unescape(text, {"&quot;": '"'}))) + match.group(3)
-
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                data = encode_part(pattern.sub(fix, decode_part(data)))
-            zout.writestr(info, data)
+    rewrite_formulas(source, target, lambda text: fill_omitted_arguments(text) if _CALL.search(text) else text)
     return target
 
 

@@ -31,7 +31,7 @@ from xl_rollover.core.errors import UnsupportedCase, XlRolloverError
 from xl_rollover.core.explain import Result
 from xl_rollover.core.money import shown, to_flag
 from xl_rollover.core.registry import FUNCTIONS, Function, Param
-from xl_rollover.core.serial_dates import day_of
+from xl_rollover.core.serial_dates import END_SERIAL, FIRST_SERIAL, day_of
 
 #: Excel's error values, as xlwings passes them with ``err_to_str=True``.
 EXCEL_ERRORS = (
@@ -124,7 +124,7 @@ def excel_date(value: Any, name: str) -> dt.date:
     if isinstance(value, bool) or value is None:
         raise CellError("#VALUE!", f"{name} must be a date")
     if isinstance(value, (int, float)):
-        if not 61 <= value < 2958466 or value != int(value):
+        if not FIRST_SERIAL <= value < END_SERIAL or value != int(value):
             raise CellError(
                 "#VALUE!", f"{name} {value} is not an Excel date serial number (whole days from 1900-03-01)"
             )

@@ -34,6 +34,7 @@ from xl_rollover.core.rules import five_year
 from xl_rollover.core.rules.penalty_exceptions import ACCOUNT_TYPES, EXCEPTIONS
 from xl_rollover.core.rules.rmd import rmd_years_window
 from xl_rollover.core.rules.split import WITHHOLDING_FLOOR_PARAMETER, WITHHOLDING_RATE_PARAMETER
+from xl_rollover.core.serial_dates import END_SERIAL, FIRST_SERIAL
 
 #: The largest amount the portable formulas take (dollars): keeps every exactness bound above.
 PORTABLE_MAX = 100_000_000
@@ -747,7 +748,7 @@ def _age_59_5(age: Expr, dates: bool) -> tuple[Expr, Expr]:
     birth, on = f"INDEX({age},1,1)", f"INDEX({age},1,2)"
 
     def serial_bad(d: Expr) -> Expr:
-        return f'OR({d}="",{d}<61,{d}>=2958466,{d}<>INT({d}))'
+        return f'OR({d}="",{d}<{FIRST_SERIAL},{d}>={END_SERIAL},{d}<>INT({d}))'
 
     years = f"YEAR({on})-YEAR({birth})-IF(MONTH({on})*100+DAY({on})<MONTH({birth})*100+DAY({birth}),1,0)"
     bad = f"IF(OR({serial_bad(birth)},{serial_bad(on)}),TRUE,IF({on}<{birth},TRUE,{years}>{MAX_AGE}))"

@@ -37,7 +37,8 @@ ROTH = Template(
     ),
     how=(
         "Enter the regular contributions ever made (less any taken out), each year's conversions or after-tax rollovers "
-        "with their taxable and nontaxable parts, the first year any Roth IRA was funded, and the planned withdrawal.",
+        "with their taxable and nontaxable parts, the first tax year for which any Roth IRA contribution was made (or of the "
+        "first conversion, if earlier), and the planned withdrawal.",
     ),
     not_covered=(
         "Earnings are not known to the sheet: the plan shows the basis that is free of tax and penalty; "
@@ -58,9 +59,10 @@ ROTH = Template(
                 ),
                 Input(
                     "in_first_year",
-                    "First year any Roth IRA was funded",
+                    "First tax year of any Roth IRA contribution or conversion",
                     2019,
                     "year",
+                    "the year a contribution was made for (one made by April 15 for last year counts for last year); "
                     "starts the 5-year clock for earnings",
                 ),
             ),
@@ -113,7 +115,8 @@ ROTH = Template(
                     _WITHDRAWAL,
                     "qualified_from",
                     fmt="date",
-                    why="Jan 1 of the 6th year after the first funded year; earnings are then tax-free once also 59½, disabled or deceased",
+                    why="January 1 five years after that first tax year (e.g. 2019 gives 2024); earnings are then tax-free once also 59½, "
+                    "disabled or deceased",
                     cite="IRC §408A(d)(2)(B)",
                 ),
                 Output(

@@ -136,3 +136,33 @@ def test_importing_the_public_api_loads_no_heavy_library():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert done.stdout.strip() == ""
+
+
+def _layout() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("\n## Layout\n")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def test_readme_layout_names_every_module_and_folder() -> None:
+    """The README's Layout section matches the tree: each module, package folder and benchmark is named there."""
+    import re
+
+    layout = _layout()
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            if path.parent != PACKAGE and f"{path.parent.name}/" not in layout:
+                missing.append(str(path.parent.relative_to(ROOT)) + "/")
+        elif path.name not in layout and not re.search(rf"\b{path.stem}\b", layout):  # in a list by its name
+            missing.append(str(path.relative_to(ROOT)))
+    missing += [str(p.relative_to(ROOT)) for p in sorted((ROOT / "benchmarks").glob("*.py")) if p.name not in layout]
+    assert not missing, f"not in README's Layout: {missing}"
+
+
+def test_readme_layout_names_only_what_exists() -> None:
+    import re
+
+    named = set(re.findall(r"\b([a-z_0-9]+\.(?:py|csv|json))\b", _layout()))
+    present = {p.name for p in ROOT.rglob("*") if p.suffix in (".py", ".csv", ".json") and ".venv" not in p.parts}
+    assert named and not named - present, f"named in README's Layout but not in the tree: {sorted(named - present)}"

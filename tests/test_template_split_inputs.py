@@ -67,13 +67,13 @@ def test_without_the_rmd_input_an_rmd_age_is_refused_not_guessed():
 
 def test_not_covered_text_names_the_readmes_refused_and_assumed_split_cases():
     """README coverage table, split rows: refused annuity payments, pre-1987 basis, designated Roth money,
-    distributions before 2014-09-18; assumed: the employee's own account, the balance is the basis's contract."""
+    distributions before 2015-01-01 (the core refuses a dated one, Notice 2014-54 §VI); assumed: the employee's own account, the balance is the basis's contract."""
     text = " ".join(SEPARATION.not_covered)
     for words in (
         "annuity payments",
         "before 1987",
         "designated Roth",
-        "September 18, 2014",
+        "before January 1, 2015",
         "not inherited",
         "whole account",
         "voluntary income-tax withholding on the RMD",

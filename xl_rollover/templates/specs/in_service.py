@@ -35,7 +35,7 @@ IN_SERVICE = Template(
         "Market losses (a negative return), plan fees, the plan's own sweep schedule and trade dates.",
         "In-plan Roth conversion reporting (Form 1099-R code G vs. code 2, 7).",
         "Assumed: no required minimum distribution is due in the year (still working there and not a 5% owner, "
-        "IRC §401(a)(9)(C)); the sweeps are your own account, after September 18, 2014.",
+        "IRC §401(a)(9)(C)); the sweeps are your own account, on or after January 1, 2015.",
         "Not for these cases (ROTH_ROLLOVER_SPLIT refuses them when told): annuity payments (IRC §72(b), §72(d)); "
         "after-tax contributions made before 1987 (§72(e)(8)(D)); designated Roth money in a sweep (§402A(d)(4)).",
     ),

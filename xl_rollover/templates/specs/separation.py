@@ -312,9 +312,10 @@ SEPARATION = Template(
         "Partial distributions before separation, 60-day rollovers and cash payouts (use ROTH_ROLLOVER_SPLIT directly).",
         "Not for these cases (ROTH_ROLLOVER_SPLIT refuses them when told): annuity payments (IRC §72(b), §72(d)); "
         "after-tax contributions made before 1987 (§72(e)(8)(D)); designated Roth (Roth 401(k)) money in the "
-        "distribution (§402A(d)(4)); a distribution before September 18, 2014 (Notice 2014-54).",
+        "distribution (§402A(d)(4)); a distribution before January 1, 2015, when Notice 2014-54 was still optional "
+        "(Notice 2014-54).",
         "Assumed: the account is your own (not inherited, not received in a divorce); the balances entered are the "
-        "whole account the after-tax contributions belong to; the distribution is on or after September 18, 2014.",
+        "whole account the after-tax contributions belong to; the distribution is on or after January 1, 2015.",
         "Not computed: voluntary income-tax withholding on the RMD, net unrealized appreciation in employer stock, "
         "state tax.",
     ),

@@ -115,6 +115,7 @@ def test_every_report_opens_on_its_answer_with_no_error_value_and_brands_every_p
         assert "Example Wealth Partners · prepared for Dana Rivera · 2026-01-01" in page, (key, number)
         assert f"page {number} of {len(pages)}" in page, (key, number)
         assert " ".join(DISCLAIMER.split()) in page, (key, number)
+        assert "Logo image file" not in page, (key, number)  # an input for the advisor, not the client
 
 
 def test_filled_workbook_is_recalculated_before_it_is_printed(reports):
@@ -124,6 +125,7 @@ def test_filled_workbook_is_recalculated_before_it_is_printed(reports):
     assert ("In short " + want["out_sum_sentence"]) in pages[0]
     for page in pages:
         assert "North & Main Advisers · prepared for Alex Example · 2026-01-01" in page
+        assert "firm-logo.png" not in page and "Logo image file" not in page  # the advisor's file path stays home
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -230,3 +232,18 @@ def test_bad_input_is_one_clear_error_and_no_file(tmp_path, capsys):
     assert main(["report", str(SHIPPED / SEPARATION.file), "-o", str(out)]) == 2
     assert "exists" in capsys.readouterr().err and out.read_text() == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.xlsx", "plain.xlsx", "r.pdf"]  # no temp files
+
+
+def test_print_copy_hides_the_logo_row_only(tmp_path):
+    """The Logo cell's row (Plan!B17 in the separation template) is hidden in the printed copy; no other row is."""
+    from xl_rollover.templates.report import print_copy
+
+    source, target = SHIPPED / SEPARATION.file, tmp_path / "print.xlsx"
+    print_copy(source, target, "footer")
+    before, after = openpyxl.load_workbook(source)["Plan"], openpyxl.load_workbook(target)["Plan"]
+    sheet, ref = next(iter(openpyxl.load_workbook(source).defined_names["in_logo"].destinations))
+    row = int(ref.replace("$", "")[1:])
+    assert sheet == "Plan" and not before.row_dimensions[row].hidden and after.row_dimensions[row].hidden
+    shown = [r for r in range(1, before.max_row + 1) if r != row]
+    assert [after.row_dimensions[r].hidden for r in shown] == [before.row_dimensions[r].hidden for r in shown]
+    assert after[ref.replace("$", "")].value == before[ref.replace("$", "")].value  # hidden, not emptied

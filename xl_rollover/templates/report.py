@@ -23,7 +23,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import openpyxl
 
@@ -37,6 +37,8 @@ from .logo import Logo, read_logo, stamp
 PRINTED = ("Plan", "Sources")
 _SHEET = re.compile(r'<sheet\b[^>]*\bname="([^"]*)"[^>]*/>')
 _FOOTER = re.compile(r"<oddFooter>.*?</oddFooter>", re.DOTALL)
+#: Inputs for the advisor, not the client: their rows are hidden in the printed copy (the logo's file path).
+NOT_PRINTED = ("in_logo",)
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def print_copy(source: Path, target: Path, footer: str) -> None:
                     "",
                     workbook,
                 )
+        hidden = _rows_of(workbook, NOT_PRINTED)
         code = escape(f"&L&9{_footer_code(footer)}&R&9page &P of &N")
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
             for item in zin.infolist():
@@ -124,8 +127,33 @@ def print_copy(source: Path, target: Path, footer: str) -> None:
                     text = data.decode("utf-8")
                     if _FOOTER.search(text):
                         text = _FOOTER.sub(lambda _m: f"<oddFooter>{code}</oddFooter>", text)
+                    sheet = next(n for n in PRINTED if targets.get(n) == item.filename)
+                    for row in hidden.get(sheet, ()):
+                        text = _hide_row(text, row)
                     data = text.encode("utf-8")
                 zout.writestr(item, data)
+
+
+def _rows_of(workbook: str, names: tuple[str, ...]) -> dict[str, list[int]]:
+    """The sheet and row of each single-cell defined name in ``names`` (``Plan!$B$17`` -> Plan, 17)."""
+    rows: dict[str, list[int]] = {}
+    for name in names:
+        found = re.search(
+            rf'<definedName name="{name}"[^>]*>\'?([^<\'!]+)\'?!\$?[A-Z]+\$?(\d+)</definedName>', workbook
+        )
+        if found:
+            rows.setdefault(unescape(found.group(1)), []).append(int(found.group(2)))
+    return rows
+
+
+def _hide_row(sheet: str, row: int) -> str:
+    """A sheet part with row ``row`` hidden (its ``<row>`` element marked ``hidden="1"``)."""
+
+    def hide(match: re.Match[str]) -> str:
+        tag = re.sub(r'\shidden="[^"]*"', "", match.group(0))
+        return tag[:-1].rstrip("/") + ' hidden="1"' + ("/>" if tag.endswith("/>") else ">")
+
+    return re.sub(rf'<row\b[^>]*\br="{row}"[^>]*>', hide, sheet, count=1)
 
 
 def _pages(pdf: Path) -> int:

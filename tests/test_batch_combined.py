@@ -110,3 +110,24 @@ def test_rows_as_text_from_dask_come_out_in_number_order():
     assert list(got[batch.ROW]) == [str(n) for n in range(1, 13)]
     assert got["penalty"].iloc[0] == "1000.00" and pd.isna(got["penalty"].iloc[1])  # 10% of 10,000 at 45, IRC 72(t)(1)
     assert got["taxable_conversion"].iloc[11] == "1485.00"  # Form 8606 line 18: 7,500 - 6,015.00
+
+
+def test_chunks_join_to_the_same_frame_as_one_pass(monkeypatch):
+    # a function's rows beyond CHUNK run in several passes whose frames are joined: the result, figures
+    # and types, must be the one pass's; row 4 fails (text basis) and row 7 is a form_8606 in between
+    frame = pd.DataFrame(
+        {
+            "function": ["prorata_taxable"] * 6 + ["form_8606"] + ["prorata_taxable"] * 3,
+            "converted": [7500, 7600, 100, "x", 0, 7500, 7500, 5000, 1, 99999.99],
+            "basis": [7500, 7500, 0, 1, 0, 10, None, 5000, 0, 12345.67],
+            "year_end_value": [1850, 1850, 0, 1, 0, 0, 1850, 0, 0, 0.01],
+            "nondeductible_contributions": [None] * 6 + [7500] + [None] * 3,
+        }
+    )
+    whole = batch.combined(batch.run(frame))
+    monkeypatch.setattr(batch, "CHUNK", 3)
+    chunked = batch.combined(batch.run(frame))
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
+    # Form 8606 line 10 to 3 places: 7500 / 9350 = 0.802 -> 7500 - 6015 = 1485 taxable (rows 1 and 7)
+    assert [str(v) for v in chunked["taxable_conversion"].iloc[[0, 6]]] == ["1485.00", "1485.00"]
+    assert chunked[batch.ERROR].iloc[3].startswith("converted")

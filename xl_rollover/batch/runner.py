@@ -39,8 +39,11 @@ INPUT_PREFIX = "input."
 UNKNOWN = "errors"
 #: Longest row message kept (a safety net; the core's messages repeat at most 60 characters of input).
 MAX_MESSAGE = 2000
-#: Rows per vectorised chunk, and rows between progress reports on the row-by-row path.
-CHUNK = 200_000
+#: Rows per vectorised chunk: a million rows of one function are one pass and one frame (200,000 made five
+#: parts that ``pd.concat`` copied again, 0.4 s more of a 2.4 s Parquet run, and a higher peak: benchmarks/RESULTS.md);
+#: the progress bar redraws on its own clock, so a chunk's length no longer decides how often it moves.
+CHUNK = 1_000_000
+#: Rows between progress reports on the row-by-row path.
 TICK = 256
 
 _ROW_KEY = "\x00row"  # hidden columns while running (input names cannot start with NUL)

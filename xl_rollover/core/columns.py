@@ -289,7 +289,8 @@ def _read_cell(value: object, reading: str) -> tuple[Any, bool]:
     if reading == BLANK:
         return None, is_blank(value)
     if reading == THREE_OR_BLANK:
-        three = (type(value) in (int, float) and value == 3) or (type(value) is str and value == "3")
+        places = form_8606.LINE10_PLACES  # the column pass runs line 10 at the form's places only
+        three = (type(value) in (int, float) and value == places) or (type(value) is str and value == str(places))
         return None, is_blank(value) or three
     if reading == TEN_PERCENT_ACCOUNT:
         plain = type(value) is str and value.strip().upper() in early_penalty.TEN_PERCENT_ACCOUNTS
@@ -337,7 +338,7 @@ def _read_array(np: Any, column: Any, reading: str, n: int) -> tuple[Any, Any] |
         if reading == BLANK:
             return None, missing
         if reading == THREE_OR_BLANK:
-            return None, missing | (values == 3)
+            return None, missing | (values == form_8606.LINE10_PLACES)
         if reading == TEN_PERCENT_ACCOUNT:
             return None, missing
     raise ValueError(f"unknown reading {reading}")  # pragma: no cover

@@ -25,7 +25,7 @@ from .rules.contribution_limits import (
     traditional_ira_deduction_limit,
 )
 from .rules.early_penalty import early_penalty
-from .rules.form_8606 import form_8606, prorata_taxable
+from .rules.form_8606 import LINE10_PLACES, form_8606, prorata_taxable
 from .rules.rmd import required_minimum_distribution
 from .rules.roth_ordering import roth_ira_distribution, roth_penalty_free
 from .rules.sepp import sepp_payment
@@ -142,7 +142,8 @@ SPLIT = Function(
 # --- PRORATA_TAXABLE / FORM_8606 -----------------------------------------------------------
 
 RATIO_HELP = (
-    "Optional. Decimal places of the Form 8606 line 10 ratio (default 3, as the form says); -1 for no rounding."
+    f"Optional. Decimal places of the Form 8606 line 10 ratio (default {LINE10_PLACES}, as the form says); "
+    "-1 for no rounding."
 )
 
 
@@ -173,7 +174,7 @@ PRORATA = Function(
             "Optional. Rollovers out late in the year received back next year, in dollars (line 6 worksheet). Default 0.",
         ),
         Param("output", OUTPUT_HELP + " Default: taxable_conversion.", kind="output"),
-        Param("ratio_decimals", RATIO_HELP, kind="ratio", default=3),
+        Param("ratio_decimals", RATIO_HELP, kind="ratio", default=LINE10_PLACES),
     ),
     prorata_taxable,
     "taxable_conversion",
@@ -206,7 +207,7 @@ FORM_8606_SPEC = Function(
             "Optional. Outstanding rollovers added to line 6 (Pub. 590-B worksheet). Default 0.",
         ),
         Param("output", OUTPUT_HELP + " Default: the line/value table (lines_1 ... lines_18).", kind="output"),
-        Param("ratio_decimals", RATIO_HELP, kind="ratio", default=3),
+        Param("ratio_decimals", RATIO_HELP, kind="ratio", default=LINE10_PLACES),
     ),
     form_8606,
     None,

@@ -19,6 +19,11 @@ from ..money import SCALAR, ZERO, cents, dollars, fmt, half_up_div, ratio, to_de
 
 ONE = Decimal(1)
 FORM = "Form 8606 (2018-2025 layout)"
+#: Line 10's ratio is "rounded to at least 3 places" (Form 8606 instructions, line 10): the default places,
+#: and the fewest accepted; more (up to :data:`LINE10_MOST_PLACES`) only when asked for.
+LINE10_PLACES = 3
+#: The most places accepted (a bound of this tool, not of the form).
+LINE10_MOST_PLACES = 12
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,9 +43,10 @@ def _ratio_places(value: object) -> int | None:
     if value is None:
         return None
     places = to_decimal(value, "ratio_decimals")
-    if places != places.to_integral_value() or not 3 <= places <= 12:
+    if places != places.to_integral_value() or not LINE10_PLACES <= places <= LINE10_MOST_PLACES:
         raise InputError(
-            f"ratio_decimals {value} must be a whole number from 3 to 12 (Form 8606 line 10: at least 3 places), "
+            f"ratio_decimals {value} must be a whole number from {LINE10_PLACES} to {LINE10_MOST_PLACES} "
+            f"(Form 8606 line 10: at least {LINE10_PLACES} places), "
             "or None for the unrounded ratio"
         )
     return int(places)
@@ -206,7 +212,7 @@ def prorata_taxable(
     year_end_value: object,
     distributions: object = 0,
     outstanding_rollovers: object = 0,
-    ratio_decimals: object = 3,
+    ratio_decimals: object = LINE10_PLACES,
 ) -> Form8606Result:
     """Taxable part of a Roth conversion under the IRA pro-rata rule, basis given as Form 8606 line 5 (§408(d)(2))."""
     line5 = to_money(basis, "basis")
@@ -315,18 +321,20 @@ def form_8606_kernel(
 
 
 #: Decimal places of :func:`prorata_columns` fields that are not cents: line 10 in thousandths.
-CENTS_PLACES: dict[str, int] = {"lines_10": 3, "ratio": 3}
+CENTS_PLACES: dict[str, int] = {"lines_10": LINE10_PLACES, "ratio": LINE10_PLACES}
 
 
 def prorata_columns(
     converted: Any, basis: Any, year_end_value: Any, distributions: Any, outstanding_rollovers: Any, ops: Any = SCALAR
 ) -> dict[str, Any]:
-    """:func:`prorata_taxable`'s flat fields (line 10 at 3 places) from :func:`prorata_kernel`, for whole columns.
+    """:func:`prorata_taxable`'s flat fields (line 10 at :data:`LINE10_PLACES`) from :func:`prorata_kernel`, for whole columns.
 
     Amounts in integer cents, line 10 in thousandths (:data:`CENTS_PLACES`); the keys are
     :meth:`Result.flat`'s. Defined when converted plus distributions is more than 0.
     """
-    k = prorata_kernel(basis, 0, year_end_value, outstanding_rollovers, distributions, converted, 1000, ops)
+    k = prorata_kernel(
+        basis, 0, year_end_value, outstanding_rollovers, distributions, converted, 10**LINE10_PLACES, ops
+    )
     return _part_fields(k)
 
 
@@ -340,7 +348,7 @@ def form_8606_columns(
     outstanding_rollovers: Any,
     ops: Any = SCALAR,
 ) -> dict[str, Any]:
-    """:func:`form_8606`'s flat fields (line 10 at 3 places) from :func:`form_8606_kernel`, for whole columns.
+    """:func:`form_8606`'s flat fields (line 10 at :data:`LINE10_PLACES`) from :func:`form_8606_kernel`, for whole columns.
 
     Amounts in integer cents, line 10 in thousandths (:data:`CENTS_PLACES`); the keys are
     :meth:`Result.flat`'s. Defined when converted plus distributions is more than 0 and late
@@ -354,7 +362,7 @@ def form_8606_columns(
         outstanding_rollovers,
         distributions,
         converted,
-        1000,
+        10**LINE10_PLACES,
         ops,
     )
     return {"lines_1": k["line1"], "lines_2": k["line2"], "lines_3": k["line3"], "lines_4": k["line4"]} | _part_fields(
@@ -398,7 +406,7 @@ def form_8606(
     prior_basis: object = 0,
     late_contributions: object = 0,
     outstanding_rollovers: object = 0,
-    ratio_decimals: object = 3,
+    ratio_decimals: object = LINE10_PLACES,
 ) -> Form8606Result:
     """Form 8606 Parts I and II line by line: basis, pro-rata ratio, nontaxable and taxable amounts (§408(d)(1)-(2))."""
 

@@ -244,3 +244,31 @@ def test_ratio_decimals_minus_one_is_unrounded_as_in_the_worksheet(capsys):
     code, out, _ = run(capsys, "prorata", "30000", "20000", "40000", "--ratio-decimals", "-1", "--json")
     assert code == 0
     assert out == run(capsys, "prorata", "30000", "20000", "40000", "--ratio-decimals", "none", "--json")[1]
+
+
+def test_text_output_names_the_function_and_puts_the_answer_first(capsys):
+    # Form 8606 lines 5-18 at 7,500 converted, basis 7,500, year-end 1,850: line 10 = 7,500 / 9,350 = 0.802,
+    # line 11 = 6,015.00, line 18 = 1,485.00 taxable
+    code, out, _ = run(capsys, "prorata", "7500", "7500", "1850", "--no-explain")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0] == "PRORATA_TAXABLE: taxable part of a Roth conversion under the IRA pro-rata rule"
+    assert lines[2] == "Answer: taxable_conversion 1,485.00"
+    assert [line.split()[-1] for line in lines if line.startswith("Form 8606 line 1")] == [
+        "0.802",
+        "6,015.00",
+        "0.00",
+        "6,015.00",
+        "1,485.00",
+        "0.00",
+        "0.00",
+        "0.00",
+        "7,500.00",
+        "6,015.00",
+        "1,485.00",
+    ]  # lines 10-18 (15a-c between 14 and 16)
+    assert "Form8606Result" not in out and "lines 5" not in out
+    # W-P12a: 15,000 at 45, first home 10,000 excepted: Form 5329 line 2 carries exception number 09
+    code, out, _ = run(capsys, "penalty", "15000", "45", "--exception", "9", "--no-explain")
+    assert code == 0 and "Answer: penalty 500.00" in out
+    assert "Form 5329 line 2 exception number  09" in out

@@ -251,11 +251,22 @@ def build_parser(functions: Mapping[str, Function] = FUNCTIONS) -> argparse.Argu
     return parser
 
 
-def _print_result(result: Result, args: argparse.Namespace) -> None:
+def result_text(entry: Function, result: Result) -> str:
+    """A result for people: the function and what it answers, its answer (the default output) first, every figure."""
+    title = f"{entry.name}: {entry.summary}" if entry.summary else entry.name
+    lines = [title, "-" * len(title)]
+    if entry.default_output is not None:
+        answer = dict(result.rows()).get(entry.default_output)
+        if answer is not None:
+            lines += [f"Answer: {entry.default_output} {answer}", ""]
+    return "\n".join([*lines, result.table_text()])
+
+
+def _print_result(entry: Function, result: Result, args: argparse.Namespace) -> None:
     if args.json:
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         return
-    print(result)
+    print(result_text(entry, result))
     if not args.no_explain:
         print("\nHow this was worked out")
         for number, step in enumerate(result.explain(), 1):
@@ -294,7 +305,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.explain:
                 print(demo.explain(result))
         return 0
-    _print_result(call_function(args.function_entry, args), args)
+    _print_result(args.function_entry, call_function(args.function_entry, args), args)
     return 0
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 from .money import fmt
 
@@ -149,6 +149,8 @@ class Result:
     """Base of every rule's result: frozen fields plus the steps that explain them."""
 
     steps: tuple[Step, ...] = field(default=(), repr=False, compare=False)
+    #: How a field that is a table of form lines is labelled for people, e.g. ``{"lines": "Form 8606 line"}``.
+    LINE_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def explain(self) -> tuple[Step, ...]:
         """The ordered steps: rule in words, citation, numbers in and out."""
@@ -176,20 +178,28 @@ class Result:
         data["explanation"] = [step.as_dict() for step in self.steps]
         return data
 
-    def __str__(self) -> str:
+    def rows(self) -> list[tuple[str, str]]:
+        """Every field as (label, text) for people: a table of form lines as "Form 8606 line 5" (:attr:`LINE_LABELS`)."""
         rows: list[tuple[str, str]] = []
         for name in self.field_names():
             value = getattr(self, name)
             if isinstance(value, Mapping):
+                label = self.LINE_LABELS.get(name, name)
                 for key, item in value.items():
-                    rows.append((f"{name} {key}", show(item)))
+                    rows.append((f"{label} {str(key).replace('_', ' ')}", show(item)))
             elif isinstance(value, tuple) and value and not isinstance(value[0], (str, Decimal)):
                 for i, item in enumerate(value, 1):
                     rows.append((f"{name} #{i}", str(item)))
             else:
                 rows.append((name, show(value)))
+        return rows
+
+    def table_text(self) -> str:
+        """:meth:`rows` as two aligned columns."""
+        rows = self.rows()
         width = max(len(label) for label, _ in rows)
+        return "\n".join(f"{label.ljust(width)}  {text}" for label, text in rows)
+
+    def __str__(self) -> str:
         title = type(self).__name__
-        lines = [title, "-" * len(title)]
-        lines += [f"{label.ljust(width)}  {text}" for label, text in rows]
-        return "\n".join(lines)
+        return "\n".join([title, "-" * len(title), self.table_text()])

@@ -8,7 +8,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from .. import limits
 from ..age import HALF_59, parse_age
@@ -27,6 +28,8 @@ MAX_COUNT = 20
 @dataclass(frozen=True, kw_only=True)
 class PenaltyResult(Result):
     """The additional tax on one early distribution and the Form 5329 Part I lines behind it."""
+
+    LINE_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({"form_5329": "Form 5329 line"})
 
     penalty: Decimal
     rate: Decimal

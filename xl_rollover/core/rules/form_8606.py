@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
@@ -29,6 +30,8 @@ LINE10_MOST_PLACES = 12
 @dataclass(frozen=True, kw_only=True)
 class Form8606Result(Result):
     """Form 8606 lines (Parts I and II) and the figures advisors ask for by name."""
+
+    LINE_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({"lines": "Form 8606 line"})
 
     lines: Mapping[str, Decimal | None]
     ratio: Decimal | None

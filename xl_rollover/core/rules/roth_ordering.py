@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from .. import limits
 from ..age import HALF_59, parse_age
@@ -78,6 +79,8 @@ class LayersLeft:
 @dataclass(frozen=True, kw_only=True)
 class RothDistributionResult(Result):
     """Tax, penalty and the layers touched by one year's Roth IRA distributions."""
+
+    LINE_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({"lines": "Form 8606 line"})
 
     taxable: Decimal
     penalty_base: Decimal  # Form 5329 line 1: taxable earnings plus recaptured conversion parts, before exceptions

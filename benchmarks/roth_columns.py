@@ -45,7 +45,7 @@ def calls(n: int) -> dict[str, list[Any]]:
 def timed(name: str, args: list[Any], whole: bool) -> tuple[float, Any]:
     spec = F.SPECS[name]
     start = time.perf_counter()
-    out = adapter.run(spec, args, F._tables(spec), whole_columns=whole)
+    out = adapter.run(spec, args, adapter.table_reader(spec), whole_columns=whole)
     return time.perf_counter() - start, out
 
 

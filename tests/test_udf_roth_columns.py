@@ -88,7 +88,7 @@ def column(draw, cells, n):
 def both_paths(name: str, args: list) -> tuple[object, object]:
     """(whole-column answer, the core's answer row by row) of one worksheet call."""
     spec = SPECS[name]
-    prepare = F._tables(spec)
+    prepare = adapter.table_reader(spec)
     return adapter.run(spec, args, prepare), adapter.run(spec, args, prepare, whole_columns=False)
 
 
@@ -166,6 +166,15 @@ def test_hand_worked_whole_columns(numpy, monkeypatch):
     assert F.ROTH_PENALTY_FREE([[10000.0], [2000.0]], CONVERSIONS, 2026.0, [[45.0], [60.0]]) == [[10000.0], [6500.5]]
 
 
+def test_the_adapter_reads_a_table_argument_without_being_told():
+    # adapter.run with no `prepare` reads the entry's tables itself (it once dropped them silently): the
+    # same 400.00 as the worksheet function above (10% of 499.50 + 3,500.50 recaptured, IRC 72(t)(1))
+    spec = F.SPECS["ROTH_IRA_DISTRIBUTION"]
+    args = [[[10000.0], [2000.0]], 5000.0, CONVERSIONS, 2026.0, 45.0, 2020.0, None, "penalty", None, None]
+    assert adapter.run(spec, args) == [[400.0], [0.0]] == adapter.run(spec, args, adapter.table_reader(spec))
+    assert adapter.run(spec, args, whole_columns=False) == [[400.0], [0.0]]
+
+
 @pytest.mark.parametrize("numpy", [True, False], ids=["numpy", "no-numpy"])
 @pytest.mark.parametrize("name", ["ROTH_IRA_DISTRIBUTION", "ROTH_PENALTY_FREE"])
 def test_clean_columns_take_the_kernel(name, numpy, monkeypatch):
@@ -183,7 +192,9 @@ def test_clean_columns_take_the_kernel(name, numpy, monkeypatch):
         args = [amounts, 5000.0, CONVERSIONS, 2026.0, 45.0, None, None, "penalty", None, None]
     else:
         args = [amounts, CONVERSIONS, 2026.0, 45.0, None]
-    assert adapter.run(lean, args, F._tables(spec)) == adapter.run(spec, args, F._tables(spec), whole_columns=False)
+    assert adapter.run(lean, args, adapter.table_reader(spec)) == adapter.run(
+        spec, args, adapter.table_reader(spec), whole_columns=False
+    )
 
 
 def test_a_table_cell_only_the_core_reads_sends_the_call_to_the_core(monkeypatch):
@@ -192,8 +203,8 @@ def test_a_table_cell_only_the_core_reads_sends_the_call_to_the_core(monkeypatch
     counted = dataclasses.replace(spec, call=lambda **kw: calls.append(1) or spec.call(**kw))
     table = [[2020.0, "1,000", 0.0]]  # text with a separator: the core's reading (an error it explains)
     args = [[[1.0], [2.0]], table, 2026.0, 45.0, None]
-    out = adapter.run(counted, args, F._tables(spec))
-    assert len(calls) == 2 and out == adapter.run(spec, args, F._tables(spec), whole_columns=False)
+    out = adapter.run(counted, args, adapter.table_reader(spec))
+    assert len(calls) == 2 and out == adapter.run(spec, args, adapter.table_reader(spec), whole_columns=False)
     assert runner.layers_cell([(2020.0, "1,000", 0.0)]) is None
     assert runner.layers_cell([(2020.0, 1000.5, 0), ("2021", "7", 0.25)]) == "2020:1000.50:0.00;2021:7.00:0.25"
     assert runner.layers_cell([]) == ""

@@ -415,6 +415,17 @@ def _fast_column(
     return column
 
 
+def table_reader(entry: Function) -> Callable[[dict[str, Any], dict[str, Any]], None] | None:
+    """The entry's table arguments (kind "table"), each read whole before the cases are split; None if it has none."""
+    tables = [p for p in entry.params if p.kind == "table"]
+
+    def prepare(by_name: dict[str, Any], extras: dict[str, Any]) -> None:
+        for p in tables:
+            extras[p.core or p.name] = read_table(by_name[p.name], p.name, len(p.columns), p.columns)
+
+    return prepare if tables else None
+
+
 def run(
     entry: Function,
     values: Sequence[Any],
@@ -424,9 +435,12 @@ def run(
 ) -> Any:
     """Evaluate an Excel call of a registry entry, shaped as Excel expects.
 
-    Several cases take the rule's kernel over whole columns (unless ``whole_columns`` is False); every
-    other case, and every case the kernel hands back, is one core call.
+    ``prepare`` reads the arguments every case shares (default: the entry's tables, :func:`table_reader`), so a
+    table argument is never dropped. Several cases take the rule's kernel over whole columns (unless
+    ``whole_columns`` is False); every other case, and every case the kernel hands back, is one core call.
     """
+    if prepare is None:
+        prepare = table_reader(entry)
     try:
         by_name = dict(zip((p.name for p in entry.params), values, strict=True))
         output = _output_name(by_name.get("output")) if "output" in by_name else None

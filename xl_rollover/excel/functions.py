@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from xl_rollover.core.registry import FUNCTIONS, Function
 
-from .adapter import CellError, error_of, fail, read_table, run
+from .adapter import CellError, error_of, fail, run, table_reader
 
 
 def _plain_func(f: Any = None, **_kwargs: Any) -> Any:
@@ -66,17 +66,6 @@ def excel_function(entry: Function) -> Callable[[_F], _F]:
 # --- the worksheet functions, made from the registry ------------------------------------------
 
 
-def _tables(entry: Function) -> Callable[[dict[str, Any], dict[str, Any]], None] | None:
-    """The entry's table arguments (kind "table"), each read whole before the cases are split."""
-    tables = [p for p in entry.params if p.kind == "table"]
-
-    def prepare(by_name: dict[str, Any], extras: dict[str, Any]) -> None:
-        for p in tables:
-            extras[p.core or p.name] = read_table(by_name[p.name], p.name, len(p.columns), p.columns)
-
-    return prepare if tables else None
-
-
 def worksheet_function(entry: Function) -> Callable[..., Any]:
     """The registry entry as a worksheet function with a real Python signature (xlwings reads its names).
 
@@ -90,7 +79,7 @@ def worksheet_function(entry: Function) -> Callable[..., Any]:
         required += 1
     signature = ", ".join(names[:required] + [f"{name}=None" for name in names[required:]])
     source = f"def {entry.name}({signature}):\n    return _run(_spec, ({', '.join(names)},), _prepare)\n"
-    namespace: dict[str, Any] = {"_run": run, "_spec": entry, "_prepare": _tables(entry)}
+    namespace: dict[str, Any] = {"_run": run, "_spec": entry, "_prepare": table_reader(entry)}
     exec(compile(source, f"<worksheet function {entry.name}>", "exec"), namespace)
     f = namespace[entry.name]
     f.__doc__ = entry.description

@@ -41,3 +41,13 @@ def test_batch_and_the_libreoffice_add_in_read_the_registry(name):
     assert rule.args == tuple(p.name for p in entry.params if p.kind != "output")
     args = ", ".join(f"[in] any a{i}" for i in range(len(entry.params)))
     assert f"sequence< sequence< any > > {name}({args});" in libreoffice._idl()
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if FUNCTIONS[n].default_output is not None])
+def test_every_default_output_is_a_field_of_the_result(name):
+    # the worksheet's answer and the CLI's "Answer:" line read it by name: a misspelt one would vanish silently
+    import typing
+
+    entry = FUNCTIONS[name]
+    result_type = typing.get_type_hints(entry.call)["return"]
+    assert entry.default_output in result_type.field_names()

@@ -7,11 +7,11 @@ function the Excel layer offers runs here with no edit to this module. Every row
 input order, numbered (``row``) and with its inputs under ``input.`` (so an input column can never
 shadow a result), its result fields and ``error``; a row that fails carries the core's message.
 
-Form 8606 lines 5-18 and the 10% tax also run as one pass over whole columns in exact integer cents
-(the same ``prorata_columns``/``penalty_columns`` the whole-column worksheet calls run); a value goes that
-way only when its cents are certain without the core (a plain number of whole cents, a plain age), and
-every other row goes through the core, so both paths accept and refuse the same values with the same
-messages (a hypothesis test proves it). pandas is imported only here; the core stays standard library.
+Every function also runs as one pass over whole columns in exact integer units: its kernel, through
+:data:`xl_rollover.core.columns.COLUMN_RULES` (the same column rules the whole-column worksheet calls run); a
+value goes that way only when it is certain without the core (a plain number of whole cents, a plain age),
+and every other row goes through the core, so both paths accept and refuse the same values with the same
+messages (hypothesis tests prove it). pandas is imported only here; the core stays standard library.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ UNKNOWN = "errors"
 #: Longest row message kept (a safety net; the core's messages repeat at most 60 characters of input).
 MAX_MESSAGE = 2000
 #: Rows per vectorised chunk: a million rows of one function are one pass and one frame (200,000 made five
-#: parts that ``pd.concat`` copied again, 0.4 s more of a 2.4 s Parquet run, and a higher peak: benchmarks/RESULTS.md);
-#: the progress bar redraws on its own clock, so a chunk's length no longer decides how often it moves.
+#: parts that ``pd.concat`` copied again, with a higher peak: benchmarks/RESULTS.md, session 8); the progress
+#: bar redraws on its own clock, so a chunk's length no longer decides how often it moves.
 CHUNK = 1_000_000
 #: Rows between progress reports on the row-by-row path.
 TICK = 256
@@ -502,7 +502,8 @@ def run(
 
     Every input row is in exactly one frame (rows in = rows out); rows whose function name is blank
     or unknown are under :data:`UNKNOWN` with their error. ``progress(done, total)`` hears of
-    progress at least every :data:`TICK` rows.
+    progress every :data:`TICK` rows on the row-by-row path, and once a chunk (:data:`CHUNK` rows) for the
+    rows a kernel takes.
     """
     frame = _column_names(frame)
     keys, codes = key_codes(frame, function)

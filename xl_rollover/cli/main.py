@@ -19,7 +19,7 @@ from typing import Any
 from xl_rollover import __version__
 from xl_rollover.core import demo
 from xl_rollover.core.errors import InputError, UnsupportedCase, XlRolloverError
-from xl_rollover.core.explain import Result
+from xl_rollover.core.explain import Result, show
 from xl_rollover.core.money import one_line, said, shown, to_decimal
 from xl_rollover.core.registry import FUNCTIONS, Function, Param
 
@@ -256,9 +256,9 @@ def result_text(entry: Function, result: Result) -> str:
     title = f"{entry.name}: {entry.summary}" if entry.summary else entry.name
     lines = [title, "-" * len(title)]
     if entry.default_output is not None:
-        answer = dict(result.rows()).get(entry.default_output)
-        if answer is not None:
-            lines += [f"Answer: {entry.default_output} {answer}", ""]
+        flat = result.flat()  # the field names the worksheet's `output` argument takes
+        if entry.default_output in flat:
+            lines += [f"Answer: {entry.default_output} {show(flat[entry.default_output])}", ""]
     return "\n".join([*lines, result.table_text()])
 
 

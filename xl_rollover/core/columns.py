@@ -110,7 +110,7 @@ _BY_KIND = {
     ("date", True): DATE,
     ("date", False): DATE_OR_NONE,
     ("table", True): LAYERS,
-    ("ratio", False): THREE_OR_BLANK,  # line 10 at Form 8606's 3 places (int64 bound: see the kernel)
+    ("ratio", False): THREE_OR_BLANK,  # line 10 at form_8606.LINE10_PLACES (int64 bound: see the kernel)
 }
 _BY_CORE = {f.call.__name__: f for f in FUNCTIONS.values()}
 

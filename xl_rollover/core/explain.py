@@ -190,6 +190,8 @@ class Result:
             elif isinstance(value, tuple) and value and not isinstance(value[0], (str, Decimal)):
                 for i, item in enumerate(value, 1):
                     rows.append((f"{name} #{i}", str(item)))
+            elif isinstance(value, tuple) and not value:
+                rows.append((name, "none"))
             else:
                 rows.append((name, show(value)))
         return rows
@@ -197,7 +199,7 @@ class Result:
     def table_text(self) -> str:
         """:meth:`rows` as two aligned columns."""
         rows = self.rows()
-        width = max(len(label) for label, _ in rows)
+        width = max((len(label) for label, _ in rows), default=0)
         return "\n".join(f"{label.ljust(width)}  {text}" for label, text in rows)
 
     def __str__(self) -> str:

@@ -23,6 +23,10 @@ FORM = "Form 8606 (2018-2025 layout)"
 #: Line 10's ratio is "rounded to at least 3 places" (Form 8606 instructions, line 10): the default places,
 #: and the fewest accepted; more (up to :data:`LINE10_MOST_PLACES`) only when asked for.
 LINE10_PLACES = 3
+#: The form's rule in one place, read by the kernels' column paths too: at 10**LINE10_PLACES they stay inside
+#: int64 at the largest amounts (see :func:`prorata_kernel`); more places there would need that bound checked.
+#: How the result tables label a line of this form for people ("Form 8606 line 10").
+LINE_LABEL = "Form 8606 line"
 #: The most places accepted (a bound of this tool, not of the form).
 LINE10_MOST_PLACES = 12
 
@@ -31,7 +35,7 @@ LINE10_MOST_PLACES = 12
 class Form8606Result(Result):
     """Form 8606 lines (Parts I and II) and the figures advisors ask for by name."""
 
-    LINE_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({"lines": "Form 8606 line"})
+    LINE_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({"lines": LINE_LABEL})
 
     lines: Mapping[str, Decimal | None]
     ratio: Decimal | None
@@ -144,7 +148,7 @@ def _compute(
             rule=(
                 "line 5 ÷ line 9, "
                 + (f"rounded half-up to {places} places" if places is not None else "unrounded")
-                + "; 1.000 if the result is 1 or more"
+                + f"; {ONE if places is None else ONE.quantize(Decimal(1).scaleb(-places))} if the result is 1 or more"
             ),
             citation=f"{FORM} line 10 ('rounded to at least 3 places')",
             inputs={"line 5": line5, "line 9": line9},

@@ -22,6 +22,7 @@ from ..age import HALF_59, parse_age
 from ..errors import InputError
 from ..explain import Result, Step, frozen_map
 from ..money import SCALAR, ZERO, cents, dollars, fmt, shown, to_flag, to_money
+from . import form_8606
 from .early_penalty import RATE_PARAMETER, early_penalty, penalty_kernel, rate_units, status_words
 from .five_year import QUALIFIED, RECAPTURE, last_year, period_end
 from .penalty_exceptions import EXCEPTIONS, parse_exception
@@ -80,7 +81,7 @@ class LayersLeft:
 class RothDistributionResult(Result):
     """Tax, penalty and the layers touched by one year's Roth IRA distributions."""
 
-    LINE_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({"lines": "Form 8606 line"})
+    LINE_LABELS: ClassVar[Mapping[str, str]] = MappingProxyType({"lines": form_8606.LINE_LABEL})
 
     taxable: Decimal
     penalty_base: Decimal  # Form 5329 line 1: taxable earnings plus recaptured conversion parts, before exceptions

@@ -114,7 +114,7 @@ def test_rows_as_text_from_dask_come_out_in_number_order():
 
 def test_chunks_join_to_the_same_frame_as_one_pass(monkeypatch):
     # a function's rows beyond CHUNK run in several passes whose frames are joined: the result, figures
-    # and types, must be the one pass's; row 4 fails (text basis) and row 7 is a form_8606 in between
+    # and types, must be the one pass's; row 4 fails (text converted) and row 7 is a form_8606 in between
     frame = pd.DataFrame(
         {
             "function": ["prorata_taxable"] * 6 + ["form_8606"] + ["prorata_taxable"] * 3,

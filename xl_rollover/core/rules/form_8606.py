@@ -21,14 +21,14 @@ from ..money import SCALAR, ZERO, cents, dollars, fmt, half_up_div, ratio, to_de
 ONE = Decimal(1)
 FORM = "Form 8606 (2018-2025 layout)"
 #: Line 10's ratio is "rounded to at least 3 places" (Form 8606 instructions, line 10): the default places,
-#: and the fewest accepted; more (up to :data:`LINE10_MOST_PLACES`) only when asked for.
+#: and the fewest accepted; more (up to :data:`LINE10_MOST_PLACES`) only when asked for. The column paths run
+#: line 10 at these places only: at a scale of 10**LINE10_PLACES they stay inside int64 at the largest amounts
+#: (see :func:`prorata_kernel`); more places there would need that bound checked again.
 LINE10_PLACES = 3
-#: The form's rule in one place, read by the kernels' column paths too: at 10**LINE10_PLACES they stay inside
-#: int64 at the largest amounts (see :func:`prorata_kernel`); more places there would need that bound checked.
-#: How the result tables label a line of this form for people ("Form 8606 line 10").
-LINE_LABEL = "Form 8606 line"
 #: The most places accepted (a bound of this tool, not of the form).
 LINE10_MOST_PLACES = 12
+#: How the result tables label a line of this form for people ("Form 8606 line 10").
+LINE_LABEL = "Form 8606 line"
 
 
 @dataclass(frozen=True, kw_only=True)
